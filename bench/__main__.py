@@ -1,0 +1,13 @@
+"""`make bench`: every benchmark of the project, one table each."""
+
+from __future__ import annotations
+
+from bench import lifecycle
+
+
+def main() -> None:
+    lifecycle.main()
+
+
+if __name__ == "__main__":
+    main()

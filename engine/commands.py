@@ -1,0 +1,223 @@
+"""Engine commands. Each runs inside the caller's unit of work; the caller commits once.
+
+Every command changes the workflow state, the task rows and the audit log together, so a
+commit stores all three or (on any error) the rollback stores none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.util.task import TaskState as SpiffState
+
+from engine.errors import (
+    DuplicateBusinessKey,
+    MessageNotExpected,
+    ScriptError,
+    StaleState,
+    TaskAlreadyCompleted,
+    TaskClaimedByOther,
+    TaskNotReady,
+)
+from engine.models import Instance, InstanceStatus, Task, TaskState
+from engine.projection import project
+from engine.uow import UnitOfWork
+
+
+@dataclass
+class StepResult:
+    """What a command left behind: the instance, the task it acted on, the tasks it created, and a
+    snapshot of the process data after the step (for the scheme layer's own columns)."""
+
+    instance: Instance
+    task: Task | None = None
+    created: list[Task] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def start_instance(
+    uow: UnitOfWork,
+    key: str,
+    *,
+    business_key: str,
+    data: Mapping[str, Any],
+    actor: str,
+    district: str | None = None,
+) -> StepResult:
+    """Start the newest version of process `key` with `data` as its initial task data."""
+    definition = uow.definitions.require_latest(key)
+    if uow.instances.exists(business_key):
+        raise DuplicateBusinessKey(f"An instance with business key {business_key} already exists.")
+    now = uow.clock.now()
+    workflow = uow.instances.new_workflow(definition.id)
+    workflow.task_tree.data.update(data)
+    instance = Instance(
+        business_key=business_key,
+        definition_id=definition.id,
+        district=district,
+        status=InstanceStatus.RUNNING,
+        state="",
+        started_by=actor,
+        started_at=now,
+        updated_at=now,
+    )
+    uow.instances.add(instance)
+    uow.flush()
+    uow.audit.record(
+        "instance_started", actor, instance_id=instance.id, definition_id=definition.id, business_key=business_key
+    )
+    _run(workflow)
+    return _save(uow, instance, workflow, actor)
+
+
+def claim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
+    task = _open_task(uow, task_id)
+    if task.assignee == actor:
+        return task
+    if task.assignee is not None:
+        raise TaskClaimedByOther(f"'{task.name}' is already claimed by {task.assignee}.")
+    task.assignee = actor
+    task.state = TaskState.CLAIMED
+    task.claimed_at = uow.clock.now()
+    uow.audit.record("task_claimed", actor, instance_id=task.instance_id, task_id=task.id)
+    return task
+
+
+def unclaim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
+    task = _open_task(uow, task_id)
+    if task.assignee is None:
+        return task
+    if task.assignee != actor:
+        raise TaskClaimedByOther(f"'{task.name}' is claimed by {task.assignee}, not by you.")
+    previous = task.assignee
+    task.assignee = None
+    task.state = TaskState.READY
+    task.claimed_at = None
+    uow.audit.record("task_unclaimed", actor, instance_id=task.instance_id, task_id=task.id, previous=previous)
+    return task
+
+
+def reassign_task(uow: UnitOfWork, task_id: str, *, to: str | None, actor: str, reason: str) -> Task:
+    """Give a task to another person (or back to the pool with `to=None`) without suspending anything."""
+    task = _open_task(uow, task_id)
+    previous = task.assignee
+    task.assignee = to
+    task.state = TaskState.CLAIMED if to else TaskState.READY
+    task.claimed_at = uow.clock.now() if to else None
+    uow.audit.record(
+        "task_reassigned", actor, instance_id=task.instance_id, task_id=task.id, previous=previous, to=to, reason=reason
+    )
+    return task
+
+
+def complete_task(
+    uow: UnitOfWork,
+    task_id: str,
+    *,
+    actor: str,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> StepResult:
+    """Complete a ready user task with `data` (merged into the task data) and run on to the next wait.
+
+    `expected_version` is the instance version the caller saw; if the instance changed since,
+    StaleState is raised and nothing changes.
+    """
+    task = _open_task(uow, task_id)
+    if task.assignee is not None and task.assignee != actor:
+        raise TaskClaimedByOther(f"'{task.name}' is claimed by {task.assignee}; only they can complete it.")
+    instance = uow.instances.get(task.instance_id)
+    if expected_version is not None and instance.version != expected_version:
+        raise StaleState("This application changed since you opened it. Reload it to see the changes.")
+    workflow = uow.instances.workflow(instance)
+    spiff_task = workflow.get_task_from_id(UUID(task_id))
+    if spiff_task is None or spiff_task.state != SpiffState.READY:
+        raise TaskNotReady(f"'{task.name}' cannot be completed now.")
+    now = uow.clock.now()
+    spiff_task.data.update(data)
+    if task.claimed_at is None:
+        task.claimed_at = now
+    task.assignee = actor
+    task.state = TaskState.COMPLETED
+    task.completed_at = now
+    task.completed_by = actor
+    outcome = data.get("outcome")
+    task.outcome = outcome if isinstance(outcome, str) else None
+    uow.audit.record(
+        "task_completed", actor, instance_id=instance.id, task_id=task.id, bpmn_id=task.bpmn_id, outcome=task.outcome
+    )
+    if data:
+        uow.audit.record("data_changed", actor, instance_id=instance.id, task_id=task.id, data=dict(data))
+    uow.flush()
+    try:
+        spiff_task.run()
+    except SpiffWorkflowException as err:
+        raise ScriptError(_describe(err)) from err
+    _run(workflow)
+    result = _save(uow, instance, workflow, actor)
+    result.task = task
+    return result
+
+
+def send_message(
+    uow: UnitOfWork, business_key: str, name: str, *, payload: Mapping[str, Any], actor: str
+) -> StepResult:
+    """Deliver a BPMN message to the instance with this business key."""
+    instance = uow.instances.by_business_key(business_key)
+    workflow = uow.instances.workflow(instance)
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=dict(payload)))
+    except WorkflowException as err:
+        raise MessageNotExpected(f"{business_key} is not waiting for the message '{name}'.") from err
+    uow.audit.record("message_received", actor, instance_id=instance.id, message=name)
+    _run(workflow)
+    return _save(uow, instance, workflow, actor)
+
+
+def fire_timers(uow: UnitOfWork, instance: Instance, *, actor: str = "system") -> StepResult:
+    """Fire whatever timers of this instance are due now, and run on."""
+    workflow = uow.instances.workflow(instance)
+    try:
+        workflow.refresh_timers()
+    except SpiffWorkflowException as err:
+        raise ScriptError(_describe(err)) from err
+    _run(workflow)
+    return _save(uow, instance, workflow, actor)
+
+
+def _open_task(uow: UnitOfWork, task_id: str) -> Task:
+    task = uow.tasks.get(task_id)
+    if task.state == TaskState.COMPLETED:
+        raise TaskAlreadyCompleted(f"'{task.name}' was already completed by {task.completed_by}.")
+    if task.state not in TaskState.OPEN:
+        raise TaskNotReady(f"'{task.name}' is {task.state} and can no longer be worked on.")
+    return task
+
+
+def _run(workflow: BpmnWorkflow) -> None:
+    try:
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as err:
+        raise ScriptError(_describe(err)) from err
+
+
+def _save(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: str) -> StepResult:
+    created = project(uow, instance, workflow, actor)
+    uow.instances.store(instance, workflow)
+    uow.flush()
+    last = workflow.last_task
+    data = dict(workflow.data) if workflow.is_completed() and workflow.data else dict(last.data if last else {})
+    return StepResult(instance=instance, created=created, data=data)
+
+
+def _describe(err: SpiffWorkflowException) -> str:
+    task = getattr(err, "task", None)
+    where = f" at '{task.task_spec.bpmn_name or task.task_spec.bpmn_id}'" if task is not None else ""
+    return f"The process could not continue{where}: {err}"

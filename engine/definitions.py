@@ -1,0 +1,152 @@
+"""Deploying process definitions: every distinct BPMN/DMN set becomes a new immutable version."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine.errors import DefinitionInvalid, Problem
+from engine.models import Definition
+from engine.uow import UnitOfWork
+from engine.validation import ScreenedFiles, lint, screen
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    definition: Definition
+    created: bool
+
+
+def checksum(files: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def deploy(
+    uow: UnitOfWork,
+    files: Mapping[str, bytes],
+    *,
+    actor: str,
+    comment: str = "",
+    process_id: str | None = None,
+    known_lanes: Iterable[str] | None = None,
+) -> DeployResult:
+    """Validate a BPMN/DMN set and store it as the newest version of its process.
+
+    Identical content to the newest version deploys nothing. Raises DefinitionInvalid listing
+    every problem found; nothing is stored then.
+    """
+    screened, problems = screen(files)
+    if problems:
+        raise DefinitionInvalid(problems)
+    parser, problems = _parse(screened)
+    problems += lint(screened, known_lanes=known_lanes)
+    key = None
+    if not problems:
+        key, problems = _choose_process(parser, process_id)
+    if not problems:
+        try:
+            spec = parser.get_spec(key)
+            subprocess_specs = parser.get_subprocess_specs(key)
+        except ValidationException as err:
+            problems = [_from_validation(err)]
+        except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as err:
+            problems = [Problem(f"The process could not be built: {err}")]
+    if problems:
+        raise DefinitionInvalid(problems)
+
+    digest = checksum(files)
+    latest = uow.definitions.latest(key)
+    if latest is not None and latest.checksum == digest:
+        return DeployResult(latest, created=False)
+    definition = Definition(
+        key=key,
+        version=(latest.version + 1) if latest else 1,
+        name=spec.description or key,
+        checksum=digest,
+        files=dict(screened.text),
+        spec=uow.runtime.codec.spec_to_dict(spec, subprocess_specs),
+        user_tasks=describe_user_tasks([spec, *subprocess_specs.values()]),
+        deployed_by=actor,
+        deployed_at=uow.clock.now(),
+        comment=comment,
+    )
+    uow.definitions.add(definition)
+    uow.flush()
+    uow.audit.record(
+        "definition_deployed",
+        actor,
+        definition_id=definition.id,
+        key=key,
+        version=definition.version,
+        checksum=digest,
+        comment=comment,
+    )
+    return DeployResult(definition, created=True)
+
+
+def _parse(screened: ScreenedFiles) -> tuple[SpiffBpmnParser, list[Problem]]:
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    problems: list[Problem] = []
+    for name, root in screened.bpmn.items():
+        try:
+            parser.add_bpmn_xml(root, filename=name)
+        except ValidationException as err:
+            problems.append(_from_validation(err, name))
+        except (SpiffWorkflowException, etree.LxmlError, TypeError, ValueError, KeyError) as err:
+            problems.append(Problem(f"The BPMN could not be read: {err}", file=name))
+    for name, root in screened.dmn.items():
+        try:
+            parser.add_dmn_xml(root, filename=name)
+        except ValidationException as err:
+            problems.append(_from_validation(err, name))
+        except (SpiffWorkflowException, etree.LxmlError, TypeError, ValueError, KeyError) as err:
+            problems.append(Problem(f"The DMN could not be read: {err}", file=name))
+    return parser, problems
+
+
+def _from_validation(err: ValidationException, file: str | None = None) -> Problem:
+    line = err.line_number if isinstance(err.line_number, int) else None
+    message = str(err).split("\n")[0]
+    return Problem(message, file=err.file_name or file, element_id=err.id or None, element_name=err.name or None, line=line)
+
+
+def _choose_process(parser: SpiffBpmnParser, wanted: str | None) -> tuple[str | None, list[Problem]]:
+    executable = parser.get_process_ids()
+    if wanted:
+        if wanted in executable:
+            return wanted, []
+        return None, [Problem(f"There is no executable process '{wanted}' (found: {', '.join(executable) or 'none'}).")]
+    if len(executable) == 1:
+        return executable[0], []
+    if not executable:
+        return None, [Problem("No process is marked executable (isExecutable=\"true\").")]
+    called = {dep for p in executable for dep in parser.process_parsers[p].called_element_ids()}
+    roots = [p for p in executable if p not in called]
+    if len(roots) == 1:
+        return roots[0], []
+    return None, [Problem(f"The files hold several executable processes ({', '.join(roots)}); name the one to deploy.")]
+
+
+def describe_user_tasks(specs: Iterable[Any]) -> dict[str, Any]:
+    """Per user task: name, lane and extension properties, for inboxes and SLA without a parse."""
+    described: dict[str, Any] = {}
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            if isinstance(task_spec, UserTask):
+                described[task_spec.bpmn_id] = {
+                    "name": task_spec.bpmn_name or task_spec.bpmn_id,
+                    "lane": task_spec.lane,
+                    "properties": dict(task_spec.extensions.get("properties", {})),
+                }
+    return described

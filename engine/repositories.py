@@ -1,0 +1,152 @@
+"""Repositories: the only code of the engine that builds queries for its tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.errors import DefinitionNotFound, InstanceNotFound, TaskNotFound
+from engine.models import AuditEvent, Definition, Instance, Task, TaskState
+from engine.runtime import Runtime
+from engine.serialization import SpecPair
+
+
+class DefinitionRepository:
+    def __init__(self, session: Session, runtime: Runtime) -> None:
+        self.session = session
+        self._runtime = runtime
+
+    def add(self, definition: Definition) -> None:
+        self.session.add(definition)
+
+    def get(self, definition_id: int) -> Definition:
+        found = self.session.get(Definition, definition_id)
+        if found is None:
+            raise DefinitionNotFound(f"There is no process definition with id {definition_id}.")
+        return found
+
+    def latest(self, key: str) -> Definition | None:
+        return self.session.scalars(
+            select(Definition).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)
+        ).first()
+
+    def require_latest(self, key: str) -> Definition:
+        found = self.latest(key)
+        if found is None:
+            raise DefinitionNotFound(f"No version of the process '{key}' has been deployed.")
+        return found
+
+    def by_version(self, key: str, version: int) -> Definition:
+        found = self.session.scalars(
+            select(Definition).where(Definition.key == key, Definition.version == version)
+        ).first()
+        if found is None:
+            raise DefinitionNotFound(f"The process '{key}' has no version {version}.")
+        return found
+
+    def list(self) -> Sequence[Definition]:
+        return self.session.scalars(select(Definition).order_by(Definition.key, Definition.version)).all()
+
+    def latest_versions(self) -> dict[str, int]:
+        rows = self.session.execute(select(Definition.key, func.max(Definition.version)).group_by(Definition.key))
+        return {key: version for key, version in rows}
+
+    def specs(self, definition_id: int) -> SpecPair:
+        return self._runtime.specs.get(definition_id, lambda: self.get(definition_id).spec)
+
+
+class InstanceRepository:
+    def __init__(self, session: Session, runtime: Runtime) -> None:
+        self.session = session
+        self._runtime = runtime
+
+    def add(self, instance: Instance) -> None:
+        self.session.add(instance)
+
+    def get(self, instance_id: int) -> Instance:
+        found = self.session.get(Instance, instance_id)
+        if found is None:
+            raise InstanceNotFound(f"There is no process instance with id {instance_id}.")
+        return found
+
+    def by_business_key(self, business_key: str) -> Instance:
+        found = self.session.scalars(select(Instance).where(Instance.business_key == business_key)).first()
+        if found is None:
+            raise InstanceNotFound(f"There is no application {business_key}.")
+        return found
+
+    def exists(self, business_key: str) -> bool:
+        return self.session.scalar(select(Instance.id).where(Instance.business_key == business_key)) is not None
+
+    def workflow(self, instance: Instance) -> BpmnWorkflow:
+        specs = DefinitionRepository(self.session, self._runtime).specs(instance.definition_id)
+        return self._runtime.codec.loads(instance.state, specs)
+
+    def new_workflow(self, definition_id: int) -> BpmnWorkflow:
+        specs = DefinitionRepository(self.session, self._runtime).specs(definition_id)
+        return self._runtime.codec.new_workflow(specs)
+
+    def store(self, instance: Instance, workflow: BpmnWorkflow) -> None:
+        instance.state = self._runtime.codec.dumps(workflow)
+
+
+class TaskRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, task: Task) -> None:
+        self.session.add(task)
+
+    def get(self, task_id: str) -> Task:
+        found = self.session.get(Task, task_id)
+        if found is None:
+            raise TaskNotFound(f"There is no task with id {task_id}.")
+        return found
+
+    def open_for_instance(self, instance_id: int) -> Sequence[Task]:
+        return self.session.scalars(
+            select(Task).where(Task.instance_id == instance_id, Task.state.in_(TaskState.OPEN))
+        ).all()
+
+    def for_instance(self, instance_id: int) -> Sequence[Task]:
+        return self.session.scalars(
+            select(Task).where(Task.instance_id == instance_id).order_by(Task.created_at, Task.id)
+        ).all()
+
+
+class AuditLog:
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self.session = session
+        self._clock = clock
+
+    def record(
+        self,
+        kind: str,
+        actor: str,
+        *,
+        instance_id: int | None = None,
+        task_id: str | None = None,
+        definition_id: int | None = None,
+        **payload: Any,
+    ) -> AuditEvent:
+        event = AuditEvent(
+            at=self._clock.now(),
+            actor=actor,
+            kind=kind,
+            instance_id=instance_id,
+            task_id=task_id,
+            definition_id=definition_id,
+            payload=payload,
+        )
+        self.session.add(event)
+        return event
+
+    def for_instance(self, instance_id: int) -> Sequence[AuditEvent]:
+        return self.session.scalars(
+            select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
+        ).all()

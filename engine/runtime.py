@@ -1,0 +1,45 @@
+"""The runtime: what every unit of work shares (sessions, codec, spec cache, clock, hooks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import Clock, SystemClock
+from engine.db import make_engine, make_session_factory
+from engine.models import Task
+from engine.scripting import make_script_engine
+from engine.serialization import SpecCache, WorkflowCodec
+
+# (unit of work, new task row): the unit of work is typed loosely because it is built on Runtime.
+TaskHook = Callable[[Any, Task], None]
+
+
+@dataclass
+class Runtime:
+    """Built once per process (app, CLI command, test) and handed to every unit of work."""
+
+    db: Engine
+    session_factory: sessionmaker[Session]
+    codec: WorkflowCodec
+    specs: SpecCache
+    clock: Clock
+    # Called in the same transaction for each task row the engine creates; the SLA layer uses it
+    # to set due dates, without the engine knowing about calendars.
+    on_task_created: list[TaskHook] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, database_url: str, *, clock: Clock | None = None, engine: Engine | None = None) -> Runtime:
+        db = engine or make_engine(database_url)
+        codec = WorkflowCodec(make_script_engine())
+        return cls(
+            db=db,
+            session_factory=make_session_factory(db),
+            codec=codec,
+            specs=SpecCache(codec),
+            clock=clock or SystemClock(),
+        )

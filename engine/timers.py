@@ -1,0 +1,106 @@
+"""Durable timers: keeping BPMN timer rows in step with workflows, claiming due rows, retries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import select
+
+from engine.models import Instance, Timer, TimerState
+from engine.uow import UnitOfWork
+
+BPMN = "bpmn"
+
+
+def waiting_timer_events(workflow: BpmnWorkflow) -> dict[str, datetime]:
+    """Spiff task id -> due time of every timer event the workflow waits on."""
+    due: dict[str, datetime] = {}
+    for task in workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):  # cycles keep the next due time inside
+            value = value.get("next")
+        if value:
+            due[str(task.id)] = TimerEventDefinition.get_datetime(value)
+    return due
+
+
+def sync_bpmn_timers(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow) -> None:
+    """One pending row per waiting timer event; rows of events no longer waiting are cancelled."""
+    now = uow.clock.now()
+    waiting = waiting_timer_events(workflow)
+    rows = {
+        t.task_id: t
+        for t in uow.session.scalars(
+            select(Timer).where(Timer.instance_id == instance.id, Timer.kind == BPMN, Timer.state == TimerState.PENDING)
+        )
+    }
+    for task_id, due in waiting.items():
+        row = rows.get(task_id)
+        if row is None:
+            uow.session.add(
+                Timer(
+                    kind=BPMN, instance_id=instance.id, task_id=task_id, due_at=due, run_at=due,
+                    state=TimerState.PENDING, attempts=0, created_at=now, payload={},
+                )
+            )
+        elif row.due_at != due:  # a cycle moved on to its next occurrence
+            row.due_at = row.run_at = due
+    for task_id, row in rows.items():
+        if task_id not in waiting:
+            row.state = TimerState.CANCELLED
+
+
+def claim_next_due(uow: UnitOfWork, now: datetime, kinds: tuple[str, ...] | None = None) -> Timer | None:
+    """Lock the oldest due pending timer for this transaction; other schedulers skip it."""
+    query = (
+        select(Timer)
+        .where(Timer.state == TimerState.PENDING, Timer.run_at <= now)
+        .order_by(Timer.run_at, Timer.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if kinds:
+        query = query.where(Timer.kind.in_(kinds))
+    return uow.session.scalars(query).first()
+
+
+def next_due_at(uow: UnitOfWork) -> datetime | None:
+    return uow.session.scalar(
+        select(Timer.run_at).where(Timer.state == TimerState.PENDING).order_by(Timer.run_at).limit(1)
+    )
+
+
+def mark_fired(uow: UnitOfWork, timer: Timer) -> None:
+    timer.state = TimerState.FIRED
+    timer.fired_at = uow.clock.now()
+    timer.attempts += 1
+
+
+def record_failure(uow: UnitOfWork, timer_id: int, error: str, *, max_attempts: int, backoff: timedelta) -> Timer:
+    """After a failed attempt (rolled back): count it, push the next try back, or raise an incident."""
+    timer = uow.session.get(Timer, timer_id, with_for_update=True)
+    if timer is None:
+        raise ValueError(f"Timer {timer_id} does not exist.")
+    timer.attempts += 1
+    timer.last_error = error[:2000]
+    if timer.attempts >= max_attempts:
+        timer.state = TimerState.INCIDENT
+    else:
+        timer.run_at = uow.clock.now() + backoff * (2 ** (timer.attempts - 1))
+    return timer
+
+
+def retry_incident(uow: UnitOfWork, timer_id: int, *, actor: str) -> Timer:
+    timer = uow.session.get(Timer, timer_id, with_for_update=True)
+    if timer is None or timer.state != TimerState.INCIDENT:
+        raise ValueError(f"Timer {timer_id} is not an incident.")
+    timer.state = TimerState.PENDING
+    timer.attempts = 0
+    timer.run_at = uow.clock.now()
+    uow.audit.record("timer_retried", actor, instance_id=timer.instance_id, timer_id=timer.id)
+    return timer

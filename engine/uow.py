@@ -1,0 +1,64 @@
+"""The unit of work: one transaction, its repositories, and the one place that commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import StaleState
+from engine.repositories import AuditLog, DefinitionRepository, InstanceRepository, TaskRepository
+from engine.runtime import Runtime
+
+
+class UnitOfWork:
+    """Use as `with UnitOfWork(runtime) as uow: ...; uow.commit()`.
+
+    Leaving the block without commit() rolls everything back, so a failure half-way through a
+    command stores nothing.
+    """
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.clock = runtime.clock
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.runtime.session_factory()
+        self.definitions = DefinitionRepository(self.session, self.runtime)
+        self.instances = InstanceRepository(self.session, self.runtime)
+        self.tasks = TaskRepository(self.session)
+        self.audit = AuditLog(self.session, self.clock)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # close() rolls back whatever was not committed and detaches loaded objects without
+        # expiring them, so callers may still read what they loaded.
+        self.session.close()
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError as err:
+            self.session.rollback()
+            raise StaleState(
+                "Someone else changed this application while you were working on it. Reload and try again."
+            ) from err
+
+    def commit(self) -> None:
+        try:
+            self.flush()
+            self.session.commit()
+        except OperationalError as err:
+            self.session.rollback()
+            if "locked" in str(err.orig):
+                raise StaleState("The database is busy with another change to this item. Try again.") from err
+            raise
+        except IntegrityError:
+            self.session.rollback()
+            raise
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,252 @@
+"""Checks a BPMN/DMN set before the library sees it, and after, for what the library lets through.
+
+The library resolves XML entities, reports some model errors misleadingly and silently drops
+others (a boundary event on a missing task disappears with its path). So every file is screened
+as untrusted XML first, and the model is linted here with errors tied to element ids.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from engine.errors import Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILES = 50
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+)
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+)
+
+
+@dataclass
+class ScreenedFiles:
+    bpmn: dict[str, etree._Element] = field(default_factory=dict)
+    dmn: dict[str, etree._Element] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+
+
+def screen(files: Mapping[str, bytes]) -> tuple[ScreenedFiles, list[Problem]]:
+    """Parse each upload as untrusted XML and sort it into BPMN and DMN."""
+    out, problems = ScreenedFiles(), []
+    if not files:
+        return out, [Problem("No files were given.")]
+    if len(files) > MAX_FILES:
+        return out, [Problem(f"At most {MAX_FILES} files can be deployed together; {len(files)} were given.")]
+    for name, content in files.items():
+        problem = _screen_one(name, content, out)
+        if problem:
+            problems.append(problem)
+    if not out.bpmn and not problems:
+        problems.append(Problem("The set has no BPMN file (a file whose root is bpmn:definitions)."))
+    return out, problems
+
+
+def _screen_one(name: str, content: bytes, out: ScreenedFiles) -> Problem | None:
+    if "/" in name or "\\" in name or name.startswith("."):
+        return Problem("File names may not contain a path.", file=name)
+    if len(content) > MAX_FILE_BYTES:
+        return Problem(f"The file is {len(content):,} bytes; the limit is {MAX_FILE_BYTES:,}.", file=name)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Problem(f"The file is not UTF-8 text (byte {err.start}).", file=name)
+    head = text[:4096].upper()
+    if "<!DOCTYPE" in head or "<!ENTITY" in text.upper():
+        return Problem("DOCTYPE and ENTITY declarations are not allowed in process files.", file=name)
+    try:
+        root = etree.fromstring(content, _PARSER)
+    except etree.XMLSyntaxError as err:
+        return Problem(f"The file is not well-formed XML: {err.msg}", file=name, line=err.lineno)
+    tag = etree.QName(root)
+    if tag.localname == "definitions" and tag.namespace == BPMN_NS:
+        out.bpmn[name] = root
+    elif tag.localname == "definitions" and tag.namespace in DMN_NAMESPACES:
+        out.dmn[name] = root
+    else:
+        return Problem(f"The root element <{tag.localname}> is neither BPMN nor DMN definitions.", file=name)
+    out.text[name] = text
+    return None
+
+
+def decision_ids(dmn: Mapping[str, etree._Element]) -> dict[str, str]:
+    ids = {}
+    for name, root in dmn.items():
+        for el in root.iter("{*}decision"):
+            ids[el.get("id", "")] = name
+    return ids
+
+
+def lint(files: ScreenedFiles, *, known_lanes: Iterable[str] | None = None) -> list[Problem]:
+    """What the library accepts silently or explains badly, as problems tied to elements."""
+    problems: list[Problem] = []
+    lanes = set(known_lanes) if known_lanes is not None else None
+    decisions = decision_ids(files.dmn)
+    for name, root in files.bpmn.items():
+        messages = {el.get("id") for el in root.iter(f"{{{BPMN_NS}}}message")}
+        for container in root.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
+            problems += _lint_scope(name, container, lanes, decisions, messages)
+    return problems
+
+
+def _children(container: etree._Element, local: str) -> list[etree._Element]:
+    return [el for el in container if etree.QName(el).localname == local]
+
+
+def _lint_scope(
+    file: str,
+    scope: etree._Element,
+    lanes: set[str] | None,
+    decisions: Mapping[str, str],
+    messages: set[str | None],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    nodes = {
+        el.get("id"): el
+        for el in scope
+        if isinstance(el.tag, str)
+        and etree.QName(el).localname not in ("sequenceFlow", "laneSet", "extensionElements", "documentation")
+        and etree.QName(el).localname not in ("dataObject", "dataObjectReference", "dataStoreReference")
+        and etree.QName(el).localname not in ("textAnnotation", "association", "ioSpecification", "property")
+        and el.get("id")
+    }
+    flows = _children(scope, "sequenceFlow")
+
+    def problem(message: str, el: etree._Element) -> None:
+        problems.append(Problem(message, file=file, element_id=el.get("id"), element_name=el.get("name")))
+
+    lane_of: dict[str, str | None] = {}
+    for lane in scope.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in _children(lane, "flowNodeRef"):
+            if ref.text:
+                lane_of[ref.text.strip()] = lane.get("name")
+
+    outgoing: dict[str, list[etree._Element]] = {}
+    incoming: dict[str, list[etree._Element]] = {}
+    for flow in flows:
+        src, dst = flow.get("sourceRef"), flow.get("targetRef")
+        if src not in nodes:
+            problem(f"The sequence flow starts at '{src}', which is not an element of this process.", flow)
+        if dst not in nodes:
+            problem(f"The sequence flow leads to '{dst}', which is not an element of this process.", flow)
+        outgoing.setdefault(src or "", []).append(flow)
+        incoming.setdefault(dst or "", []).append(flow)
+        for cond in _children(flow, "conditionExpression"):
+            _check_expression(cond.text or "", "eval", "condition", flow, problem)
+
+    for node_id, el in nodes.items():
+        kind = etree.QName(el).localname
+        if kind == "userTask":
+            _lint_user_task(el, lane_of.get(node_id), lanes, problem)
+        elif kind == "scriptTask":
+            for script in _children(el, "script"):
+                _check_expression(script.text or "", "exec", "script", el, problem)
+        elif kind == "businessRuleTask":
+            called = el.find(".//spiffworkflow:calledDecisionId", NS)
+            if called is None or not (called.text or "").strip():
+                problem("The business rule task names no DMN decision (spiffworkflow:calledDecisionId).", el)
+            elif called.text.strip() not in decisions:
+                problem(f"The DMN decision '{called.text.strip()}' is not in any deployed DMN file.", el)
+        elif kind == "boundaryEvent" and el.get("attachedToRef") not in nodes:
+            problem(f"The boundary event is attached to '{el.get('attachedToRef')}', which does not exist.", el)
+        elif kind == "exclusiveGateway" and len(outgoing.get(node_id, [])) > 1:
+            default = el.get("default")
+            for flow in outgoing[node_id]:
+                if flow.get("id") != default and not _children(flow, "conditionExpression"):
+                    problem(
+                        f"The flow leaving gateway '{el.get('name') or node_id}' has no condition and is not the default.",
+                        flow,
+                    )
+        for ref in el.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
+            if ref.get("messageRef") and ref.get("messageRef") not in messages:
+                problem(f"The message '{ref.get('messageRef')}' is not defined in the file.", el)
+    problems += _lint_reachability(nodes, outgoing, incoming, problem)
+    return problems
+
+
+def _lint_user_task(el: etree._Element, lane: str | None, lanes: set[str] | None, problem) -> None:  # noqa: ANN001
+    if lanes is not None:
+        if lane is None:
+            problem("The user task is in no lane; put it in the lane of the role that works it.", el)
+        elif lane not in lanes:
+            problem(f"The lane '{lane}' is not a known role (known: {', '.join(sorted(lanes))}).", el)
+    props = {
+        p.get("name"): p.get("value") for p in el.findall(".//spiffworkflow:properties/spiffworkflow:property", NS)
+    }
+    limit = props.get("time_limit_days")
+    if lanes is not None and limit is None:
+        problem("The user task has no time limit (property time_limit_days).", el)
+    elif limit is not None and not (limit.isdigit() and int(limit) > 0):
+        problem(f"The time limit '{limit}' is not a whole number of working days above zero.", el)
+
+
+def _check_expression(source: str, mode: str, what: str, el: etree._Element, problem) -> None:  # noqa: ANN001
+    text = source.strip()
+    if not text:
+        problem(f"The {what} is empty.", el)
+        return
+    try:
+        ast.parse(text, mode=mode)
+    except SyntaxError as err:
+        problem(f"The {what} is not valid Python: {err.msg} (in `{text[:80]}`).", el)
+
+
+def _lint_reachability(nodes, outgoing, incoming, problem) -> list[Problem]:  # noqa: ANN001
+    """Every node reachable from a start, and every node able to reach an end."""
+    kinds = {nid: etree.QName(el).localname for nid, el in nodes.items()}
+
+    def is_entry(n: str) -> bool:
+        el = nodes[n]
+        if kinds[n] in ("startEvent", "boundaryEvent"):
+            return True
+        if incoming.get(n):
+            return False
+        # Entries that no sequence flow leads to by design: link/catch events, event sub-processes,
+        # compensation handlers.
+        return (
+            kinds[n] == "intermediateCatchEvent"
+            or el.get("triggeredByEvent") == "true"
+            or el.get("isForCompensation") == "true"
+        )
+
+    starts = [n for n in nodes if is_entry(n)]
+    flow_nodes = {n for n, k in kinds.items() if k not in ("lane",)}
+
+    def walk(roots: list[str], edges: Mapping[str, list[etree._Element]], key: str) -> set[str]:
+        seen, stack = set(), list(roots)
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            stack += [f.get(key) for f in edges.get(n, []) if f.get(key) in nodes]
+        return seen
+
+    reached = walk([s for s in starts if s in flow_nodes], outgoing, "targetRef")
+    # A boundary event hangs off its task, so it is reached when the task is.
+    reached |= {n for n, el in nodes.items() if kinds[n] == "boundaryEvent" and el.get("attachedToRef") in reached}
+    ends = [n for n in flow_nodes if not outgoing.get(n)]
+    can_end = walk(ends, incoming, "sourceRef")
+    # A task with a boundary event can end through it.
+    for n, el in nodes.items():
+        if kinds[n] == "boundaryEvent" and n in can_end:
+            can_end.add(el.get("attachedToRef"))
+    can_end = walk(list(can_end), incoming, "sourceRef")
+    for n in sorted(flow_nodes - reached):
+        problem("The element cannot be reached from any start event.", nodes[n])
+    for n in sorted(flow_nodes - can_end):
+        problem("No path leads from this element to an end.", nodes[n])
+    return []

@@ -1,0 +1,1 @@
+"""Service levels: the business calendar, deadlines, timers, escalation and notifications."""

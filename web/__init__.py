@@ -1,0 +1,1 @@
+"""The web application: Flask app factory, blueprints and the command line."""

@@ -1,0 +1,174 @@
+"""The `odop` command: migrate, deploy, load demo data, simulate, list, serve."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+
+from engine.clock import FixedClock
+from engine.errors import DefinitionInvalid
+from engine.models import Definition, Instance
+from engine.runtime import Runtime
+from web.app import create_app
+from web.bootstrap import build_runtime, build_scheduler
+from web.config import Settings
+from web.dbschema import SchemaOutOfDate, require_current, upgrade
+from workflows.demo import DEMO_PASSWORD, load_demo
+from workflows.deployment import deploy_directory
+from workflows.models import Application
+from workflows.simulation import simulate as run_simulation
+from workflows.uow import SchemeUnitOfWork
+
+
+class Context:
+    def __init__(self) -> None:
+        self.settings = Settings.from_env()
+        self._runtime: Runtime | None = None
+
+    def runtime(self, *, check_schema: bool = True) -> Runtime:
+        if self._runtime is None:
+            self._runtime = build_runtime(self.settings)
+            if check_schema:
+                try:
+                    require_current(self._runtime.db)
+                except SchemaOutOfDate as err:
+                    raise click.ClickException(str(err)) from err
+        return self._runtime
+
+    def uow(self) -> SchemeUnitOfWork:
+        return SchemeUnitOfWork(self.runtime())
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+@click.group()
+def main() -> None:
+    """ODOP scheme approvals: engine administration and the development server."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: Context) -> None:
+    """Create or migrate the database to the newest schema."""
+    url = ctx.settings.database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(url)
+    click.echo(f"Database schema is current ({ctx.runtime().db.url.render_as_string(hide_password=True)}).")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--actor", default="system", show_default=True, help="Who deploys (recorded in the audit log).")
+@click.option("--comment", default="", help="Why this version exists.")
+@pass_ctx
+def deploy(ctx: Context, folder: Path | None, actor: str, comment: str) -> None:
+    """Deploy every BPMN file of FOLDER (default: the bundled bpmn/) with the DMN files it calls."""
+    try:
+        results = deploy_directory(ctx.uow, folder or ctx.settings.bpmn_dir, actor=actor, comment=comment)
+    except DefinitionInvalid as err:
+        for problem in err.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise click.ClickException("Deployment refused; nothing was deployed from the failing file.") from err
+    for r in results:
+        state = "deployed" if r.created else "unchanged"
+        click.echo(f"{r.definition.key} v{r.definition.version} {state} ({r.definition.checksum[:12]})")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+@pass_ctx
+def demo_load(ctx: Context) -> None:
+    """Load the UP districts and demo users (safe to run again)."""
+    with ctx.uow() as uow:
+        report = load_demo(uow)
+    click.echo(f"Added {report.districts} districts and {report.users} users (demo password: {DEMO_PASSWORD}).")
+
+
+@main.command()
+@click.option("--applications", "count", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True)
+@click.option("--seed", type=int, default=2025, show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if there are applications already.")
+@pass_ctx
+def simulate(ctx: Context, count: int, days: int, seed: int, quiet: bool, if_empty: bool) -> None:
+    """Run COUNT applications through their real BPMN paths, spread over DAYS of history."""
+    if if_empty:
+        with ctx.uow() as uow:
+            if uow.session.scalar(select(func.count()).select_from(Application)):
+                click.echo("Applications exist already; not simulating more.")
+                return
+    clock = FixedClock(datetime.now(UTC))
+    runtime = build_runtime(ctx.settings, clock=clock)
+    report = run_simulation(runtime, clock, applications=count, days=days, seed=seed, progress=not quiet)
+    runtime.db.dispose()
+    click.echo(report.summary())
+
+
+@main.command("definitions")
+@pass_ctx
+def list_definitions(ctx: Context) -> None:
+    """List deployed process definitions and their versions."""
+    with ctx.uow() as uow:
+        for d in uow.definitions.list():
+            click.echo(f"{d.key:24} v{d.version:<3} {d.deployed_at:%Y-%m-%d %H:%M} {d.deployed_by:12} {d.checksum[:12]} {d.comment}")
+
+
+@main.command("instances")
+@click.option("--status", type=click.Choice(["running", "completed", "all"]), default="all")
+@click.option("--limit", type=int, default=50, show_default=True)
+@pass_ctx
+def list_instances(ctx: Context, status: str, limit: int) -> None:
+    """List process instances, newest first."""
+    with ctx.uow() as uow:
+        query = select(Instance, Definition).join(Definition).order_by(Instance.id.desc()).limit(limit)
+        if status != "all":
+            query = query.where(Instance.status == status)
+        for inst, d in uow.session.execute(query):
+            click.echo(f"{inst.business_key:28} {d.key}:v{d.version:<3} {inst.status:10} {inst.end_event or '':24} {inst.started_at:%Y-%m-%d}")
+
+
+@main.command()
+@pass_ctx
+def scheduler(ctx: Context) -> None:
+    """Run the timer scheduler in the foreground (several may run against one PostgreSQL)."""
+    timer_scheduler = build_scheduler(ctx.runtime())
+    timer_scheduler.start()
+    click.echo("Timer scheduler running; Ctrl+C stops it.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        timer_scheduler.shutdown()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@pass_ctx
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the web application (development server)."""
+    try:
+        app = create_app(ctx.settings)
+    except SchemaOutOfDate as err:
+        raise click.ClickException(str(err)) from err
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The scheme layer: ODOP schemes, applications, people, and the use cases officers and applicants run."""

@@ -1,0 +1,60 @@
+"""Use case: load the reference districts and the demo users (once; loading again adds nothing)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+
+from workflows.models import District, User
+from workflows.passwords import hash_password
+from workflows.uow import SchemeUnitOfWork
+
+DEMO_PASSWORD = "odop-demo-2025"
+
+
+@dataclass
+class LoadReport:
+    districts: int
+    users: int
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("workflows.data").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
+def load_districts(uow: SchemeUnitOfWork, state_code: str = "UP") -> int:
+    added = 0
+    for row in _rows("up_districts.csv"):
+        if uow.session.get(District, row["code"]) is None:
+            uow.districts.add(
+                District(code=row["code"], state_code=state_code, name=row["name"], division=row["division"], odop_product=row["odop_product"])
+            )
+            added += 1
+    return added
+
+
+def load_demo(uow: SchemeUnitOfWork, password: str = DEMO_PASSWORD) -> LoadReport:
+    districts = load_districts(uow)
+    uow.flush()
+    users = 0
+    password_hash = hash_password(password)
+    for row in _rows("demo_users.csv"):
+        if uow.users.find(row["username"]) is None:
+            uow.users.add(
+                User(
+                    username=row["username"],
+                    full_name=row["full_name"],
+                    email=row["email"] or None,
+                    phone=row["phone"] or None,
+                    role=row["role"],
+                    district_code=row["district_code"] or None,
+                    password_hash=password_hash,
+                    language="en",
+                    active=True,
+                )
+            )
+            users += 1
+    uow.commit()
+    return LoadReport(districts=districts, users=users)

@@ -1,0 +1,36 @@
+"""Domain errors of the scheme layer; each message is meant for the person who caused it."""
+
+from __future__ import annotations
+
+from engine.errors import EngineError
+
+
+class DomainError(EngineError):
+    code = "domain_error"
+
+
+class ValidationFailed(DomainError):
+    """Input that breaks the scheme's rules; `fields` maps each field to what is wrong with it."""
+
+    code = "validation_failed"
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        self.fields = fields or {}
+        detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in self.fields.items())
+        super().__init__(f"{message} ({detail})" if detail else message)
+
+
+class UnknownScheme(DomainError):
+    code = "unknown_scheme"
+
+
+class NotAllowed(DomainError):
+    code = "not_allowed"
+
+
+class UnknownUser(DomainError):
+    code = "unknown_user"
+
+
+class UnknownDistrict(DomainError):
+    code = "unknown_district"

@@ -1,0 +1,80 @@
+"""Tables of the scheme layer: districts, users, applications and their numbering."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models import Base, BigId
+from engine.types import JSONType, UTCDateTime
+
+
+class District(Base):
+    __tablename__ = "districts"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(100))
+    division: Mapped[str] = mapped_column(String(100))
+    odop_product: Mapped[str] = mapped_column(String(200))
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(32), index=True)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Application(Base):
+    """An application to a scheme; its approval path runs as the engine instance it points to."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_scheme_district_status", "scheme_code", "district_code", "status"),
+        Index("ix_applications_submitted", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    scheme_code: Mapped[str] = mapped_column(String(8))
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    benefit_amount: Mapped[int | None] = mapped_column(BigInteger)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    remarks: Mapped[str | None] = mapped_column(Text)
+
+
+class ApplicationSequence(Base):
+    """The last number handed out per scheme/district/financial year; bumped under a row lock."""
+
+    __tablename__ = "application_sequences"
+
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ApplicationStatus:
+    IN_PROCESS = "in_process"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    FINAL = (APPROVED, REJECTED)

@@ -1,0 +1,30 @@
+"""Keeps an application's own columns (status, benefit, decision date) in step with its process."""
+
+from __future__ import annotations
+
+from engine.commands import StepResult
+from engine.models import InstanceStatus
+from workflows.models import Application, ApplicationStatus
+from workflows.schemes import get_scheme
+from workflows.uow import SchemeUnitOfWork
+
+
+def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResult) -> None:
+    scheme = get_scheme(application.scheme_code)
+    benefit = result.data.get(scheme.benefit_field)
+    if isinstance(benefit, int | float) and not isinstance(benefit, bool):
+        application.benefit_amount = int(benefit)
+    instance = result.instance
+    now = uow.clock.now()
+    application.updated_at = now
+    if instance.status == InstanceStatus.COMPLETED:
+        approved = (instance.end_event or "").startswith("end_approved")
+        application.status = ApplicationStatus.APPROVED if approved else ApplicationStatus.REJECTED
+        application.decided_at = now
+        if not approved:
+            application.benefit_amount = None
+        return
+    # Returned while the applicant owes an answer to a "return"; utilisation certificates and
+    # other applicant steps that are part of the normal path do not count as returned.
+    returned = result.task is not None and result.task.outcome == "return"
+    application.status = ApplicationStatus.RETURNED if returned else ApplicationStatus.IN_PROCESS

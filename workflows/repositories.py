@@ -1,0 +1,91 @@
+"""Repositories of the scheme tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from workflows.errors import DomainError, UnknownDistrict, UnknownUser
+from workflows.models import Application, ApplicationSequence, District, User
+
+
+class Users:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user: User) -> None:
+        self.session.add(user)
+
+    def by_username(self, username: str) -> User:
+        user = self.session.scalars(select(User).where(User.username == username)).first()
+        if user is None or not user.active:
+            raise UnknownUser(f"There is no active user '{username}'.")
+        return user
+
+    def find(self, username: str) -> User | None:
+        return self.session.scalars(select(User).where(User.username == username)).first()
+
+    def get(self, user_id: int) -> User:
+        user = self.session.get(User, user_id)
+        if user is None:
+            raise UnknownUser(f"There is no user with id {user_id}.")
+        return user
+
+
+class Districts:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, district: District) -> None:
+        self.session.add(district)
+
+    def get(self, code: str) -> District:
+        district = self.session.get(District, (code or "").upper())
+        if district is None:
+            raise UnknownDistrict(f"There is no district with code '{code}'.")
+        return district
+
+    def all(self) -> Sequence[District]:
+        return self.session.scalars(select(District).order_by(District.name)).all()
+
+
+class Applications:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, application: Application) -> None:
+        self.session.add(application)
+
+    def by_number(self, number: str) -> Application:
+        found = self.session.scalars(select(Application).where(Application.number == number)).first()
+        if found is None:
+            raise DomainError(f"There is no application {number}.")
+        return found
+
+    def by_instance(self, instance_id: int) -> Application:
+        found = self.session.scalars(select(Application).where(Application.instance_id == instance_id)).first()
+        if found is None:
+            raise DomainError(f"No application belongs to process instance {instance_id}.")
+        return found
+
+    def next_number(self, prefix: str) -> int:
+        """The next sequence number for `prefix`, unique under concurrency.
+
+        The insert-if-missing then increment-and-return runs under the row's write lock, so two
+        transactions can never hand out the same number.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        self.session.execute(
+            insert(ApplicationSequence).values(prefix=prefix, last=0).on_conflict_do_nothing(index_elements=["prefix"])
+        )
+        return self.session.execute(
+            update(ApplicationSequence)
+            .where(ApplicationSequence.prefix == prefix)
+            .values(last=ApplicationSequence.last + 1)
+            .returning(ApplicationSequence.last)
+        ).scalar_one()
