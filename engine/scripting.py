@@ -114,7 +114,9 @@ def _getattr(obj: Any, name: str) -> Any:
     # indirectly, such as the fields of a format string.
     if name.startswith("_") or name in INSPECT_ATTRIBUTES:
         raise ScriptSecurityError(f"access to attribute '{name}' is not allowed")
-    if name in _STR_FORMAT_METHODS and (isinstance(obj, str) or (isinstance(obj, type) and issubclass(obj, str))):
+    if name in _STR_FORMAT_METHODS and (
+        isinstance(obj, str) or (isinstance(obj, type) and issubclass(obj, str))
+    ):
         method = _STR_FORMAT_METHODS[name]
         return partial(method, obj) if isinstance(obj, str) else method
     return getattr(obj, name)
@@ -192,9 +194,7 @@ def _run(code: types.CodeType, scope: dict[str, Any]) -> Any:
         if err.name in _WITHHELD_BUILTINS:
             # Keep the traceback: it holds the "<string>" frame the engine reads the line number from.
             message = f"'{err.name}' is not available in process scripts (and no task variable has that name)"
-            raise ScriptSecurityError(message).with_traceback(
-                err.__traceback__
-            ) from None
+            raise ScriptSecurityError(message).with_traceback(err.__traceback__) from None
         raise
 
 
@@ -211,13 +211,17 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         # every script (which is what TaskDataEnvironment does to names it injects).
         super().__init__({"__builtins__": {**_ALLOWED_BUILTINS, **extra}, **_GUARDS})
 
-    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
+    def evaluate(
+        self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> Any:
         code = _compile(expression, "eval")
         # Same precedence as TaskDataEnvironment (task data over external context), except that
         # nothing may replace the guards or builtins.
         return _run(code, {**(external_context or {}), **context, **self.globals})
 
-    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
+    def execute(
+        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> bool:
         external = external_context or {}
         clash = set(external).intersection(context)
         if clash:
@@ -240,7 +244,12 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         # that is code (functions, lambdas; modules cannot appear since imports are refused).
         for key in list(context):
             value = context[key]
-            if key in self.globals or key in external or callable(value) or isinstance(value, types.ModuleType):
+            if (
+                key in self.globals
+                or key in external
+                or callable(value)
+                or isinstance(value, types.ModuleType)
+            ):
                 del context[key]
 
     @staticmethod
@@ -273,7 +282,9 @@ class RestrictedScriptEngine(PythonScriptEngine):
             raise
         except Exception as err:
             raise WorkflowTaskException(
-                f"Error evaluating expression '{expression}': {type(err).__name__}: {err}", task=task, exception=err
+                f"Error evaluating expression '{expression}': {type(err).__name__}: {err}",
+                task=task,
+                exception=err,
             ) from err
 
 

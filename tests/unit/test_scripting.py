@@ -96,7 +96,9 @@ def _workflow(bpmn: str, process_id: str = "main", dmn: str | None = None, **dat
     if dmn is not None:
         parser.add_dmn_str(dmn.encode(), filename="t.dmn")
     wf = BpmnWorkflow(
-        parser.get_spec(process_id), parser.get_subprocess_specs(process_id), script_engine=make_script_engine()
+        parser.get_spec(process_id),
+        parser.get_subprocess_specs(process_id),
+        script_engine=make_script_engine(),
     )
     wf.task_tree.data.update(data)
     return wf
@@ -163,7 +165,9 @@ def test_script_task_handles_everyday_python() -> None:
 
 
 def test_script_leaves_only_user_variables_and_serializes() -> None:
-    wf = _run_main("def helper(v):\n    return v + 1\nf = lambda v: v\nresult = helper(amount)", instalment_no=1)
+    wf = _run_main(
+        "def helper(v):\n    return v + 1\nf = lambda v: v\nresult = helper(amount)", instalment_no=1
+    )
     data = wf.get_tasks(spec_name="calc")[0].data
     assert set(data) == {"amount", "category", "outcome", "instalment_no", "result"}
     assert not any(callable(v) for v in data.values())
@@ -278,6 +282,7 @@ def test_attack_in_dmn_cell_is_refused(dmn: str) -> None:
     with pytest.raises(WorkflowTaskException) as caught:
         _run_main(dmn=dmn)
     assert "not allowed" in str(caught.value) or "not available" in str(caught.value)
+    assert caught.value.task.task_spec.bpmn_id == "rules"
 
 
 def test_iterator_left_in_task_data_is_reported() -> None:
@@ -320,7 +325,9 @@ def _timer_process(duration: str) -> str:
 def test_timer_durations_evaluate(duration: str) -> None:
     wf = _workflow(_timer_process(duration), "timers", wait="PT1S")
     wf.do_engine_steps()
-    waiting = {t.task_spec.bpmn_id: t for t in wf.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent)}
+    waiting = {
+        t.task_spec.bpmn_id: t for t in wf.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent)
+    }
     assert waiting["reminder"].internal_data["event_value"]
 
     work = wf.get_tasks(state=TaskState.READY, manual=True)[0]
