@@ -1,0 +1,152 @@
+"""Shared set-up for scheme-level tests: the shipped processes, two districts and their officers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine.models import AuditEvent, Instance, Task
+from engine.runtime import Runtime
+from web.config import ROOT
+from workflows.decisions import claim, decide
+from workflows.deployment import deploy_directory
+from workflows.models import Application, District, User
+from workflows.submission import submit_application
+from workflows.uow import SchemeUnitOfWork
+
+USERS = [
+    ("dic.agr", "dic_officer", "AGR"),
+    ("gm.agr", "gm_dic", "AGR"),
+    ("dtf.agr", "district_committee", "AGR"),
+    ("bank.agr", "bank_officer", "AGR"),
+    ("fc.agr", "facilitation_operator", "AGR"),
+    ("applicant1.agr", "applicant", "AGR"),
+    ("applicant2.agr", "applicant", "AGR"),
+    ("dic.mbd", "dic_officer", "MBD"),
+    ("gm.mbd", "gm_dic", "MBD"),
+    ("nodal1", "state_nodal", None),
+    ("slc", "state_committee", None),
+    ("admin", "admin", None),
+]
+
+MM_DATA: dict[str, Any] = {
+    "applicant_name": "Sunita Devi",
+    "mobile": "9876543210",
+    "date_of_birth": "1990-05-01",
+    "category": "OBC",
+    "gender": "female",
+    "product": "Leather footwear",
+    "unit_address": "12 Shoe Market, Agra",
+    "project_cost": 3_000_000,
+    "bank_name": "State Bank of India",
+    "bank_branch": "Sadar Bazar",
+    "bank_defaulter": False,
+    "earlier_benefit": False,
+}
+CFC_DATA: dict[str, Any] = {
+    "spv_name": "Agra Leather Artisans Producer Company",
+    "registration_number": "U12345UP2024",
+    "contact_name": "Imran Ansari",
+    "mobile": "9876500000",
+    "member_count": 30,
+    "product_linked_members": 25,
+    "facility_type": "testing_lab",
+    "location": "Foundry Nagar, Agra",
+    "project_cost": 50_000_000,
+}
+MDA_DATA: dict[str, Any] = {
+    "applicant_name": "Sunita Devi",
+    "unit_name": "Devi Leather Works",
+    "mobile": "9876543210",
+    "fair_name": "India International Trade Fair",
+    "fair_type": "domestic",
+    "fair_location": "New Delhi",
+    "fair_start": "2025-06-01",
+    "fair_end": "2025-06-05",
+    "stall_charges": 80_000,
+    "freight_charges": 12_000,
+    "travel_fare": 2_400,
+    "benefit_in_last_two_years": False,
+}
+DATA = {"MM": MM_DATA, "CFC": CFC_DATA, "MDA": MDA_DATA}
+
+# Who works each lane for an AGR application.
+ACTOR = {
+    "dic_officer": "dic.agr",
+    "gm_dic": "gm.agr",
+    "district_committee": "dtf.agr",
+    "bank_officer": "bank.agr",
+    "state_nodal": "nodal1",
+    "state_committee": "slc",
+    "applicant": "applicant1.agr",
+}
+
+
+def set_up(runtime: Runtime) -> None:
+    with SchemeUnitOfWork(runtime) as uow:
+        uow.session.add_all(
+            [
+                District(code="AGR", state_code="UP", name="Agra", division="Agra", odop_product="Leather products"),
+                District(code="MBD", state_code="UP", name="Moradabad", division="Moradabad", odop_product="Metal craft"),
+            ]
+        )
+        uow.session.add_all(
+            User(username=u, full_name=u.title(), role=r, district_code=d, email=f"{u}@example.in", active=True)
+            for u, r, d in USERS
+        )
+        uow.commit()
+    deploy_directory(lambda: SchemeUnitOfWork(runtime), ROOT / "bpmn", actor="admin")
+
+
+def submit(runtime: Runtime, scheme: str = "MM", actor: str = "applicant1.agr", **changes: Any) -> str:
+    with SchemeUnitOfWork(runtime) as uow:
+        application = submit_application(
+            uow, scheme_code=scheme, district_code="AGR", data={**DATA[scheme], **changes}, actor=actor,
+            applicant="applicant1.agr" if actor == "fc.agr" else None,
+        )
+        return application.number
+
+
+def open_task(runtime: Runtime, number: str) -> Task | None:
+    with SchemeUnitOfWork(runtime) as uow:
+        application = uow.applications.by_number(number)
+        tasks = list(uow.tasks.open_for_instance(application.instance_id))
+    assert len(tasks) <= 1, tasks
+    return tasks[0] if tasks else None
+
+
+def step(runtime: Runtime, number: str, bpmn_id: str, outcome: str, remarks: str = "", **fields: Any) -> Application:
+    """Expect `bpmn_id` to be the open task, have the lane's officer claim and decide it."""
+    task = open_task(runtime, number)
+    assert task is not None, f"{number} has no open task; expected {bpmn_id}"
+    assert task.bpmn_id == bpmn_id, f"expected {bpmn_id}, open task is {task.bpmn_id}"
+    actor = ACTOR[task.lane or ""]
+    if task.lane != "applicant":
+        with SchemeUnitOfWork(runtime) as uow:
+            claim(uow, [task.id], actor=actor)
+    with SchemeUnitOfWork(runtime) as uow:
+        return decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+
+
+def walk(runtime: Runtime, number: str, steps: Iterable[tuple]) -> Application:
+    application = None
+    for s in steps:
+        bpmn_id, outcome, *rest = s
+        fields = rest[0] if rest else {}
+        remarks = "Please clarify." if outcome in ("return", "reject") else ""
+        application = step(runtime, number, bpmn_id, outcome, remarks, **fields)
+    assert application is not None
+    return application
+
+
+def snapshot(runtime: Runtime) -> tuple:
+    with SchemeUnitOfWork(runtime) as uow:
+        s = uow.session
+        return (
+            sorted((t.id, t.state, t.assignee) for t in s.scalars(select(Task))),
+            sorted((i.id, i.version, i.status) for i in s.scalars(select(Instance))),
+            sorted((a.number, a.status, a.benefit_amount) for a in s.scalars(select(Application))),
+            s.scalar(select(func.count()).select_from(AuditEvent)),
+        )

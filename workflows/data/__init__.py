@@ -1,0 +1,1 @@
+"""Reference and demo data files (CSV), read with importlib.resources."""
