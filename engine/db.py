@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 
 def normalize_url(url: str) -> str:
@@ -31,8 +30,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
     if not memory:
-        # A connection per thread and no pool keeps file locks short and threads independent.
-        kwargs.setdefault("poolclass", NullPool)
+        # Opening a SQLite connection (and setting its pragmas) costs about as much as a whole
+        # command, so connections are pooled; each is used by one thread at a time.
+        kwargs.setdefault("pool_size", 8)
+        kwargs.setdefault("max_overflow", 24)
     kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
     engine = create_engine(url, **kwargs)
 

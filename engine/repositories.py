@@ -64,6 +64,8 @@ class InstanceRepository:
     def __init__(self, session: Session, runtime: Runtime) -> None:
         self.session = session
         self._runtime = runtime
+        # Workflows stored in this transaction; the unit of work caches them once it commits.
+        self.stored: dict[int, tuple[Instance, BpmnWorkflow]] = {}
 
     def add(self, instance: Instance) -> None:
         self.session.add(instance)
@@ -84,6 +86,9 @@ class InstanceRepository:
         return self.session.scalar(select(Instance.id).where(Instance.business_key == business_key)) is not None
 
     def workflow(self, instance: Instance) -> BpmnWorkflow:
+        cached = self._runtime.workflows.take(instance.id, instance.version)
+        if cached is not None:
+            return cached
         specs = DefinitionRepository(self.session, self._runtime).specs(instance.definition_id)
         return self._runtime.codec.loads(instance.state, specs)
 
@@ -93,6 +98,7 @@ class InstanceRepository:
 
     def store(self, instance: Instance, workflow: BpmnWorkflow) -> None:
         instance.state = self._runtime.codec.dumps(workflow)
+        self.stored[instance.id] = (instance, workflow)
 
 
 class TaskRepository:

@@ -14,6 +14,7 @@ from engine.db import make_engine, make_session_factory
 from engine.models import Task
 from engine.scripting import make_script_engine
 from engine.serialization import SpecCache, WorkflowCodec
+from engine.workflow_cache import WorkflowCache
 
 # (unit of work, new task row): the unit of work is typed loosely because it is built on Runtime.
 TaskHook = Callable[[Any, Task], None]
@@ -28,12 +29,20 @@ class Runtime:
     codec: WorkflowCodec
     specs: SpecCache
     clock: Clock
+    workflows: WorkflowCache = field(default_factory=WorkflowCache)
     # Called in the same transaction for each task row the engine creates; the SLA layer uses it
     # to set due dates, without the engine knowing about calendars.
     on_task_created: list[TaskHook] = field(default_factory=list)
 
     @classmethod
-    def create(cls, database_url: str, *, clock: Clock | None = None, engine: Engine | None = None) -> Runtime:
+    def create(
+        cls,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        engine: Engine | None = None,
+        workflow_cache_size: int = 512,
+    ) -> Runtime:
         db = engine or make_engine(database_url)
         codec = WorkflowCodec(make_script_engine())
         return cls(
@@ -42,4 +51,5 @@ class Runtime:
             codec=codec,
             specs=SpecCache(codec),
             clock=clock or SystemClock(),
+            workflows=WorkflowCache(workflow_cache_size),
         )

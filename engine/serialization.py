@@ -8,6 +8,7 @@ load time). Here a definition's spec is converted once at deploy time, restored 
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
@@ -101,14 +102,18 @@ class SpecCache:
         self._codec = codec
         self._size = size
         self._items: OrderedDict[int, SpecPair] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, definition_id: int, load: Callable[[], dict[str, Any]]) -> SpecPair:
-        hit = self._items.get(definition_id)
-        if hit is not None:
-            self._items.move_to_end(definition_id)
-            return hit
+        with self._lock:
+            hit = self._items.get(definition_id)
+            if hit is not None:
+                self._items.move_to_end(definition_id)
+                return hit
+        # Restored outside the lock; two threads may both restore a spec once, which is harmless.
         specs = self._codec.spec_from_dict(load())
-        self._items[definition_id] = specs
-        if len(self._items) > self._size:
-            self._items.popitem(last=False)
+        with self._lock:
+            specs = self._items.setdefault(definition_id, specs)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
         return specs

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime, timedelta
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
@@ -29,8 +31,28 @@ def waiting_timer_events(workflow: BpmnWorkflow) -> dict[str, datetime]:
     return due
 
 
+_HAS_TIMERS: weakref.WeakKeyDictionary[BpmnProcessSpec, bool] = weakref.WeakKeyDictionary()
+
+
+def _has_timers(workflow: BpmnWorkflow) -> bool:
+    """Whether the process (or any of its sub-processes) has a timer event at all; cached per spec."""
+    spec = workflow.spec
+    found = _HAS_TIMERS.get(spec)
+    if found is None:
+        specs = [spec, *workflow.subprocess_specs.values()]
+        found = any(
+            isinstance(getattr(ts, "event_definition", None), TimerEventDefinition)
+            for s in specs
+            for ts in s.task_specs.values()
+        )
+        _HAS_TIMERS[spec] = found
+    return found
+
+
 def sync_bpmn_timers(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow) -> None:
     """One pending row per waiting timer event; rows of events no longer waiting are cancelled."""
+    if not _has_timers(workflow):
+        return  # no row can exist, so there is nothing to create or cancel
     now = uow.clock.now()
     waiting = waiting_timer_events(workflow)
     rows = {

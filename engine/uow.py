@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import StaleState
+from engine.models import InstanceStatus
 from engine.repositories import AuditLog, DefinitionRepository, InstanceRepository, TaskRepository
 from engine.runtime import Runtime
 
@@ -42,7 +43,7 @@ class UnitOfWork:
         try:
             self.session.flush()
         except StaleDataError as err:
-            self.session.rollback()
+            self.rollback()
             raise StaleState(
                 "Someone else changed this application while you were working on it. Reload and try again."
             ) from err
@@ -52,13 +53,18 @@ class UnitOfWork:
             self.flush()
             self.session.commit()
         except OperationalError as err:
-            self.session.rollback()
+            self.rollback()
             if "locked" in str(err.orig):
                 raise StaleState("The database is busy with another change to this item. Try again.") from err
             raise
         except IntegrityError:
-            self.session.rollback()
+            self.rollback()
             raise
+        for instance, workflow in self.instances.stored.values():
+            if instance.status == InstanceStatus.RUNNING:
+                self.runtime.workflows.put(instance.id, instance.version, workflow)
+        self.instances.stored.clear()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.instances.stored.clear()
