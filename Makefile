@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DATABASE_URL ?= sqlite:///$(CURDIR)/instance/odop.db
 
-.PHONY: install run test lint bench clean
+VENDOR := web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.stamp
+MO := web/translations/hi/LC_MESSAGES/messages.mo
+
+.PHONY: install assets browser run test lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,24 +17,43 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR_STAMP) $(MO)
+
+# Browser packages come from npm (package-lock.json) and are served by the app itself.
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/swagger-ui
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	touch $@
+
+assets: $(VENDOR_STAMP)
+
+$(MO): web/translations/hi/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d web/translations
+
+# Browser tests drive Debian's Chromium (Playwright's own download does not work on these machines).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
 run: install
 	$(BIN)/odop db upgrade
 	$(BIN)/odop deploy
 	$(BIN)/odop demo load
 	$(BIN)/odop simulate --applications 150 --days 120 --if-empty
-	ODOP_SCHEDULER=1 $(BIN)/odop serve --host 127.0.0.1 --port 5000
+	ODOP_SCHEDULER=1 ODOP_SECURE_COOKIES=0 $(BIN)/odop serve --host 127.0.0.1 --port 5000
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) $(VENDOR) node_modules instance .pytest_cache test-artifacts

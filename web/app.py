@@ -2,26 +2,80 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import timedelta
+
+from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
 
 from engine.runtime import Runtime
-from web import errors, health
+from web import (
+    account_views,
+    admin_views,
+    auth,
+    errors,
+    formatting,
+    health,
+    home,
+    i18n,
+    inbox_views,
+    portal_views,
+    task_views,
+)
+from web.api import init_api
 from web.bootstrap import build_runtime, build_scheduler
 from web.config import Settings
 from web.dbschema import require_current
-from web.extensions import RUNTIME
+from web.extensions import RUNTIME, SETTINGS
+
+csrf = CSRFProtect()
+
+# Everything is served from this host; no page may load anything from another one.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Flask:
     """Build the app. Refuses to start on a database whose schema is not current."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing, ODOP_SETTINGS=settings)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
     runtime = runtime or build_runtime(settings)
     app.config["SCHEMA_REVISION"] = require_current(runtime.db)
     app.extensions[RUNTIME] = runtime
+    app.extensions[SETTINGS] = settings
+    csrf.init_app(app)
+    i18n.init_app(app)
+    formatting.init_app(app)
+    auth.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(inbox_views.bp)
+    app.register_blueprint(task_views.bp)
+    app.register_blueprint(portal_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(admin_views.bp)
+    init_api(app, csrf)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
     if settings.run_scheduler and not settings.testing:
         scheduler = build_scheduler(runtime)
         scheduler.start()

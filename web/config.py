@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = f"sqlite:///{ROOT / 'instance' / 'odop.db'}"
+INSTANCE = ROOT / "instance"
+DEFAULT_DB = f"sqlite:///{INSTANCE / 'odop.db'}"
 
 
 @dataclass
@@ -17,8 +18,11 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     run_scheduler: bool = False
     bpmn_dir: Path = ROOT / "bpmn"
+    # Uploaded documents live here, outside the web root.
+    upload_dir: Path = INSTANCE / "uploads"
     # One deployment serves one state: its holidays count in every deadline.
     state: str = "UP"
+    secure_cookies: bool = True
     testing: bool = False
 
     @classmethod
@@ -26,8 +30,23 @@ class Settings:
         env = os.environ
         return cls(
             database_url=env.get("DATABASE_URL", DEFAULT_DB),
-            secret_key=env.get("SECRET_KEY") or secrets.token_hex(32),
+            secret_key=env.get("SECRET_KEY") or _instance_secret(),
             run_scheduler=env.get("ODOP_SCHEDULER", "0") == "1",
             bpmn_dir=Path(env.get("ODOP_BPMN_DIR", str(ROOT / "bpmn"))),
+            upload_dir=Path(env.get("ODOP_UPLOAD_DIR", str(INSTANCE / "uploads"))),
             state=env.get("ODOP_STATE", "UP"),
+            secure_cookies=env.get("ODOP_SECURE_COOKIES", "1") != "0",
         )
+
+
+def _instance_secret() -> str:
+    """Without SECRET_KEY, a key generated once and kept in instance/, so sign-ins survive restarts."""
+    path = INSTANCE / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE.mkdir(exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
+    return key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from engine import errors as engine_errors
@@ -41,12 +41,28 @@ def error_body(err: engine_errors.EngineError) -> dict[str, object]:
     return {"error": body}
 
 
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/health" or request.accept_mimetypes.best == "application/json"
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(engine_errors.EngineError)
     def _domain(err: engine_errors.EngineError):  # noqa: ANN202
-        return jsonify(error_body(err)), status_for(err)
+        status = status_for(err)
+        if wants_json():
+            return jsonify(error_body(err)), status
+        return render_template("error.html", message=str(err), status=status), status
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # noqa: ANN202
         code = (err.name or "error").lower().replace(" ", "_")
-        return jsonify({"error": {"code": code, "message": err.description}}), err.code or 500
+        status = err.code or 500
+        if wants_json():
+            body: dict[str, object] = {"code": code, "message": err.description}
+            messages = (getattr(err, "data", None) or {}).get("messages")
+            if messages:  # request parsing (webargs): {"json": {"field": [...]}}
+                body["code"] = "validation_failed"
+                body["message"] = "The request is not valid."
+                body["fields"] = {k: v for part in messages.values() for k, v in part.items()}
+            return jsonify({"error": body}), status
+        return render_template("error.html", message=err.description, status=status), status

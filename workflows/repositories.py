@@ -66,6 +66,12 @@ class Applications:
             raise DomainError(f"There is no application {number}.")
         return found
 
+    def get(self, application_id: int) -> Application:
+        found = self.session.get(Application, application_id)
+        if found is None:
+            raise DomainError(f"There is no application with id {application_id}.")
+        return found
+
     def by_instance(self, instance_id: int) -> Application:
         found = self.session.scalars(select(Application).where(Application.instance_id == instance_id)).first()
         if found is None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.commands import StepResult, start_instance
 from workflows import roles
+from workflows.documents import FolderStore, StoredFiles, Upload, check_uploads
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus
 from workflows.numbering import format_number, number_prefix
@@ -23,9 +24,14 @@ def submit_application(
     data: Mapping[str, Any],
     actor: str,
     applicant: str | None = None,
+    documents: Sequence[Upload] = (),
+    store: FolderStore | None = None,
 ) -> Application:
-    """Validate, number and start an application; commits once. `applicant` is needed when a
-    facilitation operator files on someone's behalf."""
+    """Validate, number and start an application with its documents; commits once.
+
+    `applicant` is needed when a facilitation operator files on someone's behalf. Documents are
+    checked before anything is stored; their files are removed again if the transaction fails.
+    """
     scheme = get_scheme(scheme_code)
     user = uow.users.by_username(actor)
     if user.role == roles.APPLICANT:
@@ -40,6 +46,9 @@ def submit_application(
         raise NotAllowed(f"Only applicants and facilitation centres submit applications; you are {user.role}.")
     district = uow.districts.get(district_code)
     cleaned = scheme.validate(data)
+    content_types = check_uploads(documents)
+    if documents and store is None:
+        raise ValueError("documents need a store")
     now = uow.clock.now()
     prefix = number_prefix(scheme.code, district.state_code, district.code, now)
     number = format_number(prefix, uow.applications.next_number(prefix))
@@ -66,5 +75,10 @@ def submit_application(
     )
     uow.applications.add(application)
     apply_step(uow, application, result)
-    uow.commit()
+    with StoredFiles(store) as files:  # type: ignore[arg-type]
+        if documents:
+            uow.flush()
+            for upload, content_type in zip(documents, content_types, strict=True):
+                files.attach(uow, application, actor, upload, content_type)
+        uow.commit()
     return application

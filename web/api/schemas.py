@@ -1,0 +1,118 @@
+"""Marshmallow schemas of the API's requests and responses."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from workflows.inbox import SLA_STATES, SORTS, VIEWS
+
+
+class ApplicationOut(Schema):
+    number = fields.String()
+    scheme_code = fields.String()
+    district_code = fields.String()
+    applicant_name = fields.String()
+    status = fields.String()
+    benefit_amount = fields.Integer(allow_none=True, metadata={"description": "Whole rupees."})
+    submitted_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    remarks = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class ApplicationIn(Schema):
+    scheme = fields.String(required=True, metadata={"example": "MDA"})
+    data = fields.Dict(required=True)
+    applicant = fields.String(metadata={"description": "Username of the applicant (facilitation centres only)."})
+
+
+class ApplicationListArgs(Schema):
+    status = fields.String(validate=validate.OneOf(["in_process", "returned", "approved", "rejected"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class StepOut(Schema):
+    task_id = fields.String()
+    name = fields.String()
+    office = fields.String()
+    received = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    sla = fields.String(allow_none=True)
+
+
+class ApplicationDetailOut(ApplicationOut):
+    current_steps = fields.List(fields.Nested(StepOut))
+
+
+class TaskListArgs(Schema):
+    view = fields.String(load_default="available", validate=validate.OneOf(VIEWS))
+    scheme = fields.String()
+    step = fields.String()
+    sla = fields.String(validate=validate.OneOf(SLA_STATES))
+    q = fields.String(metadata={"description": "Application number or applicant name contains this."})
+    sort = fields.String(load_default="due", validate=validate.OneOf(SORTS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
+
+
+class TaskOut(Schema):
+    task_id = fields.String()
+    number = fields.String()
+    scheme = fields.String()
+    applicant = fields.String()
+    district = fields.String()
+    step = fields.String()
+    step_id = fields.String()
+    received = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    sla = fields.String(allow_none=True)
+    claimed_by = fields.String(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+
+
+class TaskPageOut(Schema):
+    tasks = fields.List(fields.Nested(TaskOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    has_next = fields.Boolean()
+
+
+class CountsOut(Schema):
+    available = fields.Integer()
+    mine = fields.Integer()
+    completed = fields.Integer()
+
+
+class ClaimIn(Schema):
+    task_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=200))
+
+
+class CompleteIn(Schema):
+    outcome = fields.String(required=True, metadata={"example": "approve"})
+    remarks = fields.String(load_default="")
+    fields_ = fields.Dict(data_key="fields", load_default=dict, metadata={"description": "e.g. loan_amount"})
+    expected_version = fields.Integer(metadata={"description": "The instance version you read; 409 if it changed."})
+
+
+class ReassignIn(Schema):
+    task_ids = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=200))
+    to = fields.String(allow_none=True, load_default=None)
+    reason = fields.String(required=True)
+
+
+class TaskStateOut(Schema):
+    task_id = fields.String(attribute="id")
+    state = fields.String()
+    assignee = fields.String(allow_none=True)
+
+
+class DefinitionOut(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    checksum = fields.String()
+    deployed_by = fields.String()
+    deployed_at = fields.DateTime()
+    comment = fields.String()
+    user_tasks = fields.Dict()

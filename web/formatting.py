@@ -1,0 +1,77 @@
+"""Template filters: rupees with Indian digit grouping, dates in Indian order and time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from web.forms import LABELS
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def rupees(amount: int | None) -> str:
+    """12,34,567 -> 'Rs 12,34,567'; Indian grouping whatever the page language."""
+    if amount is None:
+        return "—"
+    return "₹\u00a0" + format_decimal(amount, format="#,##,##0", locale="en_IN")
+
+
+def indian_date(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(IST).strftime("%d-%m-%Y")
+
+
+def indian_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(IST).strftime("%d-%m-%Y %H:%M")
+
+
+SLA_LABELS = {"on_time": _l("On time"), "due_soon": _l("Due soon"), "overdue": _l("Overdue")}
+STATUS_LABELS = {
+    "in_process": _l("In process"),
+    "returned": _l("Returned for clarification"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+}
+OUTCOME_LABELS = {
+    "approve": _l("Approve / forward"),
+    "return": _l("Return for clarification"),
+    "reject": _l("Reject"),
+    "submit": _l("Submit"),
+}
+
+
+ROLE_LABELS = {
+    "applicant": _l("Applicant"),
+    "facilitation_operator": _l("Facilitation centre"),
+    "dic_officer": _l("District Industries Centre"),
+    "gm_dic": _l("General Manager, DIC"),
+    "district_committee": _l("District committee"),
+    "bank_officer": _l("Bank"),
+    "state_nodal": _l("State nodal agency"),
+    "state_committee": _l("State Level Committee"),
+    "admin": _l("Administrator"),
+}
+CHOICE_LABELS = {
+    "GEN": _l("General"), "OBC": _l("Other Backward Class"), "SC": _l("Scheduled Caste"), "ST": _l("Scheduled Tribe"),
+    "female": _l("Female"), "male": _l("Male"), "other": _l("Other"),
+    "domestic": _l("In India"), "international": _l("Abroad"),
+    "testing_lab": _l("Testing laboratory"), "design_centre": _l("Design centre"), "training_centre": _l("Training centre"),
+    "raw_material_bank": _l("Raw material bank"), "common_processing": _l("Common processing"),
+    "packaging": _l("Packaging"), "display_sales": _l("Display and sales centre"),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime)
+    app.jinja_env.globals.update(
+        SLA_LABELS=SLA_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS,
+        CHOICE_LABELS=CHOICE_LABELS, FIELD_LABELS=LABELS,
+    )

@@ -1,0 +1,27 @@
+// Small enhancements only: every page works without JavaScript.
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-select-all]");
+  if (!all) return;
+  for (const box of all.closest("form").querySelectorAll('input[name="task_id"]')) box.checked = all.checked;
+});
+
+// The process diagram with completed and current steps marked (bpmn-js viewer, served locally).
+window.addEventListener("load", async () => {
+  const el = document.getElementById("diagram");
+  if (!el || !window.BpmnJS) return;
+  const viewer = new window.BpmnJS({ container: el });
+  try {
+    const xml = await (await fetch(el.dataset.url, { credentials: "same-origin" })).text();
+    await viewer.importXML(xml);
+    const canvas = viewer.get("canvas");
+    canvas.zoom("fit-viewport");
+    const mark = (ids, cls) => ids.split(",").filter(Boolean).forEach((id) => {
+      try { canvas.addMarker(id, cls); } catch (e) { /* a step of another version */ }
+    });
+    mark(el.dataset.completed, "step-done");
+    mark(el.dataset.current, "step-current");
+    el.dataset.ready = "1";
+  } catch (err) {
+    el.textContent = "The diagram could not be shown.";
+  }
+});

@@ -1,0 +1,107 @@
+"""The task page: data, documents, timeline, diagram; claim, unclaim, decide, reassign."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.errors import StaleState, TaskAlreadyCompleted, TaskClaimedByOther, TaskNotReady
+from web.auth import actor
+from web.extensions import uow
+from web.forms import whole_rupees
+from workflows import decisions
+from workflows.errors import ValidationFailed
+from workflows.task_view import task_details
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None, status: int = 200):  # noqa: ANN202
+    with uow() as work:
+        details = task_details(work, actor=actor(), task_id=task_id)
+    return render_template("task.html", d=details, errors=errors or {}, form=form or {}), status
+
+
+@bp.get("/<task_id>")
+@login_required
+def show(task_id: str):  # noqa: ANN201
+    return _page(task_id)
+
+
+@bp.post("/<task_id>/claim")
+@login_required
+def claim(task_id: str):  # noqa: ANN201
+    with uow() as work:
+        decisions.claim(work, [task_id], actor=actor())
+    flash(_("The task is yours now."))
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/<task_id>/unclaim")
+@login_required
+def unclaim(task_id: str):  # noqa: ANN201
+    with uow() as work:
+        decisions.unclaim(work, task_id, actor=actor())
+    flash(_("The task is back in the pool."))
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<task_id>/decide")
+@login_required
+def decide(task_id: str):  # noqa: ANN201
+    form = request.form
+    fields = {}
+    for name in ("loan_amount", "payment_reference"):
+        if form.get(name):
+            fields[name] = whole_rupees(form[name]) if name.endswith("_amount") else form[name].strip()
+    version = form.get("version", "")
+    try:
+        with uow() as work:
+            application = decisions.decide(
+                work,
+                task_id,
+                actor=actor(),
+                outcome=form.get("outcome", ""),
+                remarks=form.get("remarks", ""),
+                fields=fields,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+    except ValidationFailed as err:
+        return _page(task_id, errors=err.fields, form=form.to_dict(), status=422)
+    except (TaskAlreadyCompleted, TaskNotReady, TaskClaimedByOther, StaleState) as err:
+        # The second of two officers deciding the same task lands here: say what happened.
+        flash(str(err), "error")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    flash(_("Decision recorded for %(number)s.", number=application.number))
+    if request.form.get("from") == "portal":
+        return redirect(url_for("portal.application", number=application.number))
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/reassign")
+@login_required
+def reassign():  # noqa: ANN201
+    ids = request.form.getlist("task_id")
+    if not ids:
+        abort(400, _("Select at least one task."))
+    try:
+        with uow() as work:
+            decisions.reassign(work, ids, actor=actor(), to=request.form.get("to") or None, reason=request.form.get("reason", ""))
+    except ValidationFailed as err:
+        flash(str(err), "error")
+        return redirect(request.referrer or url_for("inbox.index"))
+    flash(_("Reassigned."))
+    return redirect(url_for("tasks.show", task_id=ids[0]) if len(ids) == 1 else url_for("inbox.index"))
+
+
+@bp.get("/diagram/<int:definition_id>.bpmn")
+@login_required
+def diagram(definition_id: int):  # noqa: ANN201
+    with uow() as work:
+        definition = work.definitions.get(definition_id)
+        xml = next((body for name, body in definition.files.items() if name.endswith(".bpmn")), "")
+    response = Response(xml, mimetype="application/xml")
+    response.cache_control.private = True
+    response.cache_control.max_age = 86400  # a deployed version never changes
+    return response

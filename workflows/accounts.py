@@ -1,0 +1,182 @@
+"""Use cases of accounts: sign-in with throttling, API tokens, and user administration."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from workflows import roles
+from workflows.errors import NotAllowed, ValidationFailed
+from workflows.models import ApiToken, LoginThrottle, User
+from workflows.passwords import check_password, hash_password
+from workflows.uow import SchemeUnitOfWork
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+TOKEN_PREFIX = "odop_"
+
+
+class SignInFailed(NotAllowed):
+    code = "sign_in_failed"
+
+
+def sign_in(uow: SchemeUnitOfWork, username: str, password: str) -> User:
+    """The user, or SignInFailed with one message for every cause (no hint which part was wrong).
+
+    After MAX_FAILURES failures within WINDOW the name is locked for LOCKOUT, even for the right
+    password; commits once (the failure count must survive the failed attempt).
+    """
+    now = uow.clock.now()
+    name = (username or "").strip().lower()[:100]
+    throttle = uow.session.get(LoginThrottle, name)
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
+        raise SignInFailed(f"Too many failed attempts. Try again in {minutes} minutes.")
+    user = uow.users.find(name)
+    if user is not None and user.active and check_password(user.password_hash, password or ""):
+        if throttle:
+            uow.session.delete(throttle)
+        uow.audit.record("signed_in", user.username)
+        uow.commit()
+        return user
+    if throttle is None or now - throttle.window_start > WINDOW:
+        if throttle is None:
+            throttle = LoginThrottle(username=name, failures=0, window_start=now)
+            uow.session.add(throttle)
+        throttle.failures, throttle.window_start, throttle.locked_until = 0, now, None
+    throttle.failures += 1
+    if throttle.failures >= MAX_FAILURES:
+        throttle.locked_until = now + LOCKOUT
+    uow.commit()
+    raise SignInFailed("The user name or password is not correct.")
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once; only its hash is stored
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(uow: SchemeUnitOfWork, *, actor: str, name: str) -> NewToken:
+    user = uow.users.by_username(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed("Name the token (up to 100 characters).", {"name": ["Required."]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, prefix=secret[:12], token_hash=_hash(secret), created_at=uow.clock.now())
+    uow.session.add(token)
+    uow.flush()
+    uow.audit.record("api_token_created", actor, token_id=token.id, name=name)
+    uow.commit()
+    return NewToken(token, secret)
+
+
+def revoke_token(uow: SchemeUnitOfWork, *, actor: str, token_id: int) -> None:
+    user = uow.users.by_username(actor)
+    token = uow.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotAllowed("That token is not yours.")
+    if token.revoked_at is None:
+        token.revoked_at = uow.clock.now()
+        uow.audit.record("api_token_revoked", actor, token_id=token_id)
+    uow.commit()
+
+
+def tokens_of(uow: SchemeUnitOfWork, username: str) -> list[ApiToken]:
+    user = uow.users.by_username(username)
+    return list(uow.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+def authenticate_token(uow: SchemeUnitOfWork, secret: str) -> User | None:
+    """The active user owning this unrevoked token, or None. Records its last use; commits."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = uow.session.scalars(select(ApiToken).where(ApiToken.token_hash == _hash(secret))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    user = uow.users.get(token.user_id)
+    if not user.active:
+        return None
+    token.last_used_at = uow.clock.now()
+    uow.commit()
+    return user
+
+
+def save_user(
+    uow: SchemeUnitOfWork,
+    *,
+    actor: str,
+    username: str,
+    full_name: str,
+    role: str,
+    district_code: str | None,
+    email: str | None = None,
+    phone: str | None = None,
+    password: str | None = None,
+    active: bool = True,
+    language: str = "en",
+) -> User:
+    """An administrator creates or updates a user; commits once."""
+    admin = uow.users.by_username(actor)
+    if admin.role != roles.ADMIN:
+        raise NotAllowed("Only administrators manage users.")
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip().lower()
+    if not username or len(username) > 100 or not all(c.isalnum() or c in "._-" for c in username):
+        errors["username"] = ["Letters, digits, dot, dash and underscore only."]
+    if role not in roles.ALL_ROLES:
+        errors["role"] = [f"Choose one of: {', '.join(roles.ALL_ROLES)}."]
+    needs_district = role not in roles.STATE_ROLES
+    if needs_district and not district_code:
+        errors["district_code"] = ["District roles need a district."]
+    if not needs_district:
+        district_code = None
+    if district_code:
+        district_code = uow.districts.get(district_code).code
+    if language not in ("en", "hi"):
+        errors["language"] = ["English (en) or Hindi (hi)."]
+    if password is not None and len(password) < 10:
+        errors["password"] = ["At least 10 characters."]
+    if not (full_name or "").strip():
+        errors["full_name"] = ["Required."]
+    if errors:
+        raise ValidationFailed("The user could not be saved.", errors)
+    user = uow.users.find(username)
+    created = user is None
+    if user is None:
+        if password is None:
+            raise ValidationFailed("A new user needs a password.", {"password": ["Required."]})
+        user = User(username=username)
+        uow.users.add(user)
+    user.full_name, user.role, user.district_code = full_name.strip(), role, district_code
+    user.email, user.phone, user.active, user.language = email or None, phone or None, active, language
+    if password is not None:
+        user.password_hash = hash_password(password)
+    uow.audit.record("user_created" if created else "user_updated", actor, username=username, role=role, district=district_code)
+    uow.commit()
+    return user
+
+
+def set_language(uow: SchemeUnitOfWork, *, actor: str, language: str) -> User:
+    if language not in ("en", "hi"):
+        raise ValidationFailed("Choose English (en) or Hindi (hi).", {"language": ["en or hi."]})
+    user = uow.users.by_username(actor)
+    user.language = language
+    uow.commit()
+    return user
+
+
+def users_list(uow: SchemeUnitOfWork, *, actor: str) -> list[User]:
+    admin = uow.users.by_username(actor)
+    if admin.role != roles.ADMIN:
+        raise NotAllowed("Only administrators manage users.")
+    return list(uow.session.scalars(select(User).order_by(User.role, User.district_code, User.username)))
