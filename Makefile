@@ -9,7 +9,7 @@ VENDOR := web/static/vendor
 VENDOR_STAMP := $(VENDOR)/.stamp
 MO := web/translations/hi/LC_MESSAGES/messages.mo
 
-.PHONY: install assets browser run test lint bench clean
+.PHONY: install assets browser translations run test lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,14 @@ assets: $(VENDOR_STAMP)
 $(MO): web/translations/hi/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -q -d web/translations
 
+# After changing texts: refresh the catalogue, then translate the new entries of messages.po.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot web
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations
+
 # Browser tests drive Debian's Chromium (Playwright's own download does not work on these machines).
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-lohit-deva)
 
 run: install
 	$(BIN)/odop db upgrade

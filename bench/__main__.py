@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from bench import lifecycle
+from bench import inbox, lifecycle
 
 
 def main() -> None:
     lifecycle.main()
+    print()
+    inbox.main()
 
 
 if __name__ == "__main__":

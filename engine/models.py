@@ -76,7 +76,7 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_inbox", "state", "lane", "district", "due_at"),
         Index("ix_tasks_assignee_state", "assignee", "state"),
-        Index("ix_tasks_completed_by", "completed_by", "completed_at"),
+        Index("ix_tasks_completed_by", "completed_by", "state", "completed_at"),
         Index("ix_tasks_instance", "instance_id", "created_at"),
     )
 

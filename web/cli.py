@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+import waitress
 from sqlalchemy import func, select
 
 from engine.clock import FixedClock
@@ -160,14 +161,16 @@ def scheduler(ctx: Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@click.option("--threads", default=8, show_default=True, help="Requests served at once.")
 @pass_ctx
-def serve(ctx: Context, host: str, port: int) -> None:
-    """Serve the web application (development server)."""
+def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+    """Serve the web application with waitress (a production WSGI server, pure Python)."""
     try:
         app = create_app(ctx.settings)
     except SchemaOutOfDate as err:
         raise click.ClickException(str(err)) from err
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    click.echo(f"Serving on http://{host}:{port}")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="odop")
 
 
 if __name__ == "__main__":

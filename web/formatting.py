@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from web.forms import LABELS
+from workflows.roles import SUPERVISOR
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -73,5 +74,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime)
     app.jinja_env.globals.update(
         SLA_LABELS=SLA_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS,
-        CHOICE_LABELS=CHOICE_LABELS, FIELD_LABELS=LABELS,
+        CHOICE_LABELS=CHOICE_LABELS, FIELD_LABELS=LABELS, SUPERVISORS=set(SUPERVISOR.values()),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 
 from engine.models import Task, TaskState
 from workflows import roles
@@ -13,7 +13,7 @@ from workflows.errors import ValidationFailed
 from workflows.models import Application, User
 from workflows.uow import SchemeUnitOfWork
 
-VIEWS = ("available", "mine", "completed")
+VIEWS = ("available", "mine", "completed", "team")
 SORTS = ("due", "received", "scheme")
 SLA_STATES = ("on_time", "due_soon", "overdue")
 # A task is "due soon" when less than this is left before its deadline.
@@ -81,37 +81,53 @@ def sla_status(due_at: datetime | None, now: datetime) -> str | None:
     return "due_soon" if due_at - now <= DUE_SOON else "on_time"
 
 
-def _scope(user: User, view: str) -> Select:
-    query = select(Task, Application).join(Application, Application.instance_id == Task.instance_id)
+def _scope(user: User, view: str) -> tuple[list, list]:
+    """(conditions on tasks, conditions on applications) of a list."""
     if view == "mine":
-        return query.where(Task.assignee == user.username, Task.state == TaskState.CLAIMED)
+        return [Task.assignee == user.username, Task.state == TaskState.CLAIMED], []
     if view == "completed":
-        return query.where(Task.completed_by == user.username, Task.state == TaskState.COMPLETED)
+        return [Task.completed_by == user.username, Task.state == TaskState.COMPLETED], []
+    if view == "team":
+        # A supervisor's scope: open tasks of the lanes they supervise, to watch and reassign.
+        lanes = [lane for lane, boss in roles.SUPERVISOR.items() if boss == user.role]
+        conditions = [Task.lane.in_(lanes), Task.state.in_(TaskState.OPEN)]
+        if not roles.is_state_role(user.role):
+            conditions.append(Task.district == user.district_code)
+        return conditions, []
     if user.role in (roles.APPLICANT, roles.FACILITATION_OPERATOR):
         owner = Application.applicant_id if user.role == roles.APPLICANT else Application.filed_by_id
-        return query.where(Task.lane == roles.APPLICANT, Task.state.in_(TaskState.OPEN), owner == user.id)
-    query = query.where(Task.lane == user.role, Task.state == TaskState.READY)
+        return [Task.lane == roles.APPLICANT, Task.state.in_(TaskState.OPEN)], [owner == user.id]
+    conditions = [Task.lane == user.role, Task.state == TaskState.READY]
     if not roles.is_state_role(user.role):
-        query = query.where(Task.district == user.district_code)
-    return query
+        conditions.append(Task.district == user.district_code)
+    return conditions, []
 
 
-def _filtered(user: User, q: InboxQuery, now: datetime) -> Select:
-    query = _scope(user, q.view)
+def _filtered(user: User, q: InboxQuery, now: datetime) -> tuple[list, list]:
+    tasks, applications = _scope(user, q.view)
     if q.scheme:
-        query = query.where(Application.scheme_code == q.scheme.upper())
+        applications.append(Application.scheme_code == q.scheme.upper())
     if q.step:
-        query = query.where(Task.bpmn_id == q.step)
+        tasks.append(Task.bpmn_id == q.step)
     if q.sla == "overdue":
-        query = query.where(Task.due_at < now)
+        tasks.append(Task.due_at < now)
     elif q.sla == "due_soon":
-        query = query.where(Task.due_at >= now, Task.due_at <= now + DUE_SOON)
+        tasks += [Task.due_at >= now, Task.due_at <= now + DUE_SOON]
     elif q.sla == "on_time":
-        query = query.where(or_(Task.due_at.is_(None), Task.due_at > now + DUE_SOON))
+        tasks.append(or_(Task.due_at.is_(None), Task.due_at > now + DUE_SOON))
     if q.search:
         needle = f"%{q.search.lower()}%"
-        query = query.where(or_(func.lower(Application.number).like(needle), func.lower(Application.applicant_name).like(needle)))
-    return query
+        applications.append(
+            or_(func.lower(Application.number).like(needle), func.lower(Application.applicant_name).like(needle))
+        )
+    return tasks, applications
+
+
+def _count(uow: SchemeUnitOfWork, tasks: list, applications: list) -> int:
+    query = select(func.count()).select_from(Task).where(*tasks)
+    if applications:
+        query = query.join(Application, Application.instance_id == Task.instance_id).where(*applications)
+    return uow.session.scalar(query) or 0
 
 
 def inbox_page(uow: SchemeUnitOfWork, *, actor: str, query: InboxQuery) -> InboxPage:
@@ -125,9 +141,16 @@ def inbox_page(uow: SchemeUnitOfWork, *, actor: str, query: InboxQuery) -> Inbox
     }[q.sort]
     if q.view == "completed":
         order = (Task.completed_at.desc(),)
-    rows = uow.session.execute(
-        _filtered(user, q, now).order_by(*order, Task.id).offset((q.page - 1) * q.per_page).limit(q.per_page + 1)
-    ).all()
+    tasks, applications = _filtered(user, q, now)
+    joined = select(Task, Application).join(Application, Application.instance_id == Task.instance_id)
+    window = dict(offset=(q.page - 1) * q.per_page, limit=q.per_page + 1)
+    if applications or q.sort == "scheme":
+        statement = joined.where(*tasks, *applications).order_by(*order, Task.id).offset(window["offset"]).limit(window["limit"])
+    else:
+        # Page through the task table alone (its indexes cover the list), then join only the page.
+        ids = select(Task.id).where(*tasks).order_by(*order, Task.id).offset(window["offset"]).limit(window["limit"])
+        statement = joined.where(Task.id.in_(ids.scalar_subquery())).order_by(*order, Task.id)
+    rows = uow.session.execute(statement).all()
     page = [
         InboxRow(
             task_id=t.id, number=a.number, scheme=a.scheme_code, applicant=a.applicant_name, district=a.district_code,
@@ -145,8 +168,4 @@ def inbox_counts(uow: SchemeUnitOfWork, *, actor: str, query: InboxQuery | None 
     base = (query or InboxQuery()).checked()
     user = uow.users.by_username(actor)
     now = uow.clock.now()
-    counts = {}
-    for view in VIEWS:
-        filtered = _filtered(user, replace(base, view=view), now).with_only_columns(func.count()).order_by(None)
-        counts[view] = uow.session.scalar(filtered) or 0
-    return counts
+    return {view: _count(uow, *_filtered(user, replace(base, view=view), now)) for view in VIEWS}

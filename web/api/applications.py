@@ -48,4 +48,4 @@ def get_application(number: str):  # noqa: ANN201
     with uow() as work:
         details = application_details(work, actor=actor(), number=number)
     a = details.application
-    return {**ApplicationOut().dump(a), "current_steps": details.steps}
+    return {**{name: getattr(a, name) for name in ApplicationOut().fields}, "current_steps": details.steps}

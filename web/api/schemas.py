@@ -82,6 +82,7 @@ class CountsOut(Schema):
     available = fields.Integer()
     mine = fields.Integer()
     completed = fields.Integer()
+    team = fields.Integer(metadata={"description": "Open tasks of the lanes you supervise."})
 
 
 class ClaimIn(Schema):

@@ -1,0 +1,133 @@
+"""Every endpoint x role x (own district / other district / anonymous): no one sees or does more
+than their role and district allow, and a refusal never shows the application's contents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+
+from tests.web.conftest import PDF, open_task_id, sign_in, submit_mda
+from workflows.models import Document
+from workflows.uow import SchemeUnitOfWork
+
+PEOPLE = [
+    None,  # anonymous
+    "applicant1.agr",  # the applicant
+    "applicant2.agr",  # another applicant of the same district
+    "applicant1.mbd",  # an applicant of another district
+    "fc.agr",  # a facilitation centre that did not file it
+    "dic.agr",  # the DIC officer of the district: works the task
+    "dic.mbd",  # a DIC officer of another district
+    "gm.agr",  # the GM of the district: supervises
+    "gm.mbd",
+    "bank.agr",  # an officer of the district in another role
+    "nodal1",  # state level
+    "admin",
+]
+SEES_APPLICATION = {"applicant1.agr", "dic.agr", "gm.agr", "bank.agr", "nodal1", "admin"}
+OPENS_TASK = {"dic.agr", "gm.agr", "admin"}
+WORKS_TASK = {"dic.agr"}
+SUPERVISES = {"gm.agr", "admin"}
+FILERS_OWN = {"applicant1.agr"}
+ADMINS = {"admin"}
+SIGNED_IN = set(p for p in PEOPLE if p)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: str  # {number}, {task}, {doc} are filled in
+    allowed: frozenset[str]
+    data: dict | None = None
+    json: dict | None = None
+    ok: tuple[int, ...] = (200,)
+
+
+CASES = [
+    Case("application page", "GET", "/applications/{number}", frozenset(SEES_APPLICATION)),
+    Case("application list", "GET", "/applications", frozenset(SIGNED_IN)),
+    Case("document download", "GET", "/documents/{doc}", frozenset(SEES_APPLICATION)),
+    Case("document upload", "POST", "/applications/{number}/documents", frozenset(SEES_APPLICATION), ok=(302,),
+         data={"document_kind": "bills"}),
+    Case("answer a return", "POST", "/applications/{number}/answer", frozenset(), ok=(302,),
+         data={"task_id": "{task}", "remarks": "x"}),
+    Case("task page", "GET", "/tasks/{task}", frozenset(OPENS_TASK)),
+    Case("claim", "POST", "/tasks/{task}/claim", frozenset(WORKS_TASK), ok=(302,)),
+    Case("decide", "POST", "/tasks/{task}/decide", frozenset(WORKS_TASK), ok=(422,), data={"outcome": "reject"}),
+    Case("reassign", "POST", "/tasks/reassign", frozenset(SUPERVISES), ok=(302,),
+         data={"task_id": "{task}", "to": "dic2.agr", "reason": "leave"}),
+    Case("inbox", "GET", "/inbox", frozenset(SIGNED_IN)),
+    Case("apply form", "GET", "/apply/MDA", frozenset({"applicant1.agr", "applicant2.agr", "applicant1.mbd", "fc.agr"})),
+    Case("account", "GET", "/account", frozenset(SIGNED_IN)),
+    Case("users admin", "GET", "/admin/users", frozenset(ADMINS)),
+    Case("save user", "POST", "/admin/users", frozenset(ADMINS), ok=(422,), data={"username": "x"}),
+    Case("api application", "GET", "/api/v1/applications/{number}", frozenset(SEES_APPLICATION)),
+    Case("api applications", "GET", "/api/v1/applications", frozenset(SIGNED_IN)),
+    Case("api tasks", "GET", "/api/v1/tasks", frozenset(SIGNED_IN)),
+    Case("api counts", "GET", "/api/v1/tasks/counts", frozenset(SIGNED_IN)),
+    Case("api claim", "POST", "/api/v1/tasks/claim", frozenset(WORKS_TASK), json={"task_ids": ["{task}"]}),
+    Case("api complete", "POST", "/api/v1/tasks/{task}/complete", frozenset(WORKS_TASK), ok=(422,),
+         json={"outcome": "reject"}),
+    Case("api reassign", "POST", "/api/v1/tasks/reassign", frozenset(SUPERVISES),
+         json={"task_ids": ["{task}"], "to": "dic2.agr", "reason": "leave"}),
+    Case("api definitions", "GET", "/api/v1/definitions", frozenset(SIGNED_IN)),
+    Case("diagram", "GET", "/tasks/diagram/1.bpmn", frozenset(SIGNED_IN)),
+]
+
+
+def _fill(value, ids: dict[str, str]):  # noqa: ANN001, ANN202
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("who", PEOPLE, ids=lambda p: p or "anonymous")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_access(app: Flask, case: Case, who: str | None) -> None:
+    number = submit_mda(app)
+    with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
+        doc = uow.session.query(Document).one()
+    ids = {"number": number, "task": open_task_id(app, number), "doc": str(doc.id)}
+    client = sign_in(app, who)
+    kwargs = {}
+    if case.data is not None:
+        kwargs["data"] = _fill(case.data, ids)
+        if "documents" in case.path:
+            import io
+
+            kwargs["data"]["document"] = (io.BytesIO(PDF), "more.pdf")
+            kwargs["content_type"] = "multipart/form-data"
+    if case.json is not None:
+        kwargs["json"] = _fill(case.json, ids)
+    response = client.open(_fill(case.path, ids), method=case.method, **kwargs)
+    body = response.get_data()
+    if who is None:
+        expected = 401 if case.path.startswith("/api/") else 302
+        assert response.status_code == expected
+        if expected == 302:
+            assert "/sign-in" in response.location
+    elif who in case.allowed:
+        assert response.status_code in case.ok, body[:500]
+    else:
+        assert response.status_code in (403, 404), (response.status_code, body[:300])
+    if who not in case.allowed:
+        assert b"Devi Leather" not in body and b"International Trade Fair" not in body
+
+
+@pytest.mark.parametrize("who", sorted(SIGNED_IN))
+def test_lists_show_only_what_the_user_may_see(app: Flask, who: str) -> None:
+    number = submit_mda(app)
+    client = sign_in(app, who)
+    tasks = client.get("/api/v1/tasks?view=available").get_json()["tasks"]
+    assert bool(tasks) == (who in WORKS_TASK)
+    applications = client.get("/api/v1/applications").get_json()
+    assert ([a["number"] for a in applications] == [number]) == (who in SEES_APPLICATION)
+    inbox = client.get("/inbox").get_data()
+    assert (number.encode() in inbox) == (who in WORKS_TASK)
