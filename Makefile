@@ -23,7 +23,6 @@ install: $(STAMP) $(VENDOR_STAMP) $(MO)
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/swagger-ui
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
