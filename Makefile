@@ -31,7 +31,7 @@ $(VENDOR_STAMP): package.json package-lock.json
 assets: $(VENDOR_STAMP)
 
 $(MO): web/translations/hi/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d web/translations
+	$(BIN)/pybabel compile -d web/translations
 
 # After changing texts: refresh the catalogue, then translate the new entries of messages.po.
 translations: install
