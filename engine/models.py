@@ -161,3 +161,40 @@ class TimerState:
     FIRED = "fired"
     INCIDENT = "incident"
     CANCELLED = "cancelled"
+
+
+class Notification(Base):
+    """The outbox: a message to a person, written in the same transaction as the event causing it.
+
+    In-app rows are delivered when written (the person's list reads them); email rows wait for the
+    sender, which marks them sent, or retries them with backoff. `key` makes a cause notify once.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_outbox", "state", "next_attempt_at"),
+        Index("ix_notifications_inbox", "recipient", "channel", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    template: Mapped[str] = mapped_column(String(60))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instances.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotificationState:
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last attempt; administrators see it

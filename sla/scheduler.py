@@ -14,14 +14,18 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from engine.timers import next_due_at
+from sla.sender import OutboxSender
 from sla.sweep import TimerSweep
 
 log = logging.getLogger(__name__)
 
 
 class TimerScheduler:
-    def __init__(self, sweep: TimerSweep, *, safety_interval_seconds: float = 5.0) -> None:
+    def __init__(
+        self, sweep: TimerSweep, *, sender: OutboxSender | None = None, safety_interval_seconds: float = 5.0
+    ) -> None:
         self.sweep = sweep
+        self.sender = sender
         self._lock = threading.Lock()
         self._scheduler = BackgroundScheduler(timezone="UTC")
         self._scheduler.add_job(
@@ -42,6 +46,10 @@ class TimerScheduler:
             report = self.sweep.run_once()
             if report.fired or report.failed:
                 log.info("timer sweep: %s fired, %s failed", report.fired, report.failed)
+            if self.sender is not None:
+                sent = self.sender.run_once()
+                if sent.sent or sent.failed:
+                    log.info("outbox: %s sent, %s failed", sent.sent, sent.failed)
             self._wake_at(self._next_due())
         except Exception:  # noqa: BLE001 - the scheduler must outlive a database hiccup
             log.exception("timer sweep failed")

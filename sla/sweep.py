@@ -15,6 +15,8 @@ from engine.commands import fire_timers
 from engine.models import Timer
 from engine.timers import BPMN, claim_next_due, mark_fired, record_failure, waiting_timer_events
 from engine.uow import UnitOfWork
+from sla.directory import Directory
+from sla.escalation import tell
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ class TimerSweep:
     handlers: Mapping[str, Handler] = field(default_factory=lambda: {BPMN: fire_bpmn_timer})
     max_attempts: int = 5
     backoff: timedelta = timedelta(seconds=30)
+    # Administrators are told of incidents when a directory is given.
+    directory: Directory | None = None
 
     def run_once(self, limit: int = 10_000) -> SweepReport:
         report = SweepReport()
@@ -70,6 +74,10 @@ class TimerSweep:
                 failed = record_failure(uow, timer_id, error, max_attempts=self.max_attempts, backoff=self.backoff)
                 if failed.state == "incident":
                     uow.audit.record("timer_incident", "scheduler", instance_id=failed.instance_id, timer_id=timer_id, error=error)
+                    if self.directory is not None:
+                        tell(uow, self.directory.administrators(uow), "timer_incident",
+                             {"timer": timer_id, "attempts": failed.attempts, "error": error[:500]},
+                             key=f"incident:{timer_id}:{failed.attempts}", instance_id=failed.instance_id)
                     report.incidents.append(timer_id)
                 uow.commit()
             report.failed += 1

@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return response
 
     if settings.run_scheduler and not settings.testing:
-        scheduler = build_scheduler(runtime)
+        scheduler = build_scheduler(runtime, settings)
         scheduler.start()
         app.extensions["odop.scheduler"] = scheduler
     return app

@@ -1,15 +1,20 @@
-"""The composition root: builds the runtime with every layer's hooks installed."""
+"""The composition root: builds the runtime and the scheduler with every layer's parts wired in."""
 
 from __future__ import annotations
 
 from engine.clock import Clock
 from engine.runtime import Runtime
+from engine.timers import BPMN
 from engine.uow import UnitOfWork
 from sla import deadlines
 from sla.calendars import CalendarProvider
+from sla.escalation import SlaHandlers
+from sla.mailer import SmtpMailer
 from sla.scheduler import TimerScheduler
-from sla.sweep import TimerSweep
+from sla.sender import OutboxSender
+from sla.sweep import TimerSweep, fire_bpmn_timer
 from web.config import Settings
+from workflows.directory import UserDirectory
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
@@ -18,5 +23,18 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     return runtime
 
 
-def build_scheduler(runtime: Runtime) -> TimerScheduler:
-    return TimerScheduler(TimerSweep(lambda: UnitOfWork(runtime)))
+def build_sweep(runtime: Runtime, settings: Settings) -> TimerSweep:
+    directory = UserDirectory()
+    handlers = {BPMN: fire_bpmn_timer, **SlaHandlers(directory, CalendarProvider(settings.state)).as_mapping()}
+    return TimerSweep(lambda: UnitOfWork(runtime), handlers=handlers, directory=directory)
+
+
+def build_sender(runtime: Runtime, settings: Settings) -> OutboxSender | None:
+    """None without an SMTP host: emails then wait in the outbox until one is configured."""
+    if not settings.smtp.host:
+        return None
+    return OutboxSender(lambda: UnitOfWork(runtime), SmtpMailer(settings.smtp))
+
+
+def build_scheduler(runtime: Runtime, settings: Settings) -> TimerScheduler:
+    return TimerScheduler(build_sweep(runtime, settings), sender=build_sender(runtime, settings))

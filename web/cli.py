@@ -149,7 +149,7 @@ def list_instances(ctx: Context, status: str, limit: int) -> None:
 @pass_ctx
 def scheduler(ctx: Context) -> None:
     """Run the timer scheduler in the foreground (several may run against one PostgreSQL)."""
-    timer_scheduler = build_scheduler(ctx.runtime())
+    timer_scheduler = build_scheduler(ctx.runtime(), ctx.settings)
     timer_scheduler.start()
     click.echo("Timer scheduler running; Ctrl+C stops it.")
     try:

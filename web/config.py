@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sla.mailer import SmtpSettings
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_DB = f"sqlite:///{INSTANCE / 'odop.db'}"
@@ -23,6 +25,7 @@ class Settings:
     # One deployment serves one state: its holidays count in every deadline.
     state: str = "UP"
     secure_cookies: bool = True
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings(host=""))
     testing: bool = False
 
     @classmethod
@@ -36,6 +39,14 @@ class Settings:
             upload_dir=Path(env.get("ODOP_UPLOAD_DIR", str(INSTANCE / "uploads"))),
             state=env.get("ODOP_STATE", "UP"),
             secure_cookies=env.get("ODOP_SECURE_COOKIES", "1") != "0",
+            smtp=SmtpSettings(
+                host=env.get("ODOP_SMTP_HOST", ""),
+                port=int(env.get("ODOP_SMTP_PORT", "25")),
+                security=env.get("ODOP_SMTP_SECURITY", "none"),
+                username=env.get("ODOP_SMTP_USER") or None,
+                password=env.get("ODOP_SMTP_PASSWORD") or None,
+                sender=env.get("ODOP_MAIL_FROM", SmtpSettings.sender),
+            ),
         )
 
 

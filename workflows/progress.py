@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.commands import StepResult
 from engine.models import InstanceStatus
 from workflows.models import Application, ApplicationStatus
+from workflows.notices import notify_applicant
 from workflows.schemes import get_scheme
 from workflows.uow import SchemeUnitOfWork
 
@@ -23,8 +24,15 @@ def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResu
         application.decided_at = now
         if not approved:
             application.benefit_amount = None
+        notify_applicant(
+            uow, application, "application_approved" if approved else "application_rejected",
+            key="final", remarks=str(result.data.get("remarks") or ""),
+        )
         return
     # Returned while the applicant owes an answer to a "return"; utilisation certificates and
     # other applicant steps that are part of the normal path do not count as returned.
     returned = result.task is not None and result.task.outcome == "return"
     application.status = ApplicationStatus.RETURNED if returned else ApplicationStatus.IN_PROCESS
+    if returned and result.task is not None:
+        notify_applicant(uow, application, "application_returned", key=result.task.id,
+                         remarks=str(result.data.get("remarks") or ""))

@@ -31,3 +31,14 @@ SUPERVISOR = {
 
 def is_state_role(role: str) -> bool:
     return role in STATE_ROLES
+
+# Second escalation (appellate authority) when a breach is still not cured: the state nodal agency
+# for district steps, the State Level Committee for state steps.
+APPELLATE = {
+    DIC_OFFICER: STATE_NODAL,
+    GM_DIC: STATE_NODAL,
+    DISTRICT_COMMITTEE: STATE_NODAL,
+    BANK_OFFICER: STATE_NODAL,
+    STATE_NODAL: STATE_COMMITTEE,
+    STATE_COMMITTEE: ADMIN,
+}

@@ -10,6 +10,7 @@ from workflows import roles
 from workflows.documents import FolderStore, StoredFiles, Upload, check_uploads
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus
+from workflows.notices import notify_applicant
 from workflows.numbering import format_number, number_prefix
 from workflows.progress import apply_step
 from workflows.schemes import get_scheme
@@ -75,6 +76,7 @@ def submit_application(
     )
     uow.applications.add(application)
     apply_step(uow, application, result)
+    notify_applicant(uow, application, "application_submitted", key="submitted")
     with StoredFiles(store) as files:  # type: ignore[arg-type]
         if documents:
             uow.flush()

@@ -1,0 +1,85 @@
+"""The notification outbox: enqueue in the caller's transaction; claim, mark sent, retry."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.models import Notification, NotificationState
+from engine.uow import UnitOfWork
+
+EMAIL = "email"
+IN_APP = "in_app"
+
+
+def enqueue(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    recipient: str,
+    template: str,
+    params: dict[str, Any],
+    address: str | None = None,
+    language: str = "en",
+    instance_id: int | None = None,
+    key: str | None = None,
+) -> Notification | None:
+    """Add a notification to the caller's transaction; None if one with this key exists already."""
+    if key is not None:
+        full_key = f"{channel}:{recipient}:{key}"
+        if uow.session.scalar(select(Notification.id).where(Notification.key == full_key)) is not None:
+            return None
+    else:
+        full_key = None
+    now = uow.clock.now()
+    delivered = channel == IN_APP
+    note = Notification(
+        key=full_key,
+        channel=channel,
+        recipient=recipient,
+        address=address,
+        language=language,
+        template=template,
+        params=params,
+        instance_id=instance_id,
+        state=NotificationState.SENT if delivered else NotificationState.PENDING,
+        attempts=0,
+        next_attempt_at=None if delivered else now,
+        created_at=now,
+        sent_at=now if delivered else None,
+    )
+    uow.session.add(note)
+    return note
+
+
+def claim_next_pending(uow: UnitOfWork, now: datetime) -> Notification | None:
+    """Lock the oldest email due for sending; other senders skip it (PostgreSQL SKIP LOCKED)."""
+    query = (
+        select(Notification)
+        .where(Notification.state == NotificationState.PENDING, Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return uow.session.scalars(query).first()
+
+
+def mark_sent(uow: UnitOfWork, note: Notification) -> None:
+    note.state = NotificationState.SENT
+    note.sent_at = uow.clock.now()
+
+
+def record_failure(uow: UnitOfWork, note_id: int, error: str, *, max_attempts: int, backoff: timedelta) -> Notification:
+    note = uow.session.get(Notification, note_id, with_for_update=True)
+    if note is None:
+        raise ValueError(f"Notification {note_id} does not exist.")
+    note.attempts += 1
+    note.last_error = error[:2000]
+    if note.attempts >= max_attempts:
+        note.state = NotificationState.FAILED
+        note.next_attempt_at = None
+    else:
+        note.next_attempt_at = uow.clock.now() + backoff * (2 ** (note.attempts - 1))
+    return note

@@ -1,0 +1,27 @@
+"""Notices to applicants (submitted, returned, approved, rejected), written to the engine's outbox
+in the same transaction as the change they report."""
+
+from __future__ import annotations
+
+from engine import outbox
+from workflows.models import Application, User
+from workflows.schemes import get_scheme
+from workflows.uow import SchemeUnitOfWork
+
+
+def notify_applicant(uow: SchemeUnitOfWork, application: Application, template: str, *, key: str, remarks: str = "") -> None:
+    user = uow.session.get(User, application.applicant_id)
+    if user is None:
+        return
+    params = {
+        "number": application.number,
+        "scheme": get_scheme(application.scheme_code).name,
+        "date": uow.clock.now().strftime("%d-%m-%Y"),
+        "remarks": remarks,
+        "amount": f"{application.benefit_amount:,}" if application.benefit_amount else "",
+    }
+    common = dict(recipient=user.username, template=template, params=params, language=user.language or "en",
+                  instance_id=application.instance_id, key=f"{template}:{application.number}:{key}")
+    outbox.enqueue(uow, channel=outbox.IN_APP, **common)
+    if user.email:
+        outbox.enqueue(uow, channel=outbox.EMAIL, address=user.email, **common)
