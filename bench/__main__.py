@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from bench import inbox, lifecycle
+from bench import inbox, lifecycle, timers
 
 
 def main() -> None:
     lifecycle.main()
     print()
     inbox.main()
+    print()
+    timers.main()
 
 
 if __name__ == "__main__":

@@ -91,10 +91,11 @@ def claim_next_due(uow: UnitOfWork, now: datetime, kinds: tuple[str, ...] | None
     return uow.session.scalars(query).first()
 
 
-def next_due_at(uow: UnitOfWork) -> datetime | None:
-    return uow.session.scalar(
-        select(Timer.run_at).where(Timer.state == TimerState.PENDING).order_by(Timer.run_at).limit(1)
-    )
+def next_due_at(uow: UnitOfWork, kinds: tuple[str, ...] | None = None) -> datetime | None:
+    query = select(Timer.run_at).where(Timer.state == TimerState.PENDING).order_by(Timer.run_at).limit(1)
+    if kinds:
+        query = query.where(Timer.kind.in_(kinds))
+    return uow.session.scalar(query)
 
 
 def mark_fired(uow: UnitOfWork, timer: Timer) -> None:

@@ -43,22 +43,28 @@ class TimerScheduler:
         if not self._lock.acquire(blocking=False):
             return  # a sweep is running; it will pick up whatever is due
         try:
-            report = self.sweep.run_once()
-            if report.fired or report.failed:
-                log.info("timer sweep: %s fired, %s failed", report.fired, report.failed)
-            if self.sender is not None:
-                sent = self.sender.run_once()
-                if sent.sent or sent.failed:
-                    log.info("outbox: %s sent, %s failed", sent.sent, sent.failed)
-            self._wake_at(self._next_due())
+            for _ in range(1000):  # bounded: a sweep that keeps finding work yields to the next tick
+                report = self.sweep.run_once()
+                if report.fired or report.failed:
+                    log.info("timer sweep: %s fired, %s failed", report.fired, report.failed)
+                if self.sender is not None:
+                    sent = self.sender.run_once()
+                    if sent.sent or sent.failed:
+                        log.info("outbox: %s sent, %s failed", sent.sent, sent.failed)
+                upcoming, now = self._next_due()
+                # Timers that fell due during the sweep are swept now; a wake-up job scheduled in
+                # the past would be skipped by APScheduler while this one is still running.
+                if upcoming is None or upcoming > now:
+                    self._wake_at(upcoming)
+                    return
         except Exception:  # noqa: BLE001 - the scheduler must outlive a database hiccup
             log.exception("timer sweep failed")
         finally:
             self._lock.release()
 
-    def _next_due(self) -> datetime | None:
+    def _next_due(self) -> tuple[datetime | None, datetime]:
         with self.sweep.uow_factory() as uow:
-            return next_due_at(uow)
+            return next_due_at(uow, tuple(self.sweep.handlers)), uow.clock.now()
 
     def _wake_at(self, moment: datetime | None) -> None:
         if moment is None:

@@ -18,6 +18,7 @@ from web import (
     home,
     i18n,
     inbox_views,
+    notice_views,
     portal_views,
     task_views,
 )
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(portal_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
+    notice_views.init_app(app)
     init_api(app, csrf)
 
     @app.after_request

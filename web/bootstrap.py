@@ -6,7 +6,7 @@ from engine.clock import Clock
 from engine.runtime import Runtime
 from engine.timers import BPMN
 from engine.uow import UnitOfWork
-from sla import deadlines
+from sla import deadlines, digest
 from sla.calendars import CalendarProvider
 from sla.escalation import SlaHandlers
 from sla.mailer import SmtpMailer
@@ -25,7 +25,11 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
 
 def build_sweep(runtime: Runtime, settings: Settings) -> TimerSweep:
     directory = UserDirectory()
-    handlers = {BPMN: fire_bpmn_timer, **SlaHandlers(directory, CalendarProvider(settings.state)).as_mapping()}
+    handlers = {
+        BPMN: fire_bpmn_timer,
+        **SlaHandlers(directory, CalendarProvider(settings.state)).as_mapping(),
+        digest.KIND: digest.DigestHandler(directory),
+    }
     return TimerSweep(lambda: UnitOfWork(runtime), handlers=handlers, directory=directory)
 
 
@@ -37,4 +41,7 @@ def build_sender(runtime: Runtime, settings: Settings) -> OutboxSender | None:
 
 
 def build_scheduler(runtime: Runtime, settings: Settings) -> TimerScheduler:
+    with UnitOfWork(runtime) as uow:
+        digest.ensure_timer(uow)
+        uow.commit()
     return TimerScheduler(build_sweep(runtime, settings), sender=build_sender(runtime, settings))

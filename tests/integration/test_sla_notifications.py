@@ -139,3 +139,24 @@ def test_in_app_notifications_and_timers_are_written_with_the_task(rt: Runtime) 
     assert [(n.recipient, n.template, n.params["number"]) for n in in_app] == [
         ("applicant1.agr", "application_submitted", number)
     ]
+
+
+def test_daily_digest_once_a_day_per_officer(rt: Runtime, clock: FixedClock) -> None:
+    from sla import digest
+
+    numbers = [submit(rt, "MDA") for _ in range(2)]
+    with UnitOfWork(rt) as uow:
+        digest.ensure_timer(uow)
+        digest.ensure_timer(uow)  # idempotent
+        uow.commit()
+    sweep = TimerSweep(lambda: UnitOfWork(rt), handlers={digest.KIND: digest.DigestHandler(UserDirectory())})
+    clock.advance(days=6)  # the next Sunday 09:00 IST onwards; the tasks fall due on Monday
+    assert sweep.run_once().fired == 1  # only the digest that is due; the next day's is scheduled
+    with UnitOfWork(rt) as uow:
+        notes = uow.session.scalars(
+            select(Notification).where(Notification.template == "daily_digest", Notification.channel == "email")
+        ).all()
+        pending = uow.session.scalars(select(Timer).where(Timer.kind == digest.KIND, Timer.state == "pending")).all()
+    assert [n.recipient for n in notes] == ["dic.agr"]
+    assert notes[0].params["due_soon"] == 2 and all(n in notes[0].params["lines"] for n in numbers)
+    assert len(pending) == 1 and pending[0].due_at > clock.now()

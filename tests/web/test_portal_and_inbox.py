@@ -189,3 +189,13 @@ def test_supervisor_reassigns_several_tasks_with_a_reason(app: Flask) -> None:
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
         events = [e for e in uow.audit.for_instance(uow.applications.by_number(numbers[0]).instance_id)]
     assert any(e.kind == "task_reassigned" and e.payload["reason"] == "dic.agr on leave" for e in events)
+
+
+def test_in_app_notifications_with_unread_count(app: Flask) -> None:
+    number = submit_mda(app)
+    client = sign_in(app, "applicant1.agr")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f"Application {number} received" in page and 'class="count"' in page
+    client.post("/notifications/read")
+    assert 'aria-label="1 unread"' not in client.get("/notifications").get_data(as_text=True)
+    assert "received" not in sign_in(app, "applicant2.agr").get("/notifications").get_data(as_text=True)
