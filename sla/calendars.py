@@ -1,20 +1,59 @@
-"""Business calendars per year, built once and cached (holiday tables do not change mid-request)."""
+"""Business calendars per state and year: the `holidays` package plus an administrator's changes.
+
+Calendars are cached for a minute per process; an edit in this process clears the cache at once,
+other processes see it within the minute. Deadlines already set change only when recomputed
+(`odop calendar recompute`, or the button on the holidays page).
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+from datetime import date
 from functools import lru_cache
 
+from sqlalchemy import select
+
+from engine.uow import UnitOfWork
 from sla.calendar import BusinessCalendar, gazetted_holidays
+from sla.models import CalendarChange
+
+TTL_SECONDS = 60.0
+
+
+@lru_cache(maxsize=64)
+def _library(state: str, year: int) -> dict:
+    return gazetted_holidays(state, [year, year + 1])
 
 
 class CalendarProvider:
     def __init__(self, state: str) -> None:
         self.state = state
+        self._cache: dict[int, tuple[float, BusinessCalendar]] = {}
+        self._lock = threading.Lock()
 
-    def __call__(self, year: int) -> BusinessCalendar:
-        return _calendar(self.state, year)
+    def __call__(self, uow: UnitOfWork, year: int) -> BusinessCalendar:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(year)
+        if hit is not None and now - hit[0] < TTL_SECONDS:
+            return hit[1]
+        days = dict(_library(self.state, year))
+        changes = uow.session.scalars(
+            select(CalendarChange).where(
+                CalendarChange.state == self.state, CalendarChange.day.between(date(year, 1, 1), date(year + 1, 12, 31))
+            )
+        )
+        for change in changes:
+            if change.working:
+                days.pop(change.day, None)
+            else:
+                days[change.day] = change.name
+        calendar = BusinessCalendar(self.state, holidays=days)
+        with self._lock:
+            self._cache[year] = (now, calendar)
+        return calendar
 
-
-@lru_cache(maxsize=64)
-def _calendar(state: str, year: int) -> BusinessCalendar:
-    return BusinessCalendar(state, holidays=gazetted_holidays(state, [year, year + 1]))
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cache.clear()

@@ -10,7 +10,8 @@ from engine.uow import UnitOfWork
 from sla.calendar import BusinessCalendar
 from sla.policy import StepPolicy
 
-CalendarFor = Callable[[int], BusinessCalendar]
+# (unit of work, year) -> the calendar covering that year and the next.
+CalendarFor = Callable[[UnitOfWork, int], BusinessCalendar]
 REMINDER, BREACH, APPEAL = "sla_reminder", "sla_breach", "sla_appeal"
 SLA_KINDS = (REMINDER, BREACH, APPEAL)
 APPLICANT_LANE = "applicant"
@@ -25,7 +26,7 @@ def schedule(uow: UnitOfWork, task: Task, calendar_for: CalendarFor) -> None:
     """Set `due_at` and (re)write the task's pending SLA timers."""
     if not task.time_limit_days:
         return
-    calendar = calendar_for(task.created_at.year)
+    calendar = calendar_for(uow, task.created_at.year)
     task.due_at = calendar.add_working_days(task.created_at, task.time_limit_days)
     policy = policy_of(uow, task)
     # Counted in working days too: at close of office of the day by which the share is used up.
@@ -33,7 +34,7 @@ def schedule(uow: UnitOfWork, task: Task, calendar_for: CalendarFor) -> None:
     # Time limits bind the offices; an applicant gets a reminder but nobody is escalated to.
     if task.lane != APPLICANT_LANE:
         moments[BREACH] = task.due_at
-        moments[APPEAL] = calendar_for(task.due_at.year).add_working_days(task.due_at, policy.appeal_after_days)
+        moments[APPEAL] = calendar_for(uow, task.due_at.year).add_working_days(task.due_at, policy.appeal_after_days)
     existing = {t.kind: t for t in uow.session.query(Timer).filter(Timer.task_id == task.id, Timer.kind.in_(SLA_KINDS))}
     for kind, when in moments.items():
         row = existing.get(kind)

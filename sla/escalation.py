@@ -82,7 +82,7 @@ class SlaHandlers:
         people = self.directory.appellate(uow, task.lane or "", task.district)
         params = self._params(uow, task)
         if task.due_at:
-            params["days_late"] = self.calendar_for(task.due_at.year).working_days_between(task.due_at, uow.clock.now())
+            params["days_late"] = self.calendar_for(uow, task.due_at.year).working_days_between(task.due_at, uow.clock.now())
         tell(uow, people, "task_appeal", params, key=f"{APPEAL}:{task.id}", instance_id=task.instance_id)
         uow.audit.record("task_escalated", "scheduler", instance_id=task.instance_id, task_id=task.id,
                          to=[p[0] for p in people], level="appellate")

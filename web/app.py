@@ -12,6 +12,7 @@ from web import (
     account_views,
     admin_views,
     auth,
+    calendar_views,
     errors,
     formatting,
     health,
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(portal_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(calendar_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from engine.clock import Clock
 from engine.runtime import Runtime
 from engine.timers import BPMN
@@ -17,9 +19,15 @@ from web.config import Settings
 from workflows.directory import UserDirectory
 
 
+@lru_cache(maxsize=8)
+def calendar_provider(state: str) -> CalendarProvider:
+    """One provider per state and process, so a holiday edit clears the cache everyone uses."""
+    return CalendarProvider(state)
+
+
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime = Runtime.create(settings.database_url, clock=clock)
-    deadlines.install(runtime, CalendarProvider(settings.state))
+    deadlines.install(runtime, calendar_provider(settings.state))
     return runtime
 
 
@@ -27,7 +35,7 @@ def build_sweep(runtime: Runtime, settings: Settings) -> TimerSweep:
     directory = UserDirectory()
     handlers = {
         BPMN: fire_bpmn_timer,
-        **SlaHandlers(directory, CalendarProvider(settings.state)).as_mapping(),
+        **SlaHandlers(directory, calendar_provider(settings.state)).as_mapping(),
         digest.KIND: digest.DigestHandler(directory),
     }
     return TimerSweep(lambda: UnitOfWork(runtime), handlers=handlers, directory=directory)

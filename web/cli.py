@@ -15,8 +15,9 @@ from engine.clock import FixedClock
 from engine.errors import DefinitionInvalid
 from engine.models import Definition, Instance
 from engine.runtime import Runtime
+from sla.holidays import recompute_deadlines
 from web.app import create_app
-from web.bootstrap import build_runtime, build_scheduler
+from web.bootstrap import build_runtime, build_scheduler, calendar_provider
 from web.config import Settings
 from web.dbschema import SchemaOutOfDate, require_current, upgrade
 from workflows.demo import DEMO_PASSWORD, load_demo
@@ -156,6 +157,20 @@ def scheduler(ctx: Context) -> None:
         threading.Event().wait()
     except KeyboardInterrupt:
         timer_scheduler.shutdown()
+
+
+@main.group()
+def calendar() -> None:
+    """The holiday calendar and the deadlines computed from it."""
+
+
+@calendar.command("recompute")
+@pass_ctx
+def calendar_recompute(ctx: Context) -> None:
+    """Recompute the due dates and SLA timers of open tasks (after a holiday change)."""
+    with ctx.uow() as uow:
+        changed = recompute_deadlines(uow, calendar_provider(ctx.settings.state), actor="cli")
+    click.echo(f"{changed} open task(s) got a new due date.")
 
 
 @main.command()

@@ -199,3 +199,16 @@ def test_in_app_notifications_with_unread_count(app: Flask) -> None:
     client.post("/notifications/read")
     assert 'aria-label="1 unread"' not in client.get("/notifications").get_data(as_text=True)
     assert "received" not in sign_in(app, "applicant2.agr").get("/notifications").get_data(as_text=True)
+
+
+def test_admin_edits_holidays_and_sees_incidents(app: Flask) -> None:
+    admin = sign_in(app, "admin")
+    page = admin.get("/admin/holidays?year=2025").get_data(as_text=True)
+    assert "Independence Day" in page or "15-08-2025" in page
+    response = admin.post("/admin/holidays", data={"day": "2025-07-09", "name": "Local fair", "action": "add"}, follow_redirects=True)
+    assert "Local fair" in response.get_data(as_text=True)
+    bad = admin.post("/admin/holidays", data={"day": "09-07-2025", "action": "add"}, follow_redirects=True)
+    assert "YYYY-MM-DD" in bad.get_data(as_text=True)
+    assert admin.post("/admin/holidays/recompute", follow_redirects=True).status_code == 200
+    assert admin.get("/admin/incidents").status_code == 200
+    assert sign_in(app, "gm.agr").get("/admin/holidays").status_code == 403
