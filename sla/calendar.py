@@ -31,6 +31,20 @@ class WeeklyOffs:
             return True
         return day.weekday() == 5 and (day.day - 1) // 7 + 1 in self.saturdays_of_month
 
+    @classmethod
+    def parse(cls, text: str) -> WeeklyOffs:
+        """From e.g. "sun,sat2,sat4" (the default) or "sat,sun" (every Saturday and Sunday)."""
+        names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        weekdays, saturdays = set(), set()
+        for part in (p.strip().lower() for p in text.split(",") if p.strip()):
+            if part in names:
+                weekdays.add(names.index(part))
+            elif part.startswith("sat") and part[3:].isdigit() and 1 <= int(part[3:]) <= 5:
+                saturdays.add(int(part[3:]))
+            else:
+                raise ValueError(f"Unknown weekly off '{part}': use mon..sun, or sat1..sat5 for the n-th Saturday.")
+        return cls(frozenset(weekdays), frozenset(saturdays))
+
 
 @dataclass
 class BusinessCalendar:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from engine.uow import UnitOfWork
-from sla.calendar import BusinessCalendar, gazetted_holidays
+from sla.calendar import BusinessCalendar, WeeklyOffs, gazetted_holidays
 from sla.models import CalendarChange
 
 TTL_SECONDS = 60.0
@@ -27,8 +27,9 @@ def _library(state: str, year: int) -> dict:
 
 
 class CalendarProvider:
-    def __init__(self, state: str) -> None:
+    def __init__(self, state: str, weekly_offs: WeeklyOffs | None = None) -> None:
         self.state = state
+        self.weekly_offs = weekly_offs or WeeklyOffs()
         self._cache: dict[int, tuple[float, BusinessCalendar]] = {}
         self._lock = threading.Lock()
 
@@ -49,7 +50,7 @@ class CalendarProvider:
                 days.pop(change.day, None)
             else:
                 days[change.day] = change.name
-        calendar = BusinessCalendar(self.state, holidays=days)
+        calendar = BusinessCalendar(self.state, holidays=days, weekly_offs=self.weekly_offs)
         with self._lock:
             self._cache[year] = (now, calendar)
         return calendar

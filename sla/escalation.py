@@ -6,6 +6,7 @@ timer is marked fired. A timer of a task that is no longer open does nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,8 @@ def tell(uow: UnitOfWork, people: list[Recipient], template: str, params: dict, 
 class SlaHandlers:
     directory: Directory
     calendar_for: CalendarFor
+    # The scheme layer's deemed approval (wired by the composition root); None disables it.
+    deem_approved: Callable[[UnitOfWork, Task], None] | None = None
 
     def _open_task(self, uow: UnitOfWork, timer: Timer) -> Task | None:
         task = uow.session.get(Task, timer.task_id)
@@ -70,10 +73,13 @@ class SlaHandlers:
         tell(uow, people, "task_escalated", self._params(uow, task), key=f"{BREACH}:{task.id}", instance_id=task.instance_id)
         uow.audit.record("task_escalated", "scheduler", instance_id=task.instance_id, task_id=task.id,
                          to=[p[0] for p in people], due_at=task.due_at.isoformat() if task.due_at else None)
-        if policy_of(uow, task).on_breach == "return_to_pool" and task.assignee:
+        action = policy_of(uow, task).on_breach
+        if action == "return_to_pool" and task.assignee:
             previous, task.assignee, task.state, task.claimed_at = task.assignee, None, TaskState.READY, None
             uow.audit.record("task_reassigned", "scheduler", instance_id=task.instance_id, task_id=task.id,
                              previous=previous, to=None, reason="Time limit missed: back to the pool.")
+        elif action == "deemed_approval" and self.deem_approved is not None:
+            self.deem_approved(uow, task)
 
     def appeal(self, uow: UnitOfWork, timer: Timer) -> None:
         task = self._open_task(uow, timer)

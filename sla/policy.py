@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-BREACH_ACTIONS = ("none", "return_to_pool")
+BREACH_ACTIONS = ("none", "return_to_pool", "deemed_approval")
 
 
 @dataclass(frozen=True)

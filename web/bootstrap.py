@@ -9,6 +9,7 @@ from engine.runtime import Runtime
 from engine.timers import BPMN
 from engine.uow import UnitOfWork
 from sla import deadlines, digest
+from sla.calendar import WeeklyOffs
 from sla.calendars import CalendarProvider
 from sla.escalation import SlaHandlers
 from sla.mailer import SmtpMailer
@@ -16,18 +17,20 @@ from sla.scheduler import TimerScheduler
 from sla.sender import OutboxSender
 from sla.sweep import TimerSweep, fire_bpmn_timer
 from web.config import Settings
+from workflows.deemed import deem_approved
 from workflows.directory import UserDirectory
+from workflows.uow import SchemeUnitOfWork
 
 
 @lru_cache(maxsize=8)
-def calendar_provider(state: str) -> CalendarProvider:
+def calendar_provider(state: str, weekly_offs: str = "sun,sat2,sat4") -> CalendarProvider:
     """One provider per state and process, so a holiday edit clears the cache everyone uses."""
-    return CalendarProvider(state)
+    return CalendarProvider(state, WeeklyOffs.parse(weekly_offs))
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime = Runtime.create(settings.database_url, clock=clock)
-    deadlines.install(runtime, calendar_provider(settings.state))
+    deadlines.install(runtime, calendar_provider(settings.state, settings.weekly_offs))
     return runtime
 
 
@@ -35,10 +38,10 @@ def build_sweep(runtime: Runtime, settings: Settings) -> TimerSweep:
     directory = UserDirectory()
     handlers = {
         BPMN: fire_bpmn_timer,
-        **SlaHandlers(directory, calendar_provider(settings.state)).as_mapping(),
+        **SlaHandlers(directory, calendar_provider(settings.state, settings.weekly_offs), deem_approved=deem_approved).as_mapping(),
         digest.KIND: digest.DigestHandler(directory),
     }
-    return TimerSweep(lambda: UnitOfWork(runtime), handlers=handlers, directory=directory)
+    return TimerSweep(lambda: SchemeUnitOfWork(runtime), handlers=handlers, directory=directory)
 
 
 def build_sender(runtime: Runtime, settings: Settings) -> OutboxSender | None:

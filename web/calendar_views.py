@@ -41,7 +41,7 @@ def holidays_page():  # noqa: ANN201
 @require_roles(roles.ADMIN)
 def change_holiday():  # noqa: ANN201
     form = request.form
-    provider = calendar_provider(settings().state)
+    provider = calendar_provider(settings().state, settings().weekly_offs)
     try:
         day = _day(form.get("day"))
         with uow() as work:
@@ -64,7 +64,7 @@ def change_holiday():  # noqa: ANN201
 @require_roles(roles.ADMIN)
 def recompute():  # noqa: ANN201
     with uow() as work:
-        changed = holidays.recompute_deadlines(work, calendar_provider(settings().state), actor=actor())
+        changed = holidays.recompute_deadlines(work, calendar_provider(settings().state, settings().weekly_offs), actor=actor())
     flash(_("%(n)d open task(s) got a new due date.", n=changed))
     return redirect(url_for("calendar.holidays_page"))
 

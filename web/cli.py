@@ -169,7 +169,7 @@ def calendar() -> None:
 def calendar_recompute(ctx: Context) -> None:
     """Recompute the due dates and SLA timers of open tasks (after a holiday change)."""
     with ctx.uow() as uow:
-        changed = recompute_deadlines(uow, calendar_provider(ctx.settings.state), actor="cli")
+        changed = recompute_deadlines(uow, calendar_provider(ctx.settings.state, ctx.settings.weekly_offs), actor="cli")
     click.echo(f"{changed} open task(s) got a new due date.")
 
 

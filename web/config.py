@@ -24,6 +24,8 @@ class Settings:
     upload_dir: Path = INSTANCE / "uploads"
     # One deployment serves one state: its holidays count in every deadline.
     state: str = "UP"
+    # Weekly offs of the state's offices, e.g. "sun,sat2,sat4" (see sla.calendar.WeeklyOffs.parse).
+    weekly_offs: str = "sun,sat2,sat4"
     secure_cookies: bool = True
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings(host=""))
     testing: bool = False
@@ -38,6 +40,7 @@ class Settings:
             bpmn_dir=Path(env.get("ODOP_BPMN_DIR", str(ROOT / "bpmn"))),
             upload_dir=Path(env.get("ODOP_UPLOAD_DIR", str(INSTANCE / "uploads"))),
             state=env.get("ODOP_STATE", "UP"),
+            weekly_offs=env.get("ODOP_WEEKLY_OFFS", "sun,sat2,sat4"),
             secure_cookies=env.get("ODOP_SECURE_COOKIES", "1") != "0",
             smtp=SmtpSettings(
                 host=env.get("ODOP_SMTP_HOST", ""),

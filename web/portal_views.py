@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from engine.errors import StaleState, TaskAlreadyCompleted, TaskNotReady
 from web.auth import actor, require_roles
-from web.extensions import document_store, uow
+from web.bootstrap import calendar_provider
+from web.extensions import document_store, settings, uow
 from web.forms import coerce, describe
 from workflows import drafts, roles
 from workflows.clarification import answer_clarification
@@ -103,9 +104,13 @@ def apply(scheme_code: str):  # noqa: ANN201
 def application(number: str):  # noqa: ANN201
     with uow() as work:
         details = application_details(work, actor=actor(), number=number)
+        submitted = details.application.submitted_at
+        calendar = calendar_provider(settings().state, settings().weekly_offs)(work, submitted.year)
+        overall_due = calendar.add_working_days(submitted, details.time_limit_days)
     scheme = get_scheme(details.application.scheme_code)
     return render_template(
-        "application.html", d=details, specs=describe(scheme.form), kinds=KINDS, errors={}, values={}
+        "application.html", d=details, specs=describe(scheme.form), kinds=KINDS, errors={}, values={},
+        overall_due=overall_due,
     )
 
 

@@ -101,6 +101,8 @@ class Scheme:
     form: type[Schema]
     applicant_name_field: str
     benefit_field: str
+    # The whole application's time limit in working days, from submission to the final decision.
+    time_limit_days: int
     # Fields an officer must supply with a given outcome at a given step, beyond outcome and remarks.
     decision_fields: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
@@ -130,6 +132,7 @@ SCHEMES: dict[str, Scheme] = {
             form=MarginMoneyForm,
             applicant_name_field="applicant_name",
             benefit_field="margin_money",
+            time_limit_days=60,
             decision_fields={("bank_appraisal", "approve"): ("loan_amount",)},
         ),
         Scheme(
@@ -139,6 +142,7 @@ SCHEMES: dict[str, Scheme] = {
             form=CfcForm,
             applicant_name_field="spv_name",
             benefit_field="grant_amount",
+            time_limit_days=120,
         ),
         Scheme(
             code="MDA",
@@ -147,6 +151,7 @@ SCHEMES: dict[str, Scheme] = {
             form=MarketingAssistanceForm,
             applicant_name_field="applicant_name",
             benefit_field="reimbursement",
+            time_limit_days=30,
             decision_fields={("record_payment", "approve"): ("payment_reference",)},
         ),
     )

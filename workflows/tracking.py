@@ -39,6 +39,10 @@ class ApplicationDetails:
     documents: list[Document]
     diagram: Diagram
     days_taken: float
+    # Time the application waited on the applicant (clarifications, certificates), in days; it
+    # does not count against the offices' time limits.
+    days_with_applicant: float
+    time_limit_days: int
     may_answer: CurrentStep | None
     may_upload: bool
 
@@ -102,6 +106,11 @@ def application_details(uow: SchemeUnitOfWork, *, actor: str, number: str) -> Ap
     documents = list(
         uow.session.scalars(select(Document).where(Document.application_id == application.id).order_by(Document.id))
     )
+    with_applicant = sum(
+        ((t.completed_at or now) - t.created_at).total_seconds()
+        for t in uow.tasks.for_instance(application.instance_id)
+        if t.lane == roles.APPLICANT and t.state != TaskState.CANCELLED
+    )
     return ApplicationDetails(
         application=application,
         scheme_name=get_scheme(application.scheme_code).name,
@@ -110,6 +119,8 @@ def application_details(uow: SchemeUnitOfWork, *, actor: str, number: str) -> Ap
         documents=documents,
         diagram=diagram_of(uow, application),
         days_taken=round((end - application.submitted_at).total_seconds() / 86400, 1),
+        days_with_applicant=round(with_applicant / 86400, 1),
+        time_limit_days=get_scheme(application.scheme_code).time_limit_days,
         may_answer=answer,
         may_upload=application.status not in ("approved", "rejected"),
     )

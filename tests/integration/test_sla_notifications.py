@@ -24,7 +24,7 @@ from sla.escalation import SlaHandlers
 from sla.mailer import SmtpMailer, SmtpSettings
 from sla.sender import OutboxSender
 from sla.sweep import TimerSweep
-from tests.integration.scheme_helpers import set_up, step, submit
+from tests.integration.scheme_helpers import open_task, set_up, step, submit
 from workflows.directory import UserDirectory
 
 
@@ -160,3 +160,45 @@ def test_daily_digest_once_a_day_per_officer(rt: Runtime, clock: FixedClock) -> 
     assert [n.recipient for n in notes] == ["dic.agr"]
     assert notes[0].params["due_soon"] == 2 and all(n in notes[0].params["lines"] for n in numbers)
     assert len(pending) == 1 and pending[0].due_at > clock.now()
+
+
+def _with_breach_policy(rt: Runtime, action: str) -> None:
+    from web.config import ROOT
+    from workflows.deployment import deploy_set
+    from workflows.uow import SchemeUnitOfWork
+
+    bpmn = (ROOT / "bpmn" / "marketing_assistance.bpmn").read_text()
+    marker = '<spiffworkflow:property name="outcomes" value="approve,reject" />'
+    assert bpmn.count(marker) == 1  # the GM's sanction
+    bpmn = bpmn.replace(marker, marker + f'\n          <spiffworkflow:property name="on_breach" value="{action}" />')
+    files = {"marketing_assistance.bpmn": bpmn.encode(), "mda_reimbursement.dmn": (ROOT / "bpmn" / "mda_reimbursement.dmn").read_bytes()}
+    with SchemeUnitOfWork(rt) as uow:
+        deploy_set(uow, files, actor="admin")
+
+
+@pytest.mark.parametrize("action", ["deemed_approval", "return_to_pool"])
+def test_breach_actions_of_a_step(rt: Runtime, clock: FixedClock, action: str) -> None:
+    from workflows.deemed import deem_approved
+    from workflows.uow import SchemeUnitOfWork
+
+    _with_breach_policy(rt, action)
+    number = submit(rt, "MDA")
+    step(rt, number, "dic_verification", "approve")
+    if action == "return_to_pool":
+        from workflows.decisions import claim
+
+        with SchemeUnitOfWork(rt) as uow:
+            claim(uow, [open_task(rt, number).id], actor="gm.agr")
+    handlers = SlaHandlers(UserDirectory(), CalendarProvider("UP"), deem_approved=deem_approved).as_mapping()
+    sweep = TimerSweep(lambda: SchemeUnitOfWork(rt), handlers=handlers)
+    clock.advance(days=6)  # the GM's 3 working days are over
+    assert sweep.run_once().failed == 0
+    task = open_task(rt, number)
+    if action == "deemed_approval":
+        assert task.bpmn_id == "record_payment"
+        with SchemeUnitOfWork(rt) as uow:
+            sanction = [t for t in uow.tasks.for_instance(task.instance_id) if t.bpmn_id == "gm_sanction"][0]
+            assert (sanction.state, sanction.completed_by, sanction.outcome) == ("completed", "system", "approve")
+            assert uow.applications.by_number(number).benefit_amount == 59_900
+    else:
+        assert (task.bpmn_id, task.state, task.assignee) == ("gm_sanction", "ready", None)

@@ -62,3 +62,15 @@ def test_working_days_between(up: BusinessCalendar) -> None:
 def test_negative_limit_refused(up: BusinessCalendar) -> None:
     with pytest.raises(ValueError, match="negative"):
         up.add_working_days(ist(2025, 7, 7), -1)
+
+
+def test_weekly_offs_are_configurable() -> None:
+    from sla.calendar import WeeklyOffs
+
+    every_weekend = WeeklyOffs.parse("sat,sun")
+    assert every_weekend.is_off(date(2025, 7, 5)) and every_weekend.is_off(date(2025, 7, 6))
+    default = WeeklyOffs.parse("sun,sat2,sat4")
+    assert default == WeeklyOffs()
+    assert not default.is_off(date(2025, 7, 5)) and default.is_off(date(2025, 7, 12))  # 1st and 2nd Saturday
+    with pytest.raises(ValueError, match="Unknown weekly off 'friday'"):
+        WeeklyOffs.parse("friday")

@@ -212,3 +212,16 @@ def test_admin_edits_holidays_and_sees_incidents(app: Flask) -> None:
     assert admin.post("/admin/holidays/recompute", follow_redirects=True).status_code == 200
     assert admin.get("/admin/incidents").status_code == 200
     assert sign_in(app, "gm.agr").get("/admin/holidays").status_code == 403
+
+
+def test_inbox_shows_working_day_deadlines_and_their_status(app: Flask, clock) -> None:  # noqa: ANN001
+    submit_mda(app)  # Monday 7 July 2025; DIC verification: 5 working days, due Monday 14 July
+    client = sign_in(app, "dic.agr")
+    assert "14-07-2025" in client.get("/inbox").get_data(as_text=True)
+    assert '<span class="sla on_time">On time</span>' in client.get("/inbox").get_data(as_text=True)
+    clock.advance(days=6)  # Sunday 13th: less than two days left
+    page = client.get("/inbox").get_data(as_text=True)
+    assert '<span class="sla due_soon">Due soon</span>' in page, page[page.find("<tbody>"):page.find("</tbody>")]
+    clock.advance(days=2)
+    page = client.get("/inbox?sla=overdue").get_data(as_text=True)
+    assert '<span class="sla overdue">Overdue</span>' in page
