@@ -32,6 +32,7 @@ WORKS_TASK = {"dic.agr"}
 SUPERVISES = {"gm.agr", "admin"}
 FILERS_OWN = {"applicant1.agr"}
 ADMINS = {"admin"}
+FILERS = {"applicant1.agr", "applicant2.agr", "applicant1.mbd", "fc.agr"}
 SIGNED_IN = set(p for p in PEOPLE if p)
 
 
@@ -75,6 +76,19 @@ CASES = [
          json={"task_ids": ["{task}"], "to": "dic2.agr", "reason": "leave"}),
     Case("api definitions", "GET", "/api/v1/definitions", frozenset(SIGNED_IN)),
     Case("diagram", "GET", "/tasks/diagram/1.bpmn", frozenset(SIGNED_IN)),
+    Case("unclaim", "POST", "/tasks/{task}/unclaim", frozenset(WORKS_TASK), ok=(302, 409)),
+    Case("claim several", "POST", "/inbox/claim", frozenset(WORKS_TASK), ok=(302,), data={"task_id": "{task}"}),
+    Case("save filter", "POST", "/inbox/filters", frozenset(SIGNED_IN), ok=(302,), data={"name": "f", "view": "mine"}),
+    Case("submit form", "POST", "/apply/MDA", frozenset(FILERS), ok=(422,), data={"action": "submit"}),
+    Case("create token", "POST", "/account/tokens", frozenset(SIGNED_IN), ok=(302,), data={"name": "t"}),
+    Case("notifications", "GET", "/notifications", frozenset(SIGNED_IN)),
+    Case("mark read", "POST", "/notifications/read", frozenset(SIGNED_IN), ok=(302,)),
+    Case("holidays", "GET", "/admin/holidays", frozenset(ADMINS)),
+    Case("recompute", "POST", "/admin/holidays/recompute", frozenset(ADMINS), ok=(302,)),
+    Case("incidents", "GET", "/admin/incidents", frozenset(ADMINS)),
+    Case("api submit", "POST", "/api/v1/applications", frozenset(FILERS), ok=(422,), json={"scheme": "MDA", "data": {}}),
+    Case("api unclaim", "POST", "/api/v1/tasks/{task}/unclaim", frozenset(WORKS_TASK), ok=(200, 409)),
+    Case("api definition", "GET", "/api/v1/definitions/marketing_assistance/1", frozenset(SIGNED_IN)),
 ]
 
 
