@@ -161,9 +161,7 @@ def complete_task(
     except SpiffWorkflowException as err:
         raise ScriptError(_describe(err)) from err
     _run(workflow)
-    result = _save(uow, instance, workflow, actor)
-    result.task = task
-    return result
+    return _save(uow, instance, workflow, actor, task)
 
 
 def send_message(
@@ -208,13 +206,16 @@ def _run(workflow: BpmnWorkflow) -> None:
         raise ScriptError(_describe(err)) from err
 
 
-def _save(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: str) -> StepResult:
+def _save(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: str, task: Task | None = None) -> StepResult:
     created = project(uow, instance, workflow, actor)
     uow.instances.store(instance, workflow)
     uow.flush()
     last = workflow.last_task
     data = dict(workflow.data) if workflow.is_completed() and workflow.data else dict(last.data if last else {})
-    return StepResult(instance=instance, created=created, data=data)
+    result = StepResult(instance=instance, task=task, created=created, data=data)
+    for hook in uow.runtime.on_step:
+        hook(uow, result)
+    return result
 
 
 def _describe(err: SpiffWorkflowException) -> str:

@@ -18,6 +18,8 @@ from engine.workflow_cache import WorkflowCache
 
 # (unit of work, new task row): the unit of work is typed loosely because it is built on Runtime.
 TaskHook = Callable[[Any, Task], None]
+# (unit of work, StepResult): called after every command that moved an instance on.
+StepHook = Callable[[Any, Any], None]
 
 
 @dataclass
@@ -33,6 +35,9 @@ class Runtime:
     # Called in the same transaction for each task row the engine creates; the SLA layer uses it
     # to set due dates, without the engine knowing about calendars.
     on_task_created: list[TaskHook] = field(default_factory=list)
+    # Called in the same transaction after every step (start, complete, message, timer); the
+    # statistics layer keeps its summary rows with it.
+    on_step: list[StepHook] = field(default_factory=list)
 
     @classmethod
     def create(

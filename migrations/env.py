@@ -9,6 +9,7 @@ from alembic import context
 from engine.db import make_engine
 from engine.models import Base
 from sla import models as _sla_models  # noqa: F401 - registers the SLA tables
+from stats import models as _stats_models  # noqa: F401 - registers the statistics tables
 from workflows import models as _workflow_models  # noqa: F401 - registers the scheme tables
 
 config = context.config

@@ -21,6 +21,7 @@ from engine.db import normalize_url
 from engine.models import Base
 from engine.runtime import Runtime
 from sla import models as _sla_models  # noqa: F401 - registers the SLA tables
+from stats import models as _stats_models  # noqa: F401 - registers the statistics tables
 from workflows import models as _scheme_models  # noqa: F401 - registers the scheme tables
 
 ROOT = Path(__file__).resolve().parent.parent

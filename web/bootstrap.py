@@ -16,6 +16,7 @@ from sla.mailer import SmtpMailer
 from sla.scheduler import TimerScheduler
 from sla.sender import OutboxSender
 from sla.sweep import TimerSweep, fire_bpmn_timer
+from stats import recorder
 from web.config import Settings
 from workflows.deemed import deem_approved
 from workflows.directory import UserDirectory
@@ -30,7 +31,9 @@ def calendar_provider(state: str, weekly_offs: str = "sun,sat2,sat4") -> Calenda
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     runtime = Runtime.create(settings.database_url, clock=clock)
-    deadlines.install(runtime, calendar_provider(settings.state, settings.weekly_offs))
+    calendars = calendar_provider(settings.state, settings.weekly_offs)
+    deadlines.install(runtime, calendars)
+    recorder.install(runtime, calendars)
     return runtime
 
 

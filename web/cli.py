@@ -16,6 +16,7 @@ from engine.errors import DefinitionInvalid
 from engine.models import Definition, Instance
 from engine.runtime import Runtime
 from sla.holidays import recompute_deadlines
+from stats import recorder
 from web.app import create_app
 from web.bootstrap import build_runtime, build_scheduler, calendar_provider
 from web.config import Settings
@@ -68,6 +69,26 @@ def db_upgrade(ctx: Context) -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     upgrade(url)
     click.echo(f"Database schema is current ({ctx.runtime().db.url.render_as_string(hide_password=True)}).")
+    with ctx.uow() as uow:
+        if recorder.needs_backfill(uow):
+            count = recorder.rebuild(uow, calendar_provider(ctx.settings.state, ctx.settings.weekly_offs))
+            uow.commit()
+            click.echo(f"Statistics built from the history of {count} applications.")
+
+
+@main.group()
+def stats() -> None:
+    """Approval-time statistics."""
+
+
+@stats.command("rebuild")
+@pass_ctx
+def stats_rebuild(ctx: Context) -> None:
+    """Recompute the statistics' summary rows from the task history (e.g. after holiday changes)."""
+    with ctx.uow() as uow:
+        count = recorder.rebuild(uow, calendar_provider(ctx.settings.state, ctx.settings.weekly_offs))
+        uow.commit()
+    click.echo(f"Statistics rebuilt from the history of {count} applications.")
 
 
 @main.command()

@@ -105,6 +105,11 @@ class Scheme:
     time_limit_days: int
     # Fields an officer must supply with a given outcome at a given step, beyond outcome and remarks.
     decision_fields: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # For the statistics: the step whose approval sanctions the benefit, the steps whose approval
+    # releases money, and the process variable holding the amount released so far.
+    sanction_step: str = ""
+    release_steps: tuple[str, ...] = ()
+    released_field: str = ""
 
     def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Return the application data cleaned to JSON-friendly values, or raise ValidationFailed."""
@@ -134,6 +139,9 @@ SCHEMES: dict[str, Scheme] = {
             benefit_field="margin_money",
             time_limit_days=60,
             decision_fields={("bank_appraisal", "approve"): ("loan_amount",)},
+            sanction_step="gm_release",
+            release_steps=("gm_release",),
+            released_field="margin_money",
         ),
         Scheme(
             code="CFC",
@@ -143,6 +151,9 @@ SCHEMES: dict[str, Scheme] = {
             applicant_name_field="spv_name",
             benefit_field="grant_amount",
             time_limit_days=120,
+            sanction_step="state_committee_approval",
+            release_steps=("release_instalment",),
+            released_field="released_amount",
         ),
         Scheme(
             code="MDA",
@@ -153,6 +164,9 @@ SCHEMES: dict[str, Scheme] = {
             benefit_field="reimbursement",
             time_limit_days=30,
             decision_fields={("record_payment", "approve"): ("payment_reference",)},
+            sanction_step="gm_sanction",
+            release_steps=("record_payment",),
+            released_field="reimbursement",
         ),
     )
 }

@@ -1,0 +1,77 @@
+"""District ranking: a documented score, and each district's movement since the previous period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from stats.filters import Filters
+from stats.queries import Summary, district_names, summaries
+
+FORMULA = (
+    "Score = 50 x disposal rate + 50 x time-limit compliance, where disposal rate = applications "
+    "decided in the period / applications received in the period (at most 1), and compliance = "
+    "applications decided within their time limit / applications decided. Ties go to the lower "
+    "median working days to decision; districts with nothing received or decided score 0."
+)
+
+
+@dataclass(frozen=True)
+class Rank:
+    rank: int
+    district: str
+    name: str
+    score: float
+    disposal_rate: float
+    compliance: float
+    median_days: float | None
+    received: int
+    decided: int
+    # Places gained since the previous period of the same length (negative: places lost).
+    movement: int | None
+
+
+def _score(s: Summary) -> tuple[float, float, float]:
+    disposal = min(1.0, s.disposed / s.received) if s.received else (1.0 if s.disposed else 0.0)
+    compliance = s.disposed_within_limit / s.disposed if s.disposed else 0.0
+    return round(50 * disposal + 50 * compliance, 1), disposal, compliance
+
+
+def _ordered(session: Session, f: Filters, today: date, names: dict[str, str]) -> list[tuple[str, Summary]]:
+    by_district = {s.key: s for s in summaries(session, f, today=today, by="district")}
+    rows = [(code, by_district.get(code) or Summary(key=code)) for code in names]
+
+    def key(item: tuple[str, Summary]) -> tuple[float, float, str]:
+        score = _score(item[1])[0]
+        median = item[1].days_working.median
+        return (-score, median if median is not None else float("inf"), item[0])
+
+    return sorted(rows, key=key)
+
+
+def ranking(session: Session, f: Filters, *, today: date) -> list[Rank]:
+    names = district_names(session)
+    if f.district:
+        raise ValueError("The ranking compares all districts; leave the district filter empty.")
+    current = _ordered(session, f, today, names)
+    before = {code: i + 1 for i, (code, _) in enumerate(_ordered(session, f.previous(), today, names))}
+    ranks = []
+    for i, (code, s) in enumerate(current):
+        score, disposal, compliance = _score(s)
+        ranks.append(
+            Rank(
+                rank=i + 1,
+                district=code,
+                name=names[code],
+                score=score,
+                disposal_rate=round(100 * disposal, 1),
+                compliance=round(100 * compliance, 1),
+                median_days=s.days_working.median,
+                received=s.received,
+                decided=s.disposed,
+                movement=before[code] - (i + 1) if code in before else None,
+            )
+        )
+    return ranks

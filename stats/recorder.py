@@ -1,0 +1,161 @@
+"""Keeps the summary rows in step with every engine step, in the step's own transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from engine.commands import StepResult
+from engine.models import Instance, InstanceStatus, Task, TaskState
+from engine.runtime import Runtime
+from engine.uow import UnitOfWork
+from sla.calendar import IST, BusinessCalendar
+from sla.deadlines import CalendarFor
+from stats.models import ApplicationFact, StepFact
+from workflows.roles import APPLICANT
+from workflows.schemes import BY_PROCESS, Scheme
+
+APPROVE = "approve"
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(IST).date()
+
+
+def _minutes(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+class FactRecorder:
+    def __init__(self, calendar_for: CalendarFor) -> None:
+        self.calendar_for = calendar_for
+
+    def __call__(self, uow: UnitOfWork, result: StepResult) -> None:
+        instance = result.instance
+        scheme = scheme_of(uow, instance)
+        if scheme is None or instance.district is None:
+            return  # not an application (e.g. a test process): nothing to count
+        calendar = self.calendar_for(uow, instance.started_at.year)
+        fact = uow.session.get(ApplicationFact, instance.id)
+        if fact is None:
+            fact = new_fact(instance, scheme, calendar)
+            uow.session.add(fact)
+        if result.task is not None and result.task.state == TaskState.COMPLETED:
+            step_calendar = self.calendar_for(uow, result.task.created_at.year)
+            record_task(uow, fact, scheme, result.task, step_calendar, result.data)
+        if instance.status == InstanceStatus.COMPLETED and fact.decided_on is None:
+            close(fact, instance, scheme, calendar)
+
+
+def scheme_of(uow: UnitOfWork, instance: Instance) -> Scheme | None:
+    return BY_PROCESS.get(uow.definitions.get(instance.definition_id).key)
+
+
+def new_fact(instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> ApplicationFact:
+    return ApplicationFact(
+        instance_id=instance.id,
+        scheme_code=scheme.code,
+        district_code=instance.district,
+        submitted_on=local_day(instance.started_at),
+        due_on=local_day(calendar.add_working_days(instance.started_at, scheme.time_limit_days)),
+        applicant_days=0,
+    )
+
+
+def record_task(
+    uow: UnitOfWork, fact: ApplicationFact, scheme: Scheme, task: Task, calendar: BusinessCalendar, data: dict
+) -> None:
+    completed_at = task.completed_at or uow.clock.now()
+    claimed_at = task.claimed_at or completed_at
+    days = calendar.working_days_between(task.created_at, completed_at)
+    uow.session.merge(
+        StepFact(
+            task_id=task.id,
+            instance_id=task.instance_id,
+            scheme_code=fact.scheme_code,
+            district_code=fact.district_code,
+            bpmn_id=task.bpmn_id,
+            lane=task.lane,
+            completed_on=local_day(completed_at),
+            completed_at=completed_at,
+            completed_by=task.completed_by,
+            outcome=task.outcome,
+            wait_minutes=_minutes(task.created_at, claimed_at),
+            work_minutes=_minutes(claimed_at, completed_at),
+            days_working=days,
+            within_limit=None if task.due_at is None else completed_at <= task.due_at,
+        )
+    )
+    if task.lane == APPLICANT:
+        # The applicant's time is not the department's: it moves the overall limit on.
+        fact.applicant_days += days
+        started = datetime.combine(fact.submitted_on, datetime.min.time(), tzinfo=IST)
+        fact.due_on = local_day(
+            calendar.add_working_days(started, scheme.time_limit_days + fact.applicant_days)
+        )
+    if task.outcome != APPROVE:
+        return
+    if task.bpmn_id == scheme.sanction_step:
+        amount = data.get(scheme.benefit_field)
+        if isinstance(amount, int | float) and not isinstance(amount, bool):
+            fact.benefit_sanctioned, fact.sanctioned_on = int(amount), local_day(completed_at)
+    if task.bpmn_id in scheme.release_steps:
+        amount = data.get(scheme.released_field)
+        if isinstance(amount, int | float) and not isinstance(amount, bool):
+            fact.benefit_released, fact.released_on = int(amount), local_day(completed_at)
+
+
+def close(fact: ApplicationFact, instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> None:
+    decided_at = instance.completed_at or instance.updated_at
+    fact.decided_on = local_day(decided_at)
+    fact.outcome = "approved" if (instance.end_event or "").startswith("end_approved") else "rejected"
+    fact.days_calendar = (fact.decided_on - fact.submitted_on).days
+    fact.days_working = calendar.working_days_between(instance.started_at, decided_at)
+    fact.within_limit = fact.days_working - fact.applicant_days <= scheme.time_limit_days
+
+
+def needs_backfill(uow: UnitOfWork) -> bool:
+    """True on a database migrated from before the summary tables existed."""
+    has_facts = uow.session.scalar(select(ApplicationFact.instance_id).limit(1)) is not None
+    return not has_facts and uow.session.scalar(select(Instance.id).limit(1)) is not None
+
+
+def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
+    """Recompute every summary row from the instances and their task history; returns the count.
+
+    The caller commits. Amounts come from each instance's current process data.
+    """
+    uow.session.query(StepFact).delete()
+    uow.session.query(ApplicationFact).delete()
+    count = 0
+    for instance in uow.session.scalars(select(Instance).order_by(Instance.id)):
+        scheme = scheme_of(uow, instance)
+        if scheme is None or instance.district is None:
+            continue
+        calendar = calendar_for(uow, instance.started_at.year)
+        fact = new_fact(instance, scheme, calendar)
+        uow.session.add(fact)
+        tasks = uow.session.scalars(
+            select(Task)
+            .where(Task.instance_id == instance.id, Task.state == TaskState.COMPLETED)
+            .order_by(Task.completed_at)
+        ).all()
+        data = _process_data(uow, instance) if any(t.outcome == APPROVE for t in tasks) else {}
+        for task in tasks:
+            record_task(uow, fact, scheme, task, calendar_for(uow, task.created_at.year), data)
+        if instance.status == InstanceStatus.COMPLETED:
+            close(fact, instance, scheme, calendar)
+        count += 1
+    return count
+
+
+def _process_data(uow: UnitOfWork, instance: Instance) -> dict:
+    workflow = uow.instances.workflow(instance)
+    if workflow.is_completed() and workflow.data:
+        return dict(workflow.data)
+    return dict(workflow.last_task.data) if workflow.last_task else {}
+
+
+def install(runtime: Runtime, calendar_for: CalendarFor) -> None:
+    runtime.on_step.append(FactRecorder(calendar_for))
