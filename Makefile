@@ -22,10 +22,11 @@ install: $(STAMP) $(VENDOR_STAMP) $(MO)
 # Browser packages come from npm (package-lock.json) and are served by the app itself.
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/swagger-ui
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/swagger-ui $(VENDOR)/chart.js
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.js/
 	touch $@
 
 assets: $(VENDOR_STAMP)

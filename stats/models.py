@@ -82,3 +82,18 @@ class StepFact(Base):
     work_minutes: Mapped[int] = mapped_column(Integer)
     days_working: Mapped[int] = mapped_column(Integer)
     within_limit: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class RegisteredBusiness(Base):
+    """An applicant with at least one approved application: the public list of ODOP businesses.
+
+    Holds no name or contact: the district, its ODOP product and the schemes used are public.
+    """
+
+    __tablename__ = "registered_businesses"
+    __table_args__ = (Index("ix_registered_businesses_district", "district_code", "since"),)
+
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(16))
+    schemes: Mapped[str] = mapped_column(String(100))  # scheme codes, comma-separated, sorted
+    since: Mapped[date] = mapped_column(Date)

@@ -12,7 +12,8 @@ from engine.runtime import Runtime
 from engine.uow import UnitOfWork
 from sla.calendar import IST, BusinessCalendar
 from sla.deadlines import CalendarFor
-from stats.models import ApplicationFact, StepFact
+from stats.models import ApplicationFact, RegisteredBusiness, StepFact
+from workflows.models import Application
 from workflows.roles import APPLICANT
 from workflows.schemes import BY_PROCESS, Scheme
 
@@ -46,6 +47,8 @@ class FactRecorder:
             record_task(uow, fact, scheme, result.task, step_calendar, result.data)
         if instance.status == InstanceStatus.COMPLETED and fact.decided_on is None:
             close(fact, instance, scheme, calendar)
+            if fact.outcome == "approved":
+                register_business(uow, instance, fact)
 
 
 def scheme_of(uow: UnitOfWork, instance: Instance) -> Scheme | None:
@@ -115,6 +118,23 @@ def close(fact: ApplicationFact, instance: Instance, scheme: Scheme, calendar: B
     fact.within_limit = fact.days_working - fact.applicant_days <= scheme.time_limit_days
 
 
+def register_business(uow: UnitOfWork, instance: Instance, fact: ApplicationFact) -> None:
+    applicant_id = uow.session.scalar(select(Application.applicant_id).where(Application.instance_id == instance.id))
+    if applicant_id is None:
+        return
+    business = uow.session.get(RegisteredBusiness, applicant_id)
+    if business is None:
+        uow.session.add(
+            RegisteredBusiness(
+                applicant_id=applicant_id, district_code=fact.district_code, schemes=fact.scheme_code, since=fact.decided_on
+            )
+        )
+        uow.session.flush()
+        return
+    business.schemes = ",".join(sorted(set(business.schemes.split(",")) | {fact.scheme_code}))
+    business.since = min(business.since, fact.decided_on)
+
+
 def needs_backfill(uow: UnitOfWork) -> bool:
     """True on a database migrated from before the summary tables existed."""
     has_facts = uow.session.scalar(select(ApplicationFact.instance_id).limit(1)) is not None
@@ -128,6 +148,7 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
     """
     uow.session.query(StepFact).delete()
     uow.session.query(ApplicationFact).delete()
+    uow.session.query(RegisteredBusiness).delete()
     count = 0
     for instance in uow.session.scalars(select(Instance).order_by(Instance.id)):
         scheme = scheme_of(uow, instance)
@@ -146,6 +167,8 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
             record_task(uow, fact, scheme, task, calendar_for(uow, task.created_at.year), data)
         if instance.status == InstanceStatus.COMPLETED:
             close(fact, instance, scheme, calendar)
+            if fact.outcome == "approved":
+                register_business(uow, instance, fact)
         count += 1
     return count
 

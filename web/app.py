@@ -13,7 +13,9 @@ from web import (
     admin_views,
     auth,
     calendar_views,
+    dashboard_views,
     errors,
+    event_views,
     formatting,
     health,
     home,
@@ -21,6 +23,7 @@ from web import (
     inbox_views,
     notice_views,
     portal_views,
+    public_views,
     task_views,
 )
 from web.api import init_api
@@ -70,6 +73,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(calendar_views.bp)
+    app.register_blueprint(dashboard_views.bp)
+    app.register_blueprint(public_views.bp)
+    app.register_blueprint(event_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
 

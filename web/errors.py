@@ -16,6 +16,7 @@ STATUS = [
     (domain_errors.UnknownScheme, 404),
     (domain_errors.UnknownDistrict, 404),
     (domain_errors.UnknownUser, 404),
+    (domain_errors.UnknownTradeFair, 404),
     (engine_errors.StaleState, 409),
     (engine_errors.TaskNotReady, 409),
     (engine_errors.TaskClaimedByOther, 409),

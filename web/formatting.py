@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from web.dashboard_labels import LABELS as STAT_LABELS
 from web.forms import LABELS
 from workflows.roles import SUPERVISOR
 
@@ -26,6 +27,31 @@ def indian_date(value: datetime | None) -> str:
     if value is None:
         return "—"
     return value.astimezone(IST).strftime("%d-%m-%Y")
+
+
+def count(value: int | None) -> str:
+    return "—" if value is None else format_decimal(value, format="#,##,##0", locale="en_IN")
+
+
+def stat(value: object, kind: str) -> str:
+    """One cell of a dashboard table, formatted by its column's kind."""
+    if value is None:
+        return "—"
+    if kind == "count" and isinstance(value, int):
+        return count(value)
+    if kind in ("days", "hours") and isinstance(value, int | float):
+        return format_decimal(value, format="#,##,##0.#", locale="en_IN")
+    if kind == "pct" and isinstance(value, int | float):
+        return f"{value:.1f} %"
+    if kind == "rupees" and isinstance(value, int):
+        return rupees(value)
+    if kind == "date" and isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if kind == "status":
+        return str(STATUS_LABELS.get(str(value), value))
+    if kind == "movement" and isinstance(value, int):
+        return f"▲ {value}" if value > 0 else (f"▼ {-value}" if value < 0 else "=")
+    return str(value)
 
 
 def indian_datetime(value: datetime | None) -> str:
@@ -71,8 +97,10 @@ CHOICE_LABELS = {
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime)
+    app.jinja_env.filters.update(
+        rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count
+    )
     app.jinja_env.globals.update(
         SLA_LABELS=SLA_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS,
-        CHOICE_LABELS=CHOICE_LABELS, FIELD_LABELS=LABELS, SUPERVISORS=set(SUPERVISOR.values()),
+        CHOICE_LABELS=CHOICE_LABELS, FIELD_LABELS=LABELS, LABELS_STATS=STAT_LABELS, SUPERVISORS=set(SUPERVISOR.values()),
     )

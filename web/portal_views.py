@@ -62,6 +62,9 @@ def apply(scheme_code: str):  # noqa: ANN201
     if request.method == "GET" and draft_id.isdigit():
         with uow() as work:
             values = dict(drafts.get_draft(work, actor=actor(), draft_id=int(draft_id)).data)
+    elif request.method == "GET":
+        # Prefilled from a link, e.g. a trade fair on the public dashboard; still checked on submit.
+        values = {k: v for k, v in request.args.items() if k in scheme.form().fields}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = request.form.to_dict()

@@ -34,3 +34,7 @@ class UnknownUser(DomainError):
 
 class UnknownDistrict(DomainError):
     code = "unknown_district"
+
+
+class UnknownTradeFair(DomainError):
+    code = "unknown_trade_fair"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, BigId
@@ -149,3 +149,19 @@ class Draft(Base):
     district_code: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TradeFair(Base):
+    """An upcoming trade fair or event, managed by administrators and shown on the public dashboard;
+    each links to the marketing assistance application with the fair filled in."""
+
+    __tablename__ = "trade_fairs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    fair_type: Mapped[str] = mapped_column(String(16))  # domestic / international, as in the MDA form
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -197,3 +197,17 @@ def test_scope_filters(runtime, history):  # noqa: ANN001
         by_scheme = queries.summaries(uow.session, JULY, today=date(2025, 7, 25), by="scheme")
     assert elsewhere.received == 0 and other_scheme.received == 0
     assert [(s.key, s.received) for s in by_scheme] == [("MDA", 4)]
+
+
+def test_approved_applicant_is_a_registered_business(runtime, history):  # noqa: ANN001
+    from stats.businesses import listing
+
+    with _session(runtime) as uow:
+        page = listing(uow.session, JULY)
+        applicant = uow.users.by_username("applicant1.agr")
+    assert page.total == 1
+    [business] = page.rows
+    assert business.reference == f"ODOP-AGR-{applicant.id:06d}"
+    assert (business.district, business.product_type, business.services, business.since) == (
+        "Agra", "Leather products", "Marketing Development Assistance", date(2025, 7, 10),
+    )

@@ -34,6 +34,8 @@ FILERS_OWN = {"applicant1.agr"}
 ADMINS = {"admin"}
 FILERS = {"applicant1.agr", "applicant2.agr", "applicant1.mbd", "fc.agr"}
 SIGNED_IN = set(p for p in PEOPLE if p)
+STATISTICS = SIGNED_IN - FILERS
+STATISTICS_OF_MBD = {"dic.mbd", "gm.mbd", "nodal1", "admin"}
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,18 @@ CASES = [
     Case("api submit", "POST", "/api/v1/applications", frozenset(FILERS), ok=(422,), json={"scheme": "MDA", "data": {}}),
     Case("api unclaim", "POST", "/api/v1/tasks/{task}/unclaim", frozenset(WORKS_TASK), ok=(200, 409)),
     Case("api definition", "GET", "/api/v1/definitions/marketing_assistance/1", frozenset(SIGNED_IN)),
+    Case("dashboard", "GET", "/dashboard", frozenset(STATISTICS)),
+    Case("dashboard of another district", "GET", "/dashboard?district=MBD", frozenset(STATISTICS_OF_MBD)),
+    Case("dashboard steps", "GET", "/dashboard/steps?scheme=MDA", frozenset(STATISTICS)),
+    Case("dashboard officers", "GET", "/dashboard/officers", frozenset(STATISTICS)),
+    Case("dashboard applications", "GET", "/dashboard/applications", frozenset(STATISTICS)),
+    Case("dashboard ranking", "GET", "/dashboard/ranking", frozenset(STATISTICS)),
+    Case("dashboard export", "GET", "/dashboard/export/officers.xlsx", frozenset(STATISTICS)),
+    Case("dashboard export elsewhere", "GET", "/dashboard/export/applications.csv?district=MBD",
+         frozenset(STATISTICS_OF_MBD)),
+    Case("trade fairs admin", "GET", "/admin/events", frozenset(ADMINS)),
+    Case("add trade fair", "POST", "/admin/events", frozenset(ADMINS), ok=(422,), data={"name": "x"}),
+    Case("remove trade fair", "POST", "/admin/events/999/delete", frozenset(ADMINS), ok=(404,)),
 ]
 
 

@@ -1,0 +1,146 @@
+"""Internal dashboard (signed in officers and administrators): figures, drill-down, heatmap, exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from stats import access, queries, tables
+from stats.filters import Filters
+from web.auth import actor
+from web.dashboard_filters import filters_from, page_from, status_and_sort, unit_from
+from web.exports import EXPORT_ROWS, FORMATS, download
+from web.extensions import uow
+from workflows import roles
+from workflows.errors import NotAllowed
+from workflows.schemes import SCHEMES
+from workflows.uow import SchemeUnitOfWork
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+def _filters(work: SchemeUnitOfWork) -> tuple[Filters, dict[str, str]]:
+    districts = queries.district_names(work.session)
+    today = work.clock.now().date()
+    user = work.users.by_username(actor())
+    return access.scoped(user, filters_from(request.args, today=today, districts=districts)), districts
+
+
+def _context(work: SchemeUnitOfWork, f: Filters, districts: dict[str, str]) -> dict:
+    user = work.users.by_username(actor())
+    return {
+        "f": f,
+        "districts": districts,
+        "district_codes": {name: code for code, name in districts.items()},
+        "schemes": SCHEMES,
+        "fixed_district": None if roles.is_state_role(user.role) else user.district_code,
+        "args": {k: v for k, v in request.args.items() if k != "page"},
+    }
+
+
+@bp.get("")
+@login_required
+def index():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        ctx = _context(work, f, districts)
+        now = work.clock.now()
+        unit = unit_from(request.args)
+        total = queries.summaries(work.session, f, today=now.date())[0]
+        by_scheme = tables.build("summary_by_scheme", work.session, f, today=now.date(), now=now)
+        by_district = tables.build("summary_by_district", work.session, f, today=now.date(), now=now)
+        series = tables.build("series", work.session, f, today=now.date(), now=now, unit=unit)
+    return render_template(
+        "dashboard.html", total=total, by_scheme=by_scheme, by_district=by_district, series=series, unit=unit,
+        computed_at=now, **ctx,
+    )
+
+
+@bp.get("/steps")
+@login_required
+def steps():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        ctx = _context(work, f, districts)
+        now = work.clock.now()
+        rows = queries.steps(work.session, f, now=now)
+        table = tables.steps(work.session, f, now=now)
+        heat = None
+        if f.scheme:
+            definition = work.definitions.require_latest(SCHEMES[f.scheme].process_key)
+            heat = {
+                "definition_id": definition.id,
+                "steps": [
+                    {
+                        "id": s.bpmn_id,
+                        "median_hours": round(s.median_total_minutes / 60, 1),
+                        "pending": s.pending_now,
+                        "overdue": s.overdue_now,
+                    }
+                    for s in rows
+                    if s.scheme == f.scheme
+                ],
+            }
+    return render_template(
+        "dashboard_steps.html", table=table, slowest=queries.slowest_step(rows), heat=heat, computed_at=now,
+        **ctx,
+    )
+
+
+@bp.get("/officers")
+@login_required
+def officers():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        ctx = _context(work, f, districts)
+        now = work.clock.now()
+        table = tables.build("officers", work.session, f, today=now.date(), now=now)
+    return render_template("dashboard_table.html", table=table, title="officers", computed_at=now, **ctx)
+
+
+@bp.get("/applications")
+@login_required
+def applications():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        ctx = _context(work, f, districts)
+        now = work.clock.now()
+        status, sort = status_and_sort(request.args)
+        table = tables.build(
+            "applications", work.session, f, today=now.date(), now=now, status=status, sort=sort, page=page_from(request.args)
+        )
+    return render_template(
+        "dashboard_table.html", table=table, title="applications", page=page_from(request.args), computed_at=now,
+        **ctx,
+    )
+
+
+@bp.get("/ranking")
+@login_required
+def ranking():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        ctx = _context(work, f, districts)
+        if f.district and not request.args.get("district"):
+            f = Filters(f.start, f.end, scheme=f.scheme)  # a district officer still sees where they stand
+        now = work.clock.now()
+        table = tables.build("ranking", work.session, f, today=now.date(), now=now)
+    return render_template("dashboard_table.html", table=table, title="ranking", computed_at=now, **ctx)
+
+
+@bp.get("/export/<name>.<fmt>")
+@login_required
+def export(name: str, fmt: str):  # noqa: ANN201
+    if name not in tables.INTERNAL or fmt not in FORMATS:
+        raise NotAllowed(f"There is no download '{name}.{fmt}'.")
+    with uow() as work:
+        f, _districts = _filters(work)
+        if name == "ranking" and f.district and not request.args.get("district"):
+            f = Filters(f.start, f.end, scheme=f.scheme)
+        now = work.clock.now()
+        status, sort = status_and_sort(request.args)
+        table = tables.build(
+            name, work.session, f, today=now.date(), now=now, unit=unit_from(request.args), status=status, sort=sort,
+            page=page_from(request.args), per_page=EXPORT_ROWS,
+        )
+    return download(table, fmt, stem="odop-dashboard")

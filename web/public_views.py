@@ -1,0 +1,112 @@
+"""The public dashboard: no sign-in, no personal data (no names, contacts or documents)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from stats import queries, tables
+from stats.filters import Filters
+from web.dashboard_filters import filters_from, page_from, status_and_sort, unit_from
+from web.exports import EXPORT_ROWS, FORMATS, download
+from web.extensions import uow
+from workflows import events
+from workflows.schemes import SCHEMES
+from workflows.uow import SchemeUnitOfWork
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+
+def _filters(work: SchemeUnitOfWork) -> tuple[Filters, dict[str, str]]:
+    districts = queries.district_names(work.session)
+    return filters_from(request.args, today=work.clock.now().date(), districts=districts), districts
+
+
+def _context(f: Filters, districts: dict[str, str]) -> dict:
+    return {
+        "f": f, "districts": districts, "schemes": SCHEMES, "fixed_district": None,
+        "args": {k: v for k, v in request.args.items() if k != "page"},
+    }
+
+
+@bp.get("")
+def index():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        now = work.clock.now()
+        unit = unit_from(request.args)
+        total = queries.summaries(work.session, f, today=now.date())[0]
+        series = tables.build("series", work.session, f, today=now.date(), now=now, unit=unit)
+        by_scheme = tables.build("summary_by_scheme", work.session, f, today=now.date(), now=now)
+        fairs = events.upcoming(work, today=now.date(), limit=10)
+    return render_template(
+        "public.html", total=total, series=series, by_scheme=by_scheme, unit=unit, fairs=fairs, computed_at=now,
+        **_context(f, districts),
+    )
+
+
+@bp.get("/districts")
+def districts_page():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        now = work.clock.now()
+        by_district = tables.build("summary_by_district", work.session, f, today=now.date(), now=now)
+    return render_template("public_table.html", table=by_district, title="districts", computed_at=now, **_context(f, districts))
+
+
+@bp.get("/applications")
+def applications():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        now = work.clock.now()
+        status, sort = status_and_sort(request.args)
+        page = page_from(request.args)
+        table = tables.build("applications", work.session, f, today=now.date(), now=now, status=status, sort=sort, page=page)
+    return render_template(
+        "public_table.html", table=table, title="applications", page=page, computed_at=now, **_context(f, districts)
+    )
+
+
+@bp.get("/ranking")
+def ranking():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        now = work.clock.now()
+        table = tables.build("ranking", work.session, Filters(f.start, f.end, scheme=f.scheme), today=now.date(), now=now)
+    return render_template("public_table.html", table=table, title="ranking", computed_at=now, **_context(f, districts))
+
+
+@bp.get("/businesses")
+def businesses():  # noqa: ANN201
+    with uow() as work:
+        f, districts = _filters(work)
+        now = work.clock.now()
+        page = page_from(request.args)
+        table = tables.build("businesses", work.session, f, today=now.date(), now=now, page=page)
+    return render_template(
+        "public_table.html", table=table, title="businesses", page=page, computed_at=now, **_context(f, districts)
+    )
+
+
+@bp.get("/events")
+def events_page():  # noqa: ANN201
+    with uow() as work:
+        now = work.clock.now()
+        fairs = events.upcoming(work, today=now.date(), limit=200)
+    return render_template("public_events.html", fairs=fairs, computed_at=now)
+
+
+@bp.get("/export/<name>.<fmt>")
+def export(name: str, fmt: str):  # noqa: ANN201
+    if name not in tables.PUBLIC or fmt not in FORMATS:
+        abort(404)
+    with uow() as work:
+        f, _districts = _filters(work)
+        if name == "ranking":
+            f = Filters(f.start, f.end, scheme=f.scheme)
+        now = work.clock.now()
+        status, sort = status_and_sort(request.args)
+        table = tables.build(
+            name, work.session, f, today=now.date(), now=now, unit=unit_from(request.args), status=status, sort=sort,
+            page=page_from(request.args), per_page=EXPORT_ROWS,
+        )
+    return download(table, fmt, stem="odop-public")
