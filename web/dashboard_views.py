@@ -76,6 +76,7 @@ def steps():  # noqa: ANN201
                         "median_hours": round(s.median_total_minutes / 60, 1),
                         "pending": s.pending_now,
                         "overdue": s.overdue_now,
+                        "applicant": s.with_applicant,
                     }
                     for s in rows
                     if s.scheme == f.scheme

@@ -38,12 +38,14 @@ async function heatmap() {
     const registry = viewer.get("elementRegistry");
     const overlays = viewer.get("overlays");
     canvas.zoom("fit-viewport");
-    const slowest = Math.max(1, ...heat.steps.map((s) => s.median_hours));
+    // The applicant's time is not the offices': grey, and left out of the scale.
+    const slowest = Math.max(1, ...heat.steps.filter((s) => !s.applicant).map((s) => s.median_hours));
     for (const step of heat.steps) {
       const element = registry.get(step.id);
       if (!element) continue; // a step of an older version
       const shape = registry.getGraphics(element).querySelector(".djs-visual > :first-child");
-      if (shape) shape.style.fill = colour(step.median_hours / slowest);
+      if (step.applicant) canvas.addMarker(step.id, "applicant-step");
+      else if (shape) shape.style.fill = colour(step.median_hours / slowest);
       const badge = document.createElement("div");
       badge.className = "heat-badge";
       badge.textContent = `${step.median_hours} ${heat.hours} · ${step.pending} ${heat.pending} / ${step.overdue} ${heat.overdue}`;
