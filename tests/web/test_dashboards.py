@@ -183,3 +183,11 @@ def test_registered_businesses_after_an_approval(app: Flask) -> None:
     html = sign_in(app, None).get("/public/businesses").get_data(as_text=True)
     assert "ODOP-AGR-" in html and "Leather" in html and "Marketing Development Assistance" in html
 
+
+
+def test_public_dashboard_in_hindi(app: Flask) -> None:
+    client = sign_in(app, None)
+    html = client.get("/public?lang=hi").get_data(as_text=True)
+    assert "एक जनपद एक उत्पाद: आवेदन और लाभ" in html and "प्राप्त आवेदन" in html
+    rows = list(csv.reader(io.StringIO(client.get("/public/export/ranking.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["क्रम", "जिला", "अंक"]
