@@ -78,11 +78,14 @@ class Task(Base):
         Index("ix_tasks_assignee_state", "assignee", "state"),
         Index("ix_tasks_completed_by", "completed_by", "state", "completed_at"),
         Index("ix_tasks_instance", "instance_id", "created_at"),
+        Index("ix_tasks_open_steps", "state", "process_key", "district", "bpmn_id", "due_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"))
     bpmn_id: Mapped[str] = mapped_column(String(100))
+    # The process (definition key) the task belongs to, so that counts per step need no join.
+    process_key: Mapped[str | None] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
     lane: Mapped[str | None] = mapped_column(String(64))
     district: Mapped[str | None] = mapped_column(String(16))

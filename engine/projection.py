@@ -21,6 +21,7 @@ def project(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: 
     ready = workflow.get_tasks(state=SpiffState.READY, manual=True)
     ready_ids = {str(t.id) for t in ready}
     created = []
+    process_key = uow.definitions.get(instance.definition_id).key if ready else None
     for spiff_task in ready:
         task_id = str(spiff_task.id)
         if task_id in open_rows:
@@ -31,6 +32,7 @@ def project(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: 
             id=task_id,
             instance_id=instance.id,
             bpmn_id=spec.bpmn_id,
+            process_key=process_key,
             name=spec.bpmn_name or spec.bpmn_id,
             lane=spec.lane,
             district=instance.district,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from engine.models import Definition, Task, TaskState
 from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import ApplicationFact as F
+from stats.models import MonthlyStats as M
 from stats.models import StepFact as S
 from workflows.models import Application, District, User
 from workflows.roles import APPLICANT
@@ -56,10 +57,62 @@ class Summary:
 
 def summaries(session: Session, f: Filters, *, today: date, by: str | None = None) -> list[Summary]:
     """Received, decided, pending and days to decision per scheme, per district, or in total."""
-    group = GROUPS[by]
-    keys = [group] if group is not None else []
-    rows: dict[str | None, Summary] = defaultdict(Summary)
+    total, rows = summary_and_rows(session, f, today=today, by=by)
+    return rows if by else [total]
 
+
+def whole_months(f: Filters) -> tuple[date, date] | None:
+    """The first and last month (first days) lying wholly inside the period, if any."""
+    first = f.start if f.start.day == 1 else _next_month(f.start)
+    day_after = f.end + timedelta(days=1)
+    last = _previous_month(day_after if day_after.day == 1 else day_after.replace(day=1))
+    return (first, last) if first <= last else None
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@dataclass
+class _Acc:
+    """Counts and histograms of one group, added up from facts and monthly rows alike."""
+
+    received: int = 0
+    in_process: int = 0
+    pending: int = 0
+    approved: int = 0
+    rejected: int = 0
+    within: int = 0
+    sanctioned: int = 0
+    released: int = 0
+    working: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    calendar: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    approval: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, other: _Acc) -> None:
+        for name in ("received", "in_process", "pending", "approved", "rejected", "within", "sanctioned", "released"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("working", "calendar", "approval"):
+            mine = getattr(self, name)
+            for value, n in getattr(other, name).items():
+                mine[value] += n
+
+    def summary(self, key: str | None) -> Summary:
+        return Summary(
+            key=key, received=self.received, in_process=self.in_process, pending_beyond_limit=self.pending,
+            approved=self.approved, rejected=self.rejected, disposed_within_limit=self.within,
+            benefit_sanctioned=self.sanctioned, benefit_released=self.released,
+            days_working=Distribution.of(self.working), days_calendar=Distribution.of(self.calendar),
+            days_to_approval=Distribution.of(self.approval),
+        )
+
+
+def _from_facts(session: Session, f: Filters, today: date, group, accs: dict) -> None:  # noqa: ANN001
+    keys = [group] if group is not None else []
     received = _scope(
         select(
             *keys,
@@ -67,61 +120,79 @@ def summaries(session: Session, f: Filters, *, today: date, by: str | None = Non
             func.sum(case((F.decided_on.is_(None), 1), else_=0)),
             func.sum(case((and_(F.decided_on.is_(None), F.due_on < today), 1), else_=0)),
         ).where(F.submitted_on.between(f.start, f.end)),
-        f,
-        F.scheme_code,
-        F.district_code,
+        f, F.scheme_code, F.district_code,
     ).group_by(*keys)
     for row in session.execute(received):
-        key = row[0] if keys else None
-        s = rows[key]
-        s.received, s.in_process, s.pending_beyond_limit = row[-3], row[-2] or 0, row[-1] or 0
-
+        a = accs[row[0] if keys else None]
+        a.received += row[-3]
+        a.in_process += row[-2] or 0
+        a.pending += row[-1] or 0
     decided = _scope(
         select(*keys, F.outcome, F.days_working, F.days_calendar, F.within_limit, func.count()).where(
             F.decided_on.between(f.start, f.end)
         ),
-        f,
-        F.scheme_code,
-        F.district_code,
+        f, F.scheme_code, F.district_code,
     ).group_by(*keys, F.outcome, F.days_working, F.days_calendar, F.within_limit)
-    working: dict[str | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    calendar: dict[str | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    approval: dict[str | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in session.execute(decided):
-        key = row[0] if keys else None
+        a = accs[row[0] if keys else None]
         outcome, days_w, days_c, within, n = row[-5:]
-        s = rows[key]
         if outcome == "approved":
-            s.approved += n
-            approval[key][days_c] += n
+            a.approved += n
+            a.approval[days_c] += n
         else:
-            s.rejected += n
-        if within:
-            s.disposed_within_limit += n
-        working[key][days_w] += n
-        calendar[key][days_c] += n
-
-    for column, day, attr in (
-        (F.benefit_sanctioned, F.sanctioned_on, "benefit_sanctioned"),
-        (F.benefit_released, F.released_on, "benefit_released"),
-    ):
-        money = _scope(
-            select(*keys, func.sum(column)).where(day.between(f.start, f.end)),
-            f,
-            F.scheme_code,
-            F.district_code,
-        )
+            a.rejected += n
+        a.within += n if within else 0
+        a.working[days_w] += n
+        a.calendar[days_c] += n
+    for column, day, attr in ((F.benefit_sanctioned, F.sanctioned_on, "sanctioned"), (F.benefit_released, F.released_on, "released")):
+        money = _scope(select(*keys, func.sum(column)).where(day.between(f.start, f.end)), f, F.scheme_code, F.district_code)
         for row in session.execute(money.group_by(*keys)):
-            setattr(rows[row[0] if keys else None], attr, int(row[-1] or 0))
+            a = accs[row[0] if keys else None]
+            setattr(a, attr, getattr(a, attr) + int(row[-1] or 0))
 
-    for key, s in rows.items():
-        s.key = key
-        s.days_working = Distribution.of(working[key])
-        s.days_calendar = Distribution.of(calendar[key])
-        s.days_to_approval = Distribution.of(approval[key])
-    if not keys:
-        return [rows[None]]
-    return [rows[k] for k in sorted(rows)]
+
+def _from_months(session: Session, f: Filters, first: date, last: date, today: date, by: str | None, accs: dict) -> None:
+    query = _scope(select(M).where(M.month.between(first, last)), f, M.scheme_code, M.district_code)
+    cutoff = today.isoformat()
+    for m in session.scalars(query):
+        a = accs[getattr(m, {"scheme": "scheme_code", "district": "district_code"}[by]) if by else None]
+        a.received += m.received
+        a.in_process += m.open
+        a.pending += sum(n for due, n in (m.open_due or {}).items() if due < cutoff)
+        a.approved += m.approved
+        a.rejected += m.rejected
+        a.within += m.within_limit
+        a.sanctioned += m.benefit_sanctioned
+        a.released += m.benefit_released
+        for target, source in ((a.working, m.days_working), (a.calendar, m.days_calendar), (a.approval, m.days_to_approval)):
+            for value, n in (source or {}).items():
+                target[int(value)] += n
+
+
+def summary_and_rows(session: Session, f: Filters, *, today: date, by: str | None) -> tuple[Summary, list[Summary]]:
+    """The total and, with `by`, one row per scheme or district.
+
+    Whole months come from `monthly_stats`; the days before the first and after the last whole
+    month from the application facts. Both give counts per value, so percentiles stay exact.
+    """
+    group = GROUPS[by]
+    accs: dict[str | None, _Acc] = defaultdict(_Acc)
+    months = whole_months(f)
+    if months is None:
+        _from_facts(session, f, today, group, accs)
+    else:
+        first, last = months
+        if f.start < first:
+            _from_facts(session, replace(f, end=first - timedelta(days=1)), today, group, accs)
+        _from_months(session, f, first, last, today, by, accs)
+        if _next_month(last) <= f.end:
+            _from_facts(session, replace(f, start=_next_month(last)), today, group, accs)
+    total = _Acc()
+    for acc in accs.values():
+        total.add(acc)
+    if group is None:
+        return total.summary(None), []
+    return total.summary(None), [accs[k].summary(k) for k in sorted(accs)]
 
 
 @dataclass
@@ -253,7 +324,7 @@ def officers(session: Session, f: Filters, *, now: datetime) -> list[OfficerStat
     if f.district:
         open_q = open_q.where(Task.district == f.district)
     if f.scheme:
-        open_q = open_q.join(F, F.instance_id == Task.instance_id).where(F.scheme_code == f.scheme)
+        open_q = open_q.where(Task.process_key == SCHEMES[f.scheme].process_key)
     for username, n, overdue in session.execute(open_q.group_by(Task.assignee)):
         if username in people:
             people[username].open, people[username].overdue = n, overdue or 0

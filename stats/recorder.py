@@ -12,7 +12,8 @@ from engine.runtime import Runtime
 from engine.uow import UnitOfWork
 from sla.calendar import IST, BusinessCalendar
 from sla.deadlines import CalendarFor
-from stats.models import ApplicationFact, RegisteredBusiness, StepFact
+from stats import monthly
+from stats.models import ApplicationFact, MonthlyStats, RegisteredBusiness, StepFact
 from workflows.models import Application
 from workflows.roles import APPLICANT
 from workflows.schemes import BY_PROCESS, Scheme
@@ -42,11 +43,13 @@ class FactRecorder:
         if fact is None:
             fact = new_fact(instance, scheme, calendar)
             uow.session.add(fact)
+            monthly.received(uow.session, fact)
         if result.task is not None and result.task.state == TaskState.COMPLETED:
             step_calendar = self.calendar_for(uow, result.task.created_at.year)
-            record_task(uow, fact, scheme, result.task, step_calendar, result.data)
+            record_task(uow, fact, scheme, result.task, step_calendar, result.data, rollup=True)
         if instance.status == InstanceStatus.COMPLETED and fact.decided_on is None:
             close(fact, instance, scheme, calendar)
+            monthly.decided(uow.session, fact)
             if fact.outcome == "approved":
                 register_business(uow, instance, fact)
 
@@ -67,8 +70,17 @@ def new_fact(instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> 
 
 
 def record_task(
-    uow: UnitOfWork, fact: ApplicationFact, scheme: Scheme, task: Task, calendar: BusinessCalendar, data: dict
+    uow: UnitOfWork,
+    fact: ApplicationFact,
+    scheme: Scheme,
+    task: Task,
+    calendar: BusinessCalendar,
+    data: dict,
+    *,
+    rollup: bool = False,
 ) -> None:
+    """The step's row and its effect on the application's row; `rollup` also moves the monthly
+    figures (a rebuild recomputes those at the end instead)."""
     completed_at = task.completed_at or uow.clock.now()
     claimed_at = task.claimed_at or completed_at
     days = calendar.working_days_between(task.created_at, completed_at)
@@ -94,19 +106,26 @@ def record_task(
         # The applicant's time is not the department's: it moves the overall limit on.
         fact.applicant_days += days
         started = datetime.combine(fact.submitted_on, datetime.min.time(), tzinfo=IST)
-        fact.due_on = local_day(
-            calendar.add_working_days(started, scheme.time_limit_days + fact.applicant_days)
-        )
+        old_due = fact.due_on
+        fact.due_on = local_day(calendar.add_working_days(started, scheme.time_limit_days + fact.applicant_days))
+        if rollup and fact.decided_on is None and fact.due_on != old_due:
+            monthly.due_moved(uow.session, fact, old_due)
     if task.outcome != APPROVE:
         return
     if task.bpmn_id == scheme.sanction_step:
         amount = data.get(scheme.benefit_field)
         if isinstance(amount, int | float) and not isinstance(amount, bool):
+            old = (fact.sanctioned_on, fact.benefit_sanctioned)
             fact.benefit_sanctioned, fact.sanctioned_on = int(amount), local_day(completed_at)
+            if rollup:
+                monthly.money(uow.session, fact, "benefit_sanctioned", old, (fact.sanctioned_on, fact.benefit_sanctioned))
     if task.bpmn_id in scheme.release_steps:
         amount = data.get(scheme.released_field)
         if isinstance(amount, int | float) and not isinstance(amount, bool):
+            old = (fact.released_on, fact.benefit_released)
             fact.benefit_released, fact.released_on = int(amount), local_day(completed_at)
+            if rollup:
+                monthly.money(uow.session, fact, "benefit_released", old, (fact.released_on, fact.benefit_released))
 
 
 def close(fact: ApplicationFact, instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> None:
@@ -149,6 +168,7 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
     uow.session.query(StepFact).delete()
     uow.session.query(ApplicationFact).delete()
     uow.session.query(RegisteredBusiness).delete()
+    uow.session.query(MonthlyStats).delete()
     count = 0
     for instance in uow.session.scalars(select(Instance).order_by(Instance.id)):
         scheme = scheme_of(uow, instance)
@@ -170,6 +190,8 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
             if fact.outcome == "approved":
                 register_business(uow, instance, fact)
         count += 1
+    uow.flush()
+    monthly.rebuild(uow.session, uow.session.scalars(select(ApplicationFact)))
     return count
 
 

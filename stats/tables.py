@@ -60,7 +60,10 @@ def _summary_values(s: queries.Summary) -> tuple:
 
 
 def summary(session: Session, f: Filters, *, today: date, by: str | None) -> Table:
-    rows = queries.summaries(session, f, today=today, by=by)
+    return summary_table(session, queries.summaries(session, f, today=today, by=by), by)
+
+
+def summary_table(session: Session, rows: list[queries.Summary], by: str | None) -> Table:
     names = queries.district_names(session) if by == "district" else {c: s.name for c, s in SCHEMES.items()}
     key_column = [Column(by or "scope", "text")]
     return Table(
@@ -71,7 +74,10 @@ def summary(session: Session, f: Filters, *, today: date, by: str | None) -> Tab
 
 
 def steps(session: Session, f: Filters, *, now: datetime) -> Table:
-    rows = queries.steps(session, f, now=now)
+    return steps_table(queries.steps(session, f, now=now))
+
+
+def steps_table(rows: list[queries.StepStats]) -> Table:
     return Table(
         name="steps",
         columns=[

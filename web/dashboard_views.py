@@ -46,9 +46,9 @@ def index():  # noqa: ANN201
         ctx = _context(work, f, districts)
         now = work.clock.now()
         unit = unit_from(request.args)
-        total = queries.summaries(work.session, f, today=now.date())[0]
+        total, districts_rows = queries.summary_and_rows(work.session, f, today=now.date(), by="district")
         by_scheme = tables.build("summary_by_scheme", work.session, f, today=now.date(), now=now)
-        by_district = tables.build("summary_by_district", work.session, f, today=now.date(), now=now)
+        by_district = tables.summary_table(work.session, districts_rows, "district")
         series = tables.build("series", work.session, f, today=now.date(), now=now, unit=unit)
     return render_template(
         "dashboard.html", total=total, by_scheme=by_scheme, by_district=by_district, series=series, unit=unit,
@@ -64,7 +64,7 @@ def steps():  # noqa: ANN201
         ctx = _context(work, f, districts)
         now = work.clock.now()
         rows = queries.steps(work.session, f, now=now)
-        table = tables.steps(work.session, f, now=now)
+        table = tables.steps_table(rows)
         heat = None
         if f.scheme:
             definition = work.definitions.require_latest(SCHEMES[f.scheme].process_key)

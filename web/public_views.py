@@ -34,9 +34,9 @@ def index():  # noqa: ANN201
         f, districts = _filters(work)
         now = work.clock.now()
         unit = unit_from(request.args)
-        total = queries.summaries(work.session, f, today=now.date())[0]
+        total, scheme_rows = queries.summary_and_rows(work.session, f, today=now.date(), by="scheme")
         series = tables.build("series", work.session, f, today=now.date(), now=now, unit=unit)
-        by_scheme = tables.build("summary_by_scheme", work.session, f, today=now.date(), now=now)
+        by_scheme = tables.summary_table(work.session, scheme_rows, "scheme")
         fairs = events.upcoming(work, today=now.date(), limit=10)
     return render_template(
         "public.html", total=total, series=series, by_scheme=by_scheme, unit=unit, fairs=fairs, computed_at=now,

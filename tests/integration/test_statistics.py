@@ -195,6 +195,10 @@ def test_scope_filters(runtime, history):  # noqa: ANN001
         elsewhere = queries.summaries(uow.session, Filters(JULY.start, JULY.end, district="MBD"), today=date(2025, 7, 25))[0]
         other_scheme = queries.summaries(uow.session, Filters(JULY.start, JULY.end, scheme="MM"), today=date(2025, 7, 25))[0]
         by_scheme = queries.summaries(uow.session, JULY, today=date(2025, 7, 25), by="scheme")
+        total, by_district = queries.summary_and_rows(uow.session, JULY, today=date(2025, 7, 25), by="district")
+        [alone] = queries.summaries(uow.session, JULY, today=date(2025, 7, 25))
+    # The total computed beside the groups is the total computed alone (histograms merged).
+    assert total == alone and [s.key for s in by_district] == ["AGR"]
     assert elsewhere.received == 0 and other_scheme.received == 0
     assert [(s.key, s.received) for s in by_scheme] == [("MDA", 4)]
 
@@ -211,3 +215,90 @@ def test_approved_applicant_is_a_registered_business(runtime, history):  # noqa:
     assert (business.district, business.product_type, business.services, business.since) == (
         "Agra", "Leather products", "Marketing Development Assistance", date(2025, 7, 10),
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2025, 7, 1), date(2025, 7, 31)),  # one whole month: monthly rows only
+        (date(2025, 7, 5), date(2025, 7, 31)),  # no whole month: facts only
+        (date(2025, 6, 15), date(2025, 8, 10)),  # facts, July's row, facts
+        (date(2025, 4, 1), date(2026, 3, 31)),  # a financial year
+        (date(2025, 7, 10), date(2025, 7, 10)),  # one day
+    ],
+)
+def test_monthly_rows_give_the_same_figures_as_the_facts(runtime, history, start, end):  # noqa: ANN001
+    f = Filters(start, end)
+    today = date(2025, 9, 1)
+    with _session(runtime) as uow:
+        for by in (None, "scheme", "district"):
+            total, rows = queries.summary_and_rows(uow.session, f, today=today, by=by)
+            accs = __import__("collections").defaultdict(queries._Acc)
+            queries._from_facts(uow.session, f, today, queries.GROUPS[by], accs)
+            facts_total = queries._Acc()
+            for acc in accs.values():
+                facts_total.add(acc)
+            assert total == facts_total.summary(None)
+            assert rows == ([accs[k].summary(k) for k in sorted(accs)] if by else [])
+
+
+def test_rebuilt_monthly_rows_equal_the_ones_kept_step_by_step(runtime, history):  # noqa: ANN001
+    from sqlalchemy import select
+
+    from stats.models import MonthlyStats
+
+    def snapshot(uow):  # noqa: ANN001, ANN202
+        rows = uow.session.scalars(select(MonthlyStats).order_by(MonthlyStats.month, MonthlyStats.scheme_code)).all()
+        return [
+            (r.month, r.scheme_code, r.district_code, r.received, r.open, r.open_due, r.approved, r.rejected,
+             r.within_limit, r.days_working, r.days_calendar, r.days_to_approval, r.benefit_sanctioned, r.benefit_released)
+            for r in rows
+        ]
+
+    with _session(runtime) as uow:
+        kept = snapshot(uow)
+        recorder.rebuild(uow, calendar_for)
+        uow.commit()
+    with _session(runtime) as uow:
+        assert snapshot(uow) == kept
+    assert kept[0][3:6] == (4, 2, {"2025-08-15": 2})
+
+
+def test_simulated_history_all_schemes(runtime, clock):  # noqa: ANN001
+    """Every scheme's real paths (returns, rejections, CFC's two instalments): the monthly rows kept
+    step by step equal a rebuild from the history, and agree with the facts for any period."""
+    from sqlalchemy import select
+
+    from stats.models import MonthlyStats
+    from web.config import ROOT
+    from workflows.demo import load_demo
+    from workflows.deployment import deploy_directory
+    from workflows.simulation import simulate
+
+    deadlines.install(runtime, calendar_for)
+    recorder.install(runtime, calendar_for)
+    with SchemeUnitOfWork(runtime) as uow:
+        load_demo(uow)
+    deploy_directory(lambda: SchemeUnitOfWork(runtime), ROOT / "bpmn", actor="admin")
+    clock.set(datetime(2025, 12, 31, 12, 0, tzinfo=UTC))
+    simulate(runtime, clock, applications=40, days=240, seed=5, progress=False)
+
+    def snapshot(uow):  # noqa: ANN001, ANN202
+        rows = uow.session.scalars(select(MonthlyStats).order_by(MonthlyStats.month, MonthlyStats.scheme_code, MonthlyStats.district_code))
+        return [(r.month, r.scheme_code, r.district_code, r.received, r.open, r.open_due, r.approved, r.rejected,
+                 r.within_limit, r.days_working, r.days_calendar, r.days_to_approval, r.benefit_sanctioned,
+                 r.benefit_released) for r in rows]
+
+    with SchemeUnitOfWork(runtime) as uow:
+        kept = snapshot(uow)
+        total = queries.summaries(uow.session, Filters(date(2025, 4, 1), date(2026, 3, 31)), today=date(2026, 1, 1))[0]
+        recorder.rebuild(uow, calendar_for)
+        uow.commit()
+    with SchemeUnitOfWork(runtime) as uow:
+        assert snapshot(uow) == kept
+        assert total.received == 40 and total.approved > 0 and total.benefit_released > 0
+        for f in (Filters(date(2025, 4, 1), date(2026, 3, 31)), Filters(date(2025, 6, 17), date(2025, 11, 3))):
+            got = queries.summaries(uow.session, f, today=date(2026, 1, 1))[0]
+            accs = __import__("collections").defaultdict(queries._Acc)
+            queries._from_facts(uow.session, f, date(2026, 1, 1), None, accs)
+            assert got == accs[None].summary(None)
