@@ -15,6 +15,7 @@ from stats.filters import Filters
 from stats.models import ApplicationFact as F
 from stats.models import MonthlyStats as M
 from stats.models import StepFact as S
+from stats.monthly import ALL_DISTRICTS
 from workflows.models import Application, District, User
 from workflows.roles import APPLICANT
 from workflows.schemes import SCHEMES
@@ -152,21 +153,43 @@ def _from_facts(session: Session, f: Filters, today: date, group, accs: dict) ->
 
 
 def _from_months(session: Session, f: Filters, first: date, last: date, today: date, by: str | None, accs: dict) -> None:
-    query = _scope(select(M).where(M.month.between(first, last)), f, M.scheme_code, M.district_code)
+    columns = (
+        M.scheme_code, M.district_code, M.received, M.open, M.open_due, M.approved, M.rejected, M.within_limit,
+        M.benefit_sanctioned, M.benefit_released, M.days_working, M.days_calendar, M.days_to_approval,
+    )
+    query = select(*columns).where(M.month.between(first, last))
+    if f.scheme:
+        query = query.where(M.scheme_code == f.scheme)
+    if f.district:
+        query = query.where(M.district_code == f.district)
+    elif by == "district":
+        query = query.where(M.district_code != ALL_DISTRICTS)
+    else:
+        query = query.where(M.district_code == ALL_DISTRICTS)
     cutoff = today.isoformat()
-    for m in session.scalars(query):
-        a = accs[getattr(m, {"scheme": "scheme_code", "district": "district_code"}[by]) if by else None]
-        a.received += m.received
-        a.in_process += m.open
-        a.pending += sum(n for due, n in (m.open_due or {}).items() if due < cutoff)
-        a.approved += m.approved
-        a.rejected += m.rejected
-        a.within += m.within_limit
-        a.sanctioned += m.benefit_sanctioned
-        a.released += m.benefit_released
-        for target, source in ((a.working, m.days_working), (a.calendar, m.days_calendar), (a.approval, m.days_to_approval)):
+    for row in session.execute(query):
+        scheme, district, received, open_, open_due, approved, rejected, within, sanctioned, released = row[:10]
+        a = accs[scheme if by == "scheme" else district if by == "district" else None]
+        a.received += received
+        a.in_process += open_
+        a.pending += sum(n for due, n in (open_due or {}).items() if due < cutoff)
+        a.approved += approved
+        a.rejected += rejected
+        a.within += within
+        a.sanctioned += sanctioned
+        a.released += released
+        for target, source in zip((a.working, a.calendar, a.approval), row[10:], strict=True):
             for value, n in (source or {}).items():
                 target[int(value)] += n
+
+
+def _month_series(session: Session, f: Filters, first: date, last: date) -> dict[date, list[int]]:
+    query = select(M.month, func.sum(M.received), func.sum(M.approved), func.sum(M.rejected)).where(
+        M.month.between(first, last), M.district_code == (f.district or ALL_DISTRICTS)
+    )
+    if f.scheme:
+        query = query.where(M.scheme_code == f.scheme)
+    return {month: [r or 0, a or 0, j or 0] for month, r, a, j in session.execute(query.group_by(M.month))}
 
 
 def summary_and_rows(session: Session, f: Filters, *, today: date, by: str | None) -> tuple[Summary, list[Summary]]:
@@ -366,6 +389,24 @@ def series(session: Session, f: Filters, *, unit: str = "day") -> list[SeriesPoi
     """Received, approved and rejected per day, week (from Monday) or month of the period."""
     if unit not in ("day", "week", "month"):
         raise ValueError(f"Unknown unit '{unit}': use day, week or month.")
+    points: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    months = whole_months(f) if unit == "month" else None
+    if months is not None:
+        for month, values in _month_series(session, f, *months).items():
+            if any(values):
+                points[month] = values
+        pieces = [p for p in (
+            replace(f, end=months[0] - timedelta(days=1)) if f.start < months[0] else None,
+            replace(f, start=_next_month(months[1])) if _next_month(months[1]) <= f.end else None,
+        ) if p is not None]
+        for piece in pieces:
+            for point in _facts_series(session, piece, unit):
+                points[point.period] = [x + y for x, y in zip(points[point.period], (point.received, point.approved, point.rejected), strict=True)]
+        return [SeriesPoint(k, *v) for k, v in sorted(points.items())]
+    return _facts_series(session, f, unit)
+
+
+def _facts_series(session: Session, f: Filters, unit: str) -> list[SeriesPoint]:
     points: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     received = _scope(
         select(F.submitted_on, func.count()).where(F.submitted_on.between(f.start, f.end)),

@@ -240,6 +240,9 @@ def test_monthly_rows_give_the_same_figures_as_the_facts(runtime, history, start
                 facts_total.add(acc)
             assert total == facts_total.summary(None)
             assert rows == ([accs[k].summary(k) for k in sorted(accs)] if by else [])
+        for scheme in (None, "MDA", "MM"):
+            g = Filters(start, end, scheme=scheme)
+            assert queries.series(uow.session, g, unit="month") == queries._facts_series(uow.session, g, "month")
 
 
 def test_rebuilt_monthly_rows_equal_the_ones_kept_step_by_step(runtime, history):  # noqa: ANN001
@@ -261,7 +264,9 @@ def test_rebuilt_monthly_rows_equal_the_ones_kept_step_by_step(runtime, history)
         uow.commit()
     with _session(runtime) as uow:
         assert snapshot(uow) == kept
-    assert kept[0][3:6] == (4, 2, {"2025-08-15": 2})
+    agra = next(row for row in kept if row[2] == "AGR")
+    assert agra[3:6] == (4, 2, {"2025-08-15": 2})
+    assert next(row for row in kept if row[2] == "*")[3:] == agra[3:]  # the all-districts row
 
 
 def test_simulated_history_all_schemes(runtime, clock):  # noqa: ANN001
@@ -302,3 +307,8 @@ def test_simulated_history_all_schemes(runtime, clock):  # noqa: ANN001
             accs = __import__("collections").defaultdict(queries._Acc)
             queries._from_facts(uow.session, f, date(2026, 1, 1), None, accs)
             assert got == accs[None].summary(None)
+            assert queries.series(uow.session, f, unit="month") == queries._facts_series(uow.session, f, "month")
+            by_district = queries.summaries(uow.session, f, today=date(2026, 1, 1), by="district")
+            accs = __import__("collections").defaultdict(queries._Acc)
+            queries._from_facts(uow.session, f, date(2026, 1, 1), queries.GROUPS["district"], accs)
+            assert by_district == [accs[k].summary(k) for k in sorted(accs)]
