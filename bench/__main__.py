@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import inbox, lifecycle, timers
+from bench import dashboards, inbox, lifecycle, timers
 
 
 def main() -> None:
@@ -11,6 +11,8 @@ def main() -> None:
     inbox.main()
     print()
     timers.main()
+    print()
+    dashboards.main()
 
 
 if __name__ == "__main__":

@@ -23,10 +23,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.orm import Session
 
 from bench.inbox import serve
 from engine.models import Definition, Instance, Task
 from engine.runtime import Runtime
+from stats import monthly
 from stats.filters import financial_year
 from stats.models import ApplicationFact, RegisteredBusiness, StepFact
 from web.config import ROOT
@@ -40,7 +42,7 @@ from workflows.uow import SchemeUnitOfWork
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
 APPLICANTS = 50_000
 HISTORY_DAYS = 1800  # about five financial years
-REQUESTS = 40
+REQUESTS = 30
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = datetime.now(UTC)
 TODAY = NOW.date()
@@ -137,7 +139,7 @@ def populate(url: str) -> None:
                 claimed = rng.random() < 0.4
                 tasks.append(dict(
                     id=str(uuid.UUID(int=rng.getrandbits(128))), instance_id=i + 1, bpmn_id=STEPS[scheme][-1][0],
-                    name="Bench step", lane=STEPS[scheme][-1][1], district=district,
+                    process_key=PROCESS[scheme], name="Bench step", lane=STEPS[scheme][-1][1], district=district,
                     state="claimed" if claimed else "ready", assignee=rng.choice(officers) if claimed else None,
                     time_limit_days=7, created_at=created, claimed_at=created if claimed else None,
                     completed_at=None, completed_by=None, outcome=None, due_at=created + timedelta(days=9),
@@ -158,6 +160,10 @@ def populate(url: str) -> None:
     with engine.begin() as conn:
         for k in range(0, len(rows), batch):
             conn.execute(insert(RegisteredBusiness.__table__), rows[k : k + batch])
+    # The monthly rows, as the recorder keeps them (the same code as `odop stats rebuild`).
+    with Session(engine) as session:
+        monthly.rebuild(session, session.scalars(select(ApplicationFact).execution_options(yield_per=20_000)))
+        session.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     runtime.db.dispose()
@@ -231,6 +237,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rows += measure(f"sqlite:///{Path(tmp) / 'dashboards.db'}", "SQLite", 5073)
+    for row in rows:  # shown at once: the PostgreSQL run takes a while
+        print(f"{row[0]:11} {row[1]:34} {row[2]:8.1f} {row[3]:8.1f}", flush=True)
     schema = "bench_dashboards"
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
     try:

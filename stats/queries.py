@@ -298,16 +298,15 @@ def steps(session: Session, f: Filters, *, now: datetime) -> list[StepStats]:
     for scheme, bpmn_id, n, with_limit, within in session.execute(compliance):
         s = stat(scheme, bpmn_id)
         s.handled, s.with_limit, s.within_limit = n, with_limit or 0, within or 0
-    pending = _scope(
-        select(F.scheme_code, Task.bpmn_id, func.count(), func.sum(case((Task.due_at < now, 1), else_=0)))
-        .join(F, F.instance_id == Task.instance_id)
-        .where(Task.state.in_(TaskState.OPEN)),
-        f,
-        F.scheme_code,
-        F.district_code,
-    ).group_by(F.scheme_code, Task.bpmn_id)
-    for scheme, bpmn_id, n, overdue in session.execute(pending):
-        s = stat(scheme, bpmn_id)
+    scheme_of = {s.process_key: s.code for s in SCHEMES.values()}
+    pending = select(Task.process_key, Task.bpmn_id, func.count(), func.sum(case((Task.due_at < now, 1), else_=0)))
+    pending = pending.where(Task.state.in_(TaskState.OPEN), Task.process_key.in_(list(scheme_of)))
+    if f.scheme:
+        pending = pending.where(Task.process_key == SCHEMES[f.scheme].process_key)
+    if f.district:
+        pending = pending.where(Task.district == f.district)
+    for process_key, bpmn_id, n, overdue in session.execute(pending.group_by(Task.process_key, Task.bpmn_id)):
+        s = stat(scheme_of[process_key], bpmn_id)
         s.pending_now, s.overdue_now = n, overdue or 0
     order = {key: i for i, key in enumerate(names)}
     return sorted(found.values(), key=lambda s: (s.scheme, order.get((s.scheme, s.bpmn_id), 10**6)))
@@ -450,8 +449,8 @@ class ApplicationPage:
 
 SORTS = {
     "submitted": (F.submitted_on.desc(), F.instance_id.desc()),
-    "decided": (F.decided_on.desc().nulls_last(), F.instance_id.desc()),
-    "days": (F.days_calendar.desc().nulls_last(), F.instance_id.desc()),
+    "decided": (F.decided_on.desc(), F.instance_id.desc()),
+    "days": (F.days_calendar.desc(), F.instance_id.desc()),
 }
 STATUSES = ("approved", "rejected", "in_process")
 
@@ -471,8 +470,12 @@ def application_list(
     if status is not None and status not in STATUSES:
         raise ValueError(f"Unknown status '{status}': use {', '.join(STATUSES)}.")
     query = _scope(select(F).where(F.submitted_on.between(f.start, f.end)), f, F.scheme_code, F.district_code)
+    if sort != "submitted" or status in ("approved", "rejected"):
+        # Sorting by decision date or days taken lists decided applications (they have those).
+        query = query.where(F.outcome.is_not(None))
+    # By `outcome` (empty until decided), which the indexes serve better than `decided_on`.
     if status == "in_process":
-        query = query.where(F.decided_on.is_(None))
+        query = query.where(F.outcome.is_(None))
     elif status:
         query = query.where(F.outcome == status)
     total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0

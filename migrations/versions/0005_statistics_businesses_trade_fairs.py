@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-24 13:02:53.894619
+Create Date: 2026-11-24 13:13:40.295416
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("instance_id", name=op.f("pk_application_facts")),
     )
     with op.batch_alter_table("application_facts", schema=None) as batch_op:
+        batch_op.create_index("ix_application_facts_days", ["days_calendar"], unique=False)
         batch_op.create_index(
             "ix_application_facts_decided",
             [
@@ -106,10 +107,19 @@ def upgrade() -> None:
             ],
             unique=False,
         )
-        batch_op.create_index("ix_application_facts_open", ["decided_on", "due_on"], unique=False)
         batch_op.create_index(
             "ix_application_facts_received",
-            ["submitted_on", "scheme_code", "district_code", "decided_on", "due_on"],
+            ["submitted_on", "scheme_code", "district_code", "decided_on", "due_on", "outcome"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_application_facts_released",
+            ["released_on", "scheme_code", "district_code", "benefit_released"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_application_facts_sanctioned",
+            ["sanctioned_on", "scheme_code", "district_code", "benefit_sanctioned"],
             unique=False,
         )
 
@@ -200,9 +210,11 @@ def downgrade() -> None:
 
     op.drop_table("registered_businesses")
     with op.batch_alter_table("application_facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_application_facts_sanctioned")
+        batch_op.drop_index("ix_application_facts_released")
         batch_op.drop_index("ix_application_facts_received")
-        batch_op.drop_index("ix_application_facts_open")
         batch_op.drop_index("ix_application_facts_decided")
+        batch_op.drop_index("ix_application_facts_days")
 
     op.drop_table("application_facts")
     with op.batch_alter_table("trade_fairs", schema=None) as batch_op:
