@@ -40,7 +40,7 @@ def _score(s: Summary) -> tuple[float, float, float]:
 
 
 def _ordered(session: Session, f: Filters, today: date, names: dict[str, str]) -> list[tuple[str, Summary]]:
-    by_district = {s.key: s for s in summaries(session, f, today=today, by="district")}
+    by_district = {s.key: s for s in summaries(session, f, today=today, by="district", histograms=("working",))}
     rows = [(code, by_district.get(code) or Summary(key=code)) for code in names]
 
     def key(item: tuple[str, Summary]) -> tuple[float, float, str]:

@@ -93,7 +93,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("instance_id", name=op.f("pk_application_facts")),
     )
     with op.batch_alter_table("application_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_application_facts_days", ["days_calendar"], unique=False)
+        batch_op.create_index("ix_application_facts_days", ["outcome", "days_calendar"], unique=False)
         batch_op.create_index(
             "ix_application_facts_decided",
             [
