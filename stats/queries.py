@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from engine.models import Definition, Task, TaskState
@@ -57,7 +57,7 @@ class Summary:
 
 
 def summaries(
-    session: Session, f: Filters, *, today: date, by: str | None = None, histograms: tuple = ("working", "calendar", "approval")
+    session: Session, f: Filters, *, today: date, by: str | None = None, histograms: tuple = ("pending", "working", "calendar", "approval")
 ) -> list[Summary]:
     """Received, decided, pending and days to decision per scheme, per district, or in total."""
     total, rows = summary_and_rows(session, f, today=today, by=by, histograms=histograms)
@@ -160,9 +160,11 @@ HISTOGRAMS = {"working": M.days_working, "calendar": M.days_calendar, "approval"
 def _from_months(
     session: Session, f: Filters, first: date, last: date, today: date, by: str | None, accs: dict, histograms: tuple
 ) -> None:
+    pending = "pending" in histograms
+    histograms = tuple(h for h in histograms if h != "pending")
     columns = (
-        M.scheme_code, M.district_code, M.received, M.open, M.open_due, M.approved, M.rejected, M.within_limit,
-        M.benefit_sanctioned, M.benefit_released, *(HISTOGRAMS[h] for h in histograms),
+        M.scheme_code, M.district_code, M.received, M.open, M.open_due if pending else literal(None), M.approved,
+        M.rejected, M.within_limit, M.benefit_sanctioned, M.benefit_released, *(HISTOGRAMS[h] for h in histograms),
     )
     query = select(*columns).where(M.month.between(first, last))
     if f.scheme:
@@ -200,10 +202,11 @@ def _month_series(session: Session, f: Filters, first: date, last: date) -> dict
 
 
 def summary_and_rows(
-    session: Session, f: Filters, *, today: date, by: str | None, histograms: tuple = ("working", "calendar", "approval")
+    session: Session, f: Filters, *, today: date, by: str | None, histograms: tuple = ("pending", "working", "calendar", "approval")
 ) -> tuple[Summary, list[Summary]]:
     """The total and, with `by`, one row per scheme or district. Leaving out `histograms` that are
-    not needed saves reading them from the monthly rows (the ranking needs only working days).
+    not needed ("pending" is the due dates of open applications) saves reading them from the
+    monthly rows: the ranking needs only working days.
 
     Whole months come from `monthly_stats`; the days before the first and after the last whole
     month from the application facts. Both give counts per value, so percentiles stay exact.
