@@ -474,10 +474,15 @@ def application_list(
     *,
     status: str | None = None,
     sort: str = "submitted",
+    step: str | None = None,
     page: int = 1,
     per_page: int = 50,
 ) -> ApplicationPage:
-    """Applications received in the period, without any personal data (safe for the public page)."""
+    """Applications received in the period, without any personal data (safe for the public page).
+
+    `step` (with a scheme in the filters) keeps those waiting at that step now."""
+    if step and not f.scheme:
+        raise ValueError("Choose a scheme to list the applications waiting at one of its steps.")
     if sort not in SORTS:
         raise ValueError(f"Unknown sort '{sort}': use {', '.join(SORTS)}.")
     if status is not None and status not in STATUSES:
@@ -492,6 +497,12 @@ def application_list(
             query = query.where(F.outcome.is_(None))
         elif status:
             query = query.where(F.outcome == status)
+        if step:
+            # Drill-down from a step: the applications waiting at it now.
+            waiting = select(Task.instance_id).where(
+                Task.state.in_(TaskState.OPEN), Task.process_key == SCHEMES[f.scheme].process_key, Task.bpmn_id == step
+            )
+            query = query.where(F.instance_id.in_(waiting))
         return query
 
     total = session.scalar(filtered(F.submitted_on).with_only_columns(func.count()).order_by(None)) or 0

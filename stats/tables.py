@@ -81,14 +81,15 @@ def steps_table(rows: list[queries.StepStats]) -> Table:
     return Table(
         name="steps",
         columns=[
-            Column("scheme", "text"), Column("step", "text"), Column("office", "text"), Column("handled"),
+            Column("scheme", "text"), Column("step", "text"), Column("step_id", "text"), Column("office", "text"),
+            Column("handled"),
             Column("avg_waiting_hours", "hours"), Column("median_waiting_hours", "hours"), Column("p90_waiting_hours", "hours"),
             Column("avg_working_hours", "hours"), Column("median_working_hours", "hours"), Column("p90_working_hours", "hours"),
             Column("within_limit_pct", "pct"), Column("pending_now"), Column("overdue_now"),
         ],
         rows=[
             (
-                s.scheme, s.name, s.lane or "", s.handled,
+                s.scheme, s.name, s.bpmn_id, s.lane or "", s.handled,
                 _hours(s.waiting_minutes.mean), _hours(s.waiting_minutes.median), _hours(s.waiting_minutes.p90),
                 _hours(s.working_minutes.mean), _hours(s.working_minutes.median), _hours(s.working_minutes.p90),
                 s.compliance_pct, s.pending_now, s.overdue_now,
@@ -121,9 +122,9 @@ def series(session: Session, f: Filters, *, unit: str) -> Table:
 
 
 def applications(
-    session: Session, f: Filters, *, status: str | None, sort: str, page: int, per_page: int
+    session: Session, f: Filters, *, status: str | None, sort: str, page: int, per_page: int, step: str | None = None
 ) -> Table:
-    result = queries.application_list(session, f, status=status, sort=sort, page=page, per_page=per_page)
+    result = queries.application_list(session, f, status=status, sort=sort, step=step, page=page, per_page=per_page)
     names = queries.district_names(session)
     return Table(
         name="applications",
@@ -186,6 +187,7 @@ def build(
     unit: str = "month",
     status: str | None = None,
     sort: str = "submitted",
+    step: str | None = None,
     page: int = 1,
     per_page: int = 50,
 ) -> Table:
@@ -197,7 +199,7 @@ def build(
     if name == "series":
         return series(session, f, unit=unit)
     if name == "applications":
-        return applications(session, f, status=status, sort=sort, page=page, per_page=per_page)
+        return applications(session, f, status=status, sort=sort, step=step, page=page, per_page=per_page)
     if name == "ranking":
         return district_ranking(session, f, today=today)
     if name == "businesses":

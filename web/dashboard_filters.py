@@ -78,3 +78,17 @@ def status_and_sort(args: MultiDict) -> tuple[str | None, str]:
     if errors:
         raise ValidationFailed("The dashboard filters are not valid.", errors)
     return status, sort
+
+
+STEP = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
+
+
+def step_from(args: MultiDict, f: Filters) -> str | None:
+    step = (args.get("step") or "").strip() or None
+    if step is None:
+        return None
+    if not STEP.match(step):
+        raise ValidationFailed("The dashboard filters are not valid.", {"step": [f"'{step[:40]}' is not a step id."]})
+    if not f.scheme:
+        raise ValidationFailed("The dashboard filters are not valid.", {"step": ["Choose a scheme with a step."]})
+    return step

@@ -27,6 +27,7 @@ LABELS = {
     "benefit_sanctioned": _l("Benefit sanctioned"),
     "benefit_released": _l("Benefit released"),
     "step": _l("Step"),
+    "step_id": _l("Step id"),
     "office": _l("Office"),
     "handled": _l("Handled"),
     "avg_waiting_hours": _l("Average waiting (hours)"),

@@ -8,7 +8,7 @@ from flask_login import login_required
 from stats import access, queries, tables
 from stats.filters import Filters
 from web.auth import actor
-from web.dashboard_filters import filters_from, page_from, status_and_sort, unit_from
+from web.dashboard_filters import filters_from, page_from, status_and_sort, step_from, unit_from
 from web.exports import EXPORT_ROWS, FORMATS, download
 from web.extensions import uow
 from workflows import roles
@@ -108,7 +108,8 @@ def applications():  # noqa: ANN201
         now = work.clock.now()
         status, sort = status_and_sort(request.args)
         table = tables.build(
-            "applications", work.session, f, today=now.date(), now=now, status=status, sort=sort, page=page_from(request.args)
+            "applications", work.session, f, today=now.date(), now=now, status=status, sort=sort,
+            step=step_from(request.args, f), page=page_from(request.args),
         )
     return render_template(
         "dashboard_table.html", table=table, title="applications", page=page_from(request.args), computed_at=now,
@@ -142,6 +143,6 @@ def export(name: str, fmt: str):  # noqa: ANN201
         status, sort = status_and_sort(request.args)
         table = tables.build(
             name, work.session, f, today=now.date(), now=now, unit=unit_from(request.args), status=status, sort=sort,
-            page=page_from(request.args), per_page=EXPORT_ROWS,
+            step=step_from(request.args, f), page=page_from(request.args), per_page=EXPORT_ROWS,
         )
     return download(table, fmt, stem="odop-dashboard")

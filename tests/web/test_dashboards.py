@@ -191,3 +191,16 @@ def test_public_dashboard_in_hindi(app: Flask) -> None:
     assert "एक जनपद एक उत्पाद: आवेदन और लाभ" in html and "प्राप्त आवेदन" in html
     rows = list(csv.reader(io.StringIO(client.get("/public/export/ranking.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["क्रम", "जिला", "अंक"]
+
+
+def test_drill_down_from_a_step_to_the_applications_waiting_there(app: Flask) -> None:
+    approved, rejected = _approved_and_rejected(app)
+    waiting = submit_mda(app)
+    _decide(app, waiting, "dic.agr", "approve")  # now at the GM's sanction
+    gm = sign_in(app, "gm.agr")
+    steps = gm.get("/dashboard/steps?scheme=MDA").get_data(as_text=True)
+    assert "step=gm_sanction" in steps
+    listing = gm.get("/dashboard/applications?scheme=MDA&step=gm_sanction&status=in_process").get_data(as_text=True)
+    assert waiting in listing and approved not in listing and rejected not in listing
+    assert gm.get("/dashboard/applications?step=gm_sanction").status_code == 422  # which scheme's step?
+    assert gm.get("/dashboard/applications?scheme=MDA&step=<script>").status_code == 422
