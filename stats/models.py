@@ -31,6 +31,7 @@ class ApplicationFact(Base):
         Index("ix_application_facts_sanctioned", "sanctioned_on", "scheme_code", "district_code", "benefit_sanctioned"),
         Index("ix_application_facts_released", "released_on", "scheme_code", "district_code", "benefit_released"),
         Index("ix_application_facts_days", "outcome", "days_calendar"),
+        Index("ix_application_facts_days_all", "days_calendar"),
     )
 
     instance_id: Mapped[int] = mapped_column(BigId, ForeignKey("instances.id"), primary_key=True)

@@ -94,6 +94,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("application_facts", schema=None) as batch_op:
         batch_op.create_index("ix_application_facts_days", ["outcome", "days_calendar"], unique=False)
+        batch_op.create_index("ix_application_facts_days_all", ["days_calendar"], unique=False)
         batch_op.create_index(
             "ix_application_facts_decided",
             [
@@ -214,6 +215,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_application_facts_released")
         batch_op.drop_index("ix_application_facts_received")
         batch_op.drop_index("ix_application_facts_decided")
+        batch_op.drop_index("ix_application_facts_days_all")
         batch_op.drop_index("ix_application_facts_days")
 
     op.drop_table("application_facts")
