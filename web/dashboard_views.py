@@ -29,6 +29,7 @@ def _filters(work: SchemeUnitOfWork) -> tuple[Filters, dict[str, str]]:
 def _context(work: SchemeUnitOfWork, f: Filters, districts: dict[str, str]) -> dict:
     user = work.users.by_username(actor())
     return {
+        "area": "dashboard",
         "f": f,
         "districts": districts,
         "district_codes": {name: code for code, name in districts.items()},
@@ -96,7 +97,7 @@ def officers():  # noqa: ANN201
         ctx = _context(work, f, districts)
         now = work.clock.now()
         table = tables.build("officers", work.session, f, today=now.date(), now=now)
-    return render_template("dashboard_table.html", table=table, title="officers", computed_at=now, **ctx)
+    return render_template("stats_page.html", table=table, title="officers", computed_at=now, **ctx)
 
 
 @bp.get("/applications")
@@ -112,7 +113,7 @@ def applications():  # noqa: ANN201
             step=step_from(request.args, f), page=page_from(request.args),
         )
     return render_template(
-        "dashboard_table.html", table=table, title="applications", page=page_from(request.args), computed_at=now,
+        "stats_page.html", table=table, title="applications", page=page_from(request.args), computed_at=now,
         **ctx,
     )
 
@@ -127,7 +128,7 @@ def ranking():  # noqa: ANN201
             f = Filters(f.start, f.end, scheme=f.scheme)  # a district officer still sees where they stand
         now = work.clock.now()
         table = tables.build("ranking", work.session, f, today=now.date(), now=now)
-    return render_template("dashboard_table.html", table=table, title="ranking", computed_at=now, **ctx)
+    return render_template("stats_page.html", table=table, title="ranking", computed_at=now, **ctx)
 
 
 @bp.get("/export/<name>.<fmt>")

@@ -23,7 +23,7 @@ def _filters(work: SchemeUnitOfWork) -> tuple[Filters, dict[str, str]]:
 
 def _context(f: Filters, districts: dict[str, str]) -> dict:
     return {
-        "f": f, "districts": districts, "schemes": SCHEMES, "fixed_district": None,
+        "area": "public", "f": f, "districts": districts, "schemes": SCHEMES, "fixed_district": None,
         "args": {k: v for k, v in request.args.items() if k != "page"},
     }
 
@@ -50,7 +50,7 @@ def districts_page():  # noqa: ANN201
         f, districts = _filters(work)
         now = work.clock.now()
         by_district = tables.build("summary_by_district", work.session, f, today=now.date(), now=now)
-    return render_template("public_table.html", table=by_district, title="districts", computed_at=now, **_context(f, districts))
+    return render_template("stats_page.html", table=by_district, title="districts", computed_at=now, **_context(f, districts))
 
 
 @bp.get("/applications")
@@ -62,7 +62,7 @@ def applications():  # noqa: ANN201
         page = page_from(request.args)
         table = tables.build("applications", work.session, f, today=now.date(), now=now, status=status, sort=sort, page=page)
     return render_template(
-        "public_table.html", table=table, title="applications", page=page, computed_at=now, **_context(f, districts)
+        "stats_page.html", table=table, title="applications", page=page, computed_at=now, **_context(f, districts)
     )
 
 
@@ -72,7 +72,7 @@ def ranking():  # noqa: ANN201
         f, districts = _filters(work)
         now = work.clock.now()
         table = tables.build("ranking", work.session, Filters(f.start, f.end, scheme=f.scheme), today=now.date(), now=now)
-    return render_template("public_table.html", table=table, title="ranking", computed_at=now, **_context(f, districts))
+    return render_template("stats_page.html", table=table, title="ranking", computed_at=now, **_context(f, districts))
 
 
 @bp.get("/businesses")
@@ -83,7 +83,7 @@ def businesses():  # noqa: ANN201
         page = page_from(request.args)
         table = tables.build("businesses", work.session, f, today=now.date(), now=now, page=page)
     return render_template(
-        "public_table.html", table=table, title="businesses", page=page, computed_at=now, **_context(f, districts)
+        "stats_page.html", table=table, title="businesses", page=page, computed_at=now, **_context(f, districts)
     )
 
 
