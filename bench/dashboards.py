@@ -22,10 +22,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from bench.inbox import serve
+from bench.postgres import scratch_schema
 from engine.models import Definition, Instance, Task
 from engine.runtime import Runtime
 from stats import monthly
@@ -43,7 +44,6 @@ APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
 APPLICANTS = 50_000
 HISTORY_DAYS = 1800  # about five financial years
 REQUESTS = 30
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = datetime.now(UTC)
 TODAY = NOW.date()
 # (scheme, the two office steps recorded per decided application, their lanes)
@@ -244,19 +244,11 @@ def main() -> None:
     if only == "sqlite":
         _report(rows)
         return
-    schema = "bench_dashboards"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
     try:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        rows += measure(f"{PG_URL}?options=-csearch_path%3D{schema}", "PostgreSQL", 5074)
+        with scratch_schema("bench_dashboards") as url:
+            rows += measure(url, "PostgreSQL", 5074)
     except Exception as err:  # noqa: BLE001 - the table says the run was skipped, and why
         rows.append(("PostgreSQL", f"skipped: {str(err).splitlines()[0][:60]}", float("nan"), float("nan")))
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
     _report(rows)
 
 

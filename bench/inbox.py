@@ -22,8 +22,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
+from bench.postgres import scratch_schema
 from engine.models import Definition, Instance, Task
 from engine.runtime import Runtime
 from web.config import ROOT
@@ -37,7 +38,6 @@ from workflows.uow import SchemeUnitOfWork
 OPEN, COMPLETED = 100_000, 1_000_000
 PER_APPLICATION = 10  # completed tasks per application: about one application per ten task rows
 REQUESTS = 200
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 LANES = ["dic_officer", "gm_dic", "district_committee", "bank_officer", "state_nodal"]
 NOW = datetime.now(UTC)
 
@@ -166,19 +166,11 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rows += measure(f"sqlite:///{Path(tmp) / 'inbox.db'}", "SQLite", 5071)
-    schema = "bench_inbox"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
     try:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        rows += measure(f"{PG_URL}?options=-csearch_path%3D{schema}", "PostgreSQL", 5072)
+        with scratch_schema("bench_inbox") as url:
+            rows += measure(url, "PostgreSQL", 5072)
     except Exception as err:  # noqa: BLE001 - the table says the run was skipped, and why
         rows.append(("PostgreSQL", f"skipped: {str(err).splitlines()[0][:60]}", float("nan"), float("nan")))
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
     print(f"Inbox latency over HTTP, {OPEN:,} open and {COMPLETED:,} completed tasks, {REQUESTS} requests each (dic.agr)")
     print(f"{'database':11} {'request':32} {'p50 ms':>8} {'p95 ms':>8}  target p95 < 100 ms")
     for db, name, p50, p95 in rows:

@@ -4,15 +4,15 @@ Lateness is fired_at - due_at, as stored by the sweep, on SQLite and on PostgreS
 
 from __future__ import annotations
 
-import os
 import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, insert, select
 
+from bench.postgres import scratch_schema
 from engine.models import Base, Timer, TimerState
 from engine.runtime import Runtime
 from engine.uow import UnitOfWork
@@ -20,7 +20,6 @@ from sla.scheduler import TimerScheduler
 from sla.sweep import TimerSweep
 
 N, WINDOW_SECONDS = 10_000, 60
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def run(url: str) -> tuple[float, float, float, int]:
@@ -60,19 +59,11 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(("SQLite", *run(f"sqlite:///{Path(tmp) / 'timers.db'}")))
-    schema = "bench_timers"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        rows.append(("PostgreSQL", *run(f"{PG_URL}?options=-csearch_path%3D{schema}")))
+        with scratch_schema("bench_timers") as url:
+            rows.append(("PostgreSQL", *run(url)))
     except Exception as err:  # noqa: BLE001 - reported in the table
         print(f"PostgreSQL skipped: {str(err).splitlines()[0]}")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
     print(f"Timer lateness (fired - due), {N:,} timers due within {WINDOW_SECONDS} s, real clock")
     print(f"{'database':11} {'fired':>7} {'p50 s':>8} {'p99 s':>8} {'max s':>8}  target p99 < 2 s")
     for db, p50, p99, worst, fired in rows:
