@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -52,9 +52,9 @@ def _ordered(session: Session, f: Filters, today: date, names: dict[str, str]) -
 
 
 def ranking(session: Session, f: Filters, *, today: date) -> list[Rank]:
+    """Every district, whatever district the filters name: a ranking is a comparison of all."""
     names = district_names(session)
-    if f.district:
-        raise ValueError("The ranking compares all districts; leave the district filter empty.")
+    f = replace(f, district=None)
     current = _ordered(session, f, today, names)
     before = {code: i + 1 for i, (code, _) in enumerate(_ordered(session, f.previous(), today, names))}
     ranks = []

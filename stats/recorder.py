@@ -113,19 +113,21 @@ def record_task(
     if task.outcome != APPROVE:
         return
     if task.bpmn_id == scheme.sanction_step:
-        amount = data.get(scheme.benefit_field)
-        if isinstance(amount, int | float) and not isinstance(amount, bool):
-            old = (fact.sanctioned_on, fact.benefit_sanctioned)
-            fact.benefit_sanctioned, fact.sanctioned_on = int(amount), local_day(completed_at)
-            if rollup:
-                monthly.money(uow.session, fact, "benefit_sanctioned", old, (fact.sanctioned_on, fact.benefit_sanctioned))
+        _record_amount(uow, fact, "sanctioned", data.get(scheme.benefit_field), local_day(completed_at), rollup)
     if task.bpmn_id in scheme.release_steps:
-        amount = data.get(scheme.released_field)
-        if isinstance(amount, int | float) and not isinstance(amount, bool):
-            old = (fact.released_on, fact.benefit_released)
-            fact.benefit_released, fact.released_on = int(amount), local_day(completed_at)
-            if rollup:
-                monthly.money(uow.session, fact, "benefit_released", old, (fact.released_on, fact.benefit_released))
+        _record_amount(uow, fact, "released", data.get(scheme.released_field), local_day(completed_at), rollup)
+
+
+def _record_amount(uow: UnitOfWork, fact: ApplicationFact, what: str, amount: object, day: date, rollup: bool) -> None:
+    """Set the benefit `what` (sanctioned or released) and its day; a later one replaces it."""
+    if not isinstance(amount, int | float) or isinstance(amount, bool):
+        return
+    column, day_column = f"benefit_{what}", f"{what}_on"
+    old = (getattr(fact, day_column), getattr(fact, column))
+    setattr(fact, column, int(amount))
+    setattr(fact, day_column, day)
+    if rollup:
+        monthly.money(uow.session, fact, column, old, (day, int(amount)))
 
 
 def close(fact: ApplicationFact, instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> None:

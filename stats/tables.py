@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from engine.uow import UnitOfWork
 from stats import businesses, queries
 from stats.filters import Filters
 from stats.ranking import ranking
@@ -97,6 +98,25 @@ def steps_table(rows: list[queries.StepStats]) -> Table:
             for s in rows
         ],
     )
+
+
+def heatmap(uow: UnitOfWork, scheme: str, rows: list[queries.StepStats]) -> dict:
+    """What the diagram heatmap draws on the newest version of `scheme`'s process."""
+    definition = uow.definitions.require_latest(SCHEMES[scheme].process_key)
+    return {
+        "definition_id": definition.id,
+        "steps": [
+            {
+                "id": s.bpmn_id,
+                "median_hours": round(s.median_total_minutes / 60, 1),
+                "pending": s.pending_now,
+                "overdue": s.overdue_now,
+                "applicant": s.with_applicant,
+            }
+            for s in rows
+            if s.scheme == scheme
+        ],
+    }
 
 
 def officers(session: Session, f: Filters, *, now: datetime) -> Table:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
@@ -19,16 +21,13 @@ from workflows.uow import SchemeUnitOfWork
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
-def _filters(work: SchemeUnitOfWork) -> tuple[Filters, dict[str, str]]:
+def _request(work: SchemeUnitOfWork) -> tuple[Filters, dict, datetime]:
+    """The filters narrowed to what the signed-in officer may see, the page context, and now."""
     districts = queries.district_names(work.session)
-    today = work.clock.now().date()
+    now = work.clock.now()
     user = work.users.by_username(actor())
-    return access.scoped(user, filters_from(request.args, today=today, districts=districts)), districts
-
-
-def _context(work: SchemeUnitOfWork, f: Filters, districts: dict[str, str]) -> dict:
-    user = work.users.by_username(actor())
-    return {
+    f = access.scoped(user, filters_from(request.args, today=now.date(), districts=districts))
+    ctx = {
         "area": "dashboard",
         "f": f,
         "districts": districts,
@@ -36,16 +35,16 @@ def _context(work: SchemeUnitOfWork, f: Filters, districts: dict[str, str]) -> d
         "schemes": SCHEMES,
         "fixed_district": None if roles.is_state_role(user.role) else user.district_code,
         "args": {k: v for k, v in request.args.items() if k != "page"},
+        "computed_at": now,
     }
+    return f, ctx, now
 
 
 @bp.get("")
 @login_required
 def index():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        ctx = _context(work, f, districts)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         unit = unit_from(request.args)
         total, districts_rows = queries.summary_and_rows(work.session, f, today=now.date(), by="district")
         by_scheme = tables.build("summary_by_scheme", work.session, f, today=now.date(), now=now)
@@ -53,7 +52,7 @@ def index():  # noqa: ANN201
         series = tables.build("series", work.session, f, today=now.date(), now=now, unit=unit)
     return render_template(
         "dashboard.html", total=total, by_scheme=by_scheme, by_district=by_district, series=series, unit=unit,
-        computed_at=now, **ctx,
+        **ctx,
     )
 
 
@@ -61,30 +60,12 @@ def index():  # noqa: ANN201
 @login_required
 def steps():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        ctx = _context(work, f, districts)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         rows = queries.steps(work.session, f, now=now)
         table = tables.steps_table(rows)
-        heat = None
-        if f.scheme:
-            definition = work.definitions.require_latest(SCHEMES[f.scheme].process_key)
-            heat = {
-                "definition_id": definition.id,
-                "steps": [
-                    {
-                        "id": s.bpmn_id,
-                        "median_hours": round(s.median_total_minutes / 60, 1),
-                        "pending": s.pending_now,
-                        "overdue": s.overdue_now,
-                        "applicant": s.with_applicant,
-                    }
-                    for s in rows
-                    if s.scheme == f.scheme
-                ],
-            }
+        heat = tables.heatmap(work, f.scheme, rows) if f.scheme else None
     return render_template(
-        "dashboard_steps.html", table=table, slowest=queries.slowest_step(rows), heat=heat, computed_at=now,
+        "dashboard_steps.html", table=table, slowest=queries.slowest_step(rows), heat=heat,
         **ctx,
     )
 
@@ -93,27 +74,23 @@ def steps():  # noqa: ANN201
 @login_required
 def officers():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        ctx = _context(work, f, districts)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         table = tables.build("officers", work.session, f, today=now.date(), now=now)
-    return render_template("stats_page.html", table=table, title="officers", computed_at=now, **ctx)
+    return render_template("stats_page.html", table=table, title="officers", **ctx)
 
 
 @bp.get("/applications")
 @login_required
 def applications():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        ctx = _context(work, f, districts)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         status, sort = status_and_sort(request.args)
         table = tables.build(
             "applications", work.session, f, today=now.date(), now=now, status=status, sort=sort,
             step=step_from(request.args, f), page=page_from(request.args),
         )
     return render_template(
-        "stats_page.html", table=table, title="applications", page=page_from(request.args), computed_at=now,
+        "stats_page.html", table=table, title="applications", page=page_from(request.args),
         **ctx,
     )
 
@@ -122,13 +99,9 @@ def applications():  # noqa: ANN201
 @login_required
 def ranking():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        ctx = _context(work, f, districts)
-        if f.district and not request.args.get("district"):
-            f = Filters(f.start, f.end, scheme=f.scheme)  # a district officer still sees where they stand
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         table = tables.build("ranking", work.session, f, today=now.date(), now=now)
-    return render_template("stats_page.html", table=table, title="ranking", computed_at=now, **ctx)
+    return render_template("stats_page.html", table=table, title="ranking", **ctx)
 
 
 @bp.get("/export/<name>.<fmt>")
@@ -137,10 +110,7 @@ def export(name: str, fmt: str):  # noqa: ANN201
     if name not in tables.INTERNAL or fmt not in FORMATS:
         raise NotAllowed(f"There is no download '{name}.{fmt}'.")
     with uow() as work:
-        f, _districts = _filters(work)
-        if name == "ranking" and f.district and not request.args.get("district"):
-            f = Filters(f.start, f.end, scheme=f.scheme)
-        now = work.clock.now()
+        f, _ctx, now = _request(work)
         status, sort = status_and_sort(request.args)
         table = tables.build(
             name, work.session, f, today=now.date(), now=now, unit=unit_from(request.args), status=status, sort=sort,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, render_template, request
 
 from stats import queries, tables
@@ -16,74 +18,69 @@ from workflows.uow import SchemeUnitOfWork
 bp = Blueprint("public", __name__, url_prefix="/public")
 
 
-def _filters(work: SchemeUnitOfWork) -> tuple[Filters, dict[str, str]]:
+def _request(work: SchemeUnitOfWork) -> tuple[Filters, dict, datetime]:
+    """The filters of the query string, the page context, and now."""
     districts = queries.district_names(work.session)
-    return filters_from(request.args, today=work.clock.now().date(), districts=districts), districts
-
-
-def _context(f: Filters, districts: dict[str, str]) -> dict:
-    return {
+    now = work.clock.now()
+    f = filters_from(request.args, today=now.date(), districts=districts)
+    ctx = {
         "area": "public", "f": f, "districts": districts, "schemes": SCHEMES, "fixed_district": None,
-        "args": {k: v for k, v in request.args.items() if k != "page"},
+        "args": {k: v for k, v in request.args.items() if k != "page"}, "computed_at": now,
     }
+    return f, ctx, now
 
 
 @bp.get("")
 def index():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         unit = unit_from(request.args)
         total, scheme_rows = queries.summary_and_rows(work.session, f, today=now.date(), by="scheme")
         series = tables.build("series", work.session, f, today=now.date(), now=now, unit=unit)
         by_scheme = tables.summary_table(work.session, scheme_rows, "scheme")
         fairs = events.upcoming(work, today=now.date(), limit=10)
     return render_template(
-        "public.html", total=total, series=series, by_scheme=by_scheme, unit=unit, fairs=fairs, computed_at=now,
-        **_context(f, districts),
+        "public.html", total=total, series=series, by_scheme=by_scheme, unit=unit, fairs=fairs,
+        **ctx,
     )
 
 
 @bp.get("/districts")
 def districts_page():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         by_district = tables.build("summary_by_district", work.session, f, today=now.date(), now=now)
-    return render_template("stats_page.html", table=by_district, title="districts", computed_at=now, **_context(f, districts))
+    return render_template("stats_page.html", table=by_district, title="districts", **ctx)
 
 
 @bp.get("/applications")
 def applications():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         status, sort = status_and_sort(request.args)
         page = page_from(request.args)
         table = tables.build("applications", work.session, f, today=now.date(), now=now, status=status, sort=sort, page=page)
     return render_template(
-        "stats_page.html", table=table, title="applications", page=page, computed_at=now, **_context(f, districts)
+        "stats_page.html", table=table, title="applications", page=page, **ctx
     )
 
 
 @bp.get("/ranking")
 def ranking():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        now = work.clock.now()
-        table = tables.build("ranking", work.session, Filters(f.start, f.end, scheme=f.scheme), today=now.date(), now=now)
-    return render_template("stats_page.html", table=table, title="ranking", computed_at=now, **_context(f, districts))
+        f, ctx, now = _request(work)
+        table = tables.build("ranking", work.session, f, today=now.date(), now=now)
+    return render_template("stats_page.html", table=table, title="ranking", **ctx)
 
 
 @bp.get("/businesses")
 def businesses():  # noqa: ANN201
     with uow() as work:
-        f, districts = _filters(work)
-        now = work.clock.now()
+        f, ctx, now = _request(work)
         page = page_from(request.args)
         table = tables.build("businesses", work.session, f, today=now.date(), now=now, page=page)
     return render_template(
-        "stats_page.html", table=table, title="businesses", page=page, computed_at=now, **_context(f, districts)
+        "stats_page.html", table=table, title="businesses", page=page, **ctx
     )
 
 
@@ -92,7 +89,7 @@ def events_page():  # noqa: ANN201
     with uow() as work:
         now = work.clock.now()
         fairs = events.upcoming(work, today=now.date(), limit=200)
-    return render_template("public_events.html", fairs=fairs, computed_at=now)
+    return render_template("public_events.html", fairs=fairs)
 
 
 @bp.get("/export/<name>.<fmt>")
@@ -100,10 +97,7 @@ def export(name: str, fmt: str):  # noqa: ANN201
     if name not in tables.PUBLIC or fmt not in FORMATS:
         abort(404)
     with uow() as work:
-        f, _districts = _filters(work)
-        if name == "ranking":
-            f = Filters(f.start, f.end, scheme=f.scheme)
-        now = work.clock.now()
+        f, _ctx, now = _request(work)
         status, sort = status_and_sort(request.args)
         table = tables.build(
             name, work.session, f, today=now.date(), now=now, unit=unit_from(request.args), status=status, sort=sort,

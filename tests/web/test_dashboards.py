@@ -116,6 +116,8 @@ def _xlsx_text(data: bytes) -> str:
         ("dic.agr", "/dashboard/export/applications.csv?district=MBD", 403),
         ("dic.agr", "/dashboard/officers", 200),
         ("dic.agr", "/dashboard/ranking", 200),
+        ("dic.agr", "/dashboard/ranking?district=AGR", 200),  # the ranking still compares all districts
+        (None, "/public/ranking?district=AGR", 200),
         ("nodal1", "/dashboard?district=MBD", 200),
         ("admin", "/dashboard/steps?scheme=CFC", 200),
         (None, "/public/export/officers.csv", 404),
