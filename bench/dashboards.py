@@ -2,8 +2,9 @@
 
 The history is bulk-inserted in the shape the engine and the statistics recorder write it:
 instances, applications, the open tasks of applications in process, and the summary rows
-(application_facts, step_facts, registered_businesses) that every dashboard reads. Completed
-task rows are left out: no dashboard reads them (the inbox benchmark loads a million of those).
+(application_facts, step_facts, registered_businesses, and the monthly and yearly roll-ups)
+that every dashboard reads. Completed task rows are left out: no dashboard reads them (the inbox
+benchmark loads a million of those).
 Each view is then asked over HTTP from `odop serve` in a child process, signed out (public) or
 signed in as a state officer and as a district officer (internal). No cache: every request
 computes its figures.
@@ -65,7 +66,6 @@ def populate(url: str) -> None:
     with engine.connect() as conn:
         definitions = dict(conn.execute(select(Definition.key, Definition.id)).all())
         districts = [d for (d,) in conn.execute(text("SELECT code FROM districts ORDER BY code"))]
-        officers = [u for (u,) in conn.execute(select(User.username).where(User.role.in_(("dic_officer", "gm_dic"))))]
         first_user = conn.scalar(text("SELECT max(id) FROM users")) + 1
     rng = random.Random(11)
     with engine.begin() as conn:
@@ -78,6 +78,25 @@ def populate(url: str) -> None:
                 for i in range(APPLICANTS)
             ],
         )
+        # Officers of each district (two DIC officers and a general manager) and a state committee:
+        # each step is completed by an officer of its lane and, for district lanes, its district.
+        staff = [(f"bench.{role}{n}.{d.lower()}", role, d) for d in districts for role, n in
+                 (("dic_officer", 1), ("dic_officer", 2), ("gm_dic", 1))]
+        staff += [(f"bench.state_committee{n}", "state_committee", None) for n in (1, 2, 3)]
+        conn.execute(
+            insert(User.__table__),
+            [
+                dict(id=first_user + APPLICANTS + i, username=name, full_name=f"Bench Officer {i}", email=None, phone=None,
+                     role=role, district_code=district, password_hash=None, language="en", active=True)
+                for i, (name, role, district) in enumerate(staff)
+            ],
+        )
+    officers: dict[tuple[str, str | None], list[str]] = {}
+    for name, role, district in staff:
+        officers.setdefault((role, district), []).append(name)
+
+    def officer(lane: str, district: str) -> str:
+        return rng.choice(officers[(lane, None if lane == "state_committee" else district)])
     businesses: dict[int, dict] = {}
     batch = 25_000
     for start in range(0, APPLICATIONS, batch):
@@ -130,7 +149,7 @@ def populate(url: str) -> None:
                 steps.append(dict(
                     task_id=str(uuid.UUID(int=rng.getrandbits(128))), instance_id=i + 1, scheme_code=scheme,
                     district_code=district, bpmn_id=bpmn_id, lane=lane, completed_on=done.date(), completed_at=done,
-                    completed_by=rng.choice(officers), outcome="approve", wait_minutes=wait, work_minutes=work,
+                    completed_by=officer(lane, district), outcome="approve", wait_minutes=wait, work_minutes=work,
                     days_working=(wait + work) // 1440 * 5 // 7, within_limit=(wait + work) < 5 * 1440,
                 ))
                 at = done
@@ -140,7 +159,7 @@ def populate(url: str) -> None:
                 tasks.append(dict(
                     id=str(uuid.UUID(int=rng.getrandbits(128))), instance_id=i + 1, bpmn_id=STEPS[scheme][-1][0],
                     process_key=PROCESS[scheme], name="Bench step", lane=STEPS[scheme][-1][1], district=district,
-                    state="claimed" if claimed else "ready", assignee=rng.choice(officers) if claimed else None,
+                    state="claimed" if claimed else "ready", assignee=officer(STEPS[scheme][-1][1], district) if claimed else None,
                     time_limit_days=7, created_at=created, claimed_at=created if claimed else None,
                     completed_at=None, completed_by=None, outcome=None, due_at=created + timedelta(days=9),
                 ))
@@ -162,7 +181,11 @@ def populate(url: str) -> None:
             conn.execute(insert(RegisteredBusiness.__table__), rows[k : k + batch])
     # The monthly rows, as the recorder keeps them (the same code as `odop stats rebuild`).
     with Session(engine) as session:
-        monthly.rebuild(session, session.scalars(select(ApplicationFact).execution_options(yield_per=20_000)))
+        monthly.rebuild(
+            session,
+            session.scalars(select(ApplicationFact).execution_options(yield_per=20_000)),
+            session.scalars(select(StepFact).execution_options(yield_per=20_000)),
+        )
         session.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))

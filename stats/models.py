@@ -97,19 +97,10 @@ class RegisteredBusiness(Base):
     since: Mapped[date] = mapped_column(Date)
 
 
-class MonthlyStats(Base):
-    """Per month, scheme and district: what whole-month periods (financial years, the default) read
-    instead of a row per application. Histograms are JSON maps value -> count, so percentiles over
-    whole months stay exact. Kept by the recorder in the step's transaction; rebuilt with the rest.
+class _PeriodFigures:
+    """The application figures of one period, scheme and district (see MonthlyStats)."""
 
-    By month of submission: received, open and the due dates of the open ones; by month of the
-    decision: approved, rejected, within the limit and the days histograms; by month of the
-    sanction or release: the amounts.
-    """
-
-    __tablename__ = "monthly_stats"
-
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the period's first day
     scheme_code: Mapped[str] = mapped_column(String(8), primary_key=True)
     district_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     received: Mapped[int] = mapped_column(Integer, default=0)
@@ -123,3 +114,54 @@ class MonthlyStats(Base):
     days_to_approval: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
     benefit_sanctioned: Mapped[int] = mapped_column(BigInteger, default=0)
     benefit_released: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MonthlyStats(_PeriodFigures, Base):
+    """Per month, scheme and district: what whole-month periods (financial years, the default) read
+    instead of a row per application. Histograms are JSON maps value -> count, so percentiles over
+    whole months stay exact. Kept by the recorder in the step's transaction; rebuilt with the rest.
+
+    By month of submission: received, open and the due dates of the open ones; by month of the
+    decision: approved, rejected, within the limit and the days histograms; by month of the
+    sanction or release: the amounts.
+    """
+
+    __tablename__ = "monthly_stats"
+
+
+class YearlyStats(_PeriodFigures, Base):
+    """The same figures per financial year (`month` is its first month, April): multi-year
+    periods read one row per year and district instead of twelve."""
+
+    __tablename__ = "yearly_stats"
+
+
+class MonthlyStepStats(Base):
+    """Per month of completion, scheme, district (and all districts) and step: what the per-step
+    view reads for whole months. Minute histograms keep its percentiles exact."""
+
+    __tablename__ = "monthly_step_stats"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    scheme_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bpmn_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    handled: Mapped[int] = mapped_column(Integer, default=0)
+    with_limit: Mapped[int] = mapped_column(Integer, default=0)
+    within_limit: Mapped[int] = mapped_column(Integer, default=0)
+    wait_minutes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    work_minutes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+
+
+class MonthlyOfficerStats(Base):
+    """Per month of completion, officer, scheme and district: office steps completed and their
+    working minutes, for the per-officer view."""
+
+    __tablename__ = "monthly_officer_stats"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    completed_by: Mapped[str] = mapped_column(String(100), primary_key=True)
+    scheme_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    work_minutes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)

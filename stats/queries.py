@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.models import Definition, Task, TaskState
+from engine.models import Task, TaskState
 from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import ApplicationFact as F
-from stats.models import MonthlyStats as M
-from stats.models import StepFact as S
+from stats.models import MonthlyStats, YearlyStats
 from stats.monthly import ALL_DISTRICTS
-from workflows.models import Application, District, User
-from workflows.roles import APPLICANT
+from stats.periods import Split, split, whole_years
+from workflows.models import Application, District
 from workflows.schemes import SCHEMES
 
 GROUPS = {"scheme": F.scheme_code, "district": F.district_code, None: None}
@@ -57,27 +56,17 @@ class Summary:
 
 
 def summaries(
-    session: Session, f: Filters, *, today: date, by: str | None = None, histograms: tuple = ("pending", "working", "calendar", "approval")
+    session: Session,
+    f: Filters,
+    *,
+    today: date,
+    by: str | None = None,
+    histograms: tuple = ("pending", "working", "calendar", "approval"),
+    rollups: bool = True,
 ) -> list[Summary]:
     """Received, decided, pending and days to decision per scheme, per district, or in total."""
-    total, rows = summary_and_rows(session, f, today=today, by=by, histograms=histograms)
+    total, rows = summary_and_rows(session, f, today=today, by=by, histograms=histograms, rollups=rollups)
     return rows if by else [total]
-
-
-def whole_months(f: Filters) -> tuple[date, date] | None:
-    """The first and last month (first days) lying wholly inside the period, if any."""
-    first = f.start if f.start.day == 1 else _next_month(f.start)
-    day_after = f.end + timedelta(days=1)
-    last = _previous_month(day_after if day_after.day == 1 else day_after.replace(day=1))
-    return (first, last) if first <= last else None
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def _previous_month(day: date) -> date:
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 @dataclass
@@ -154,17 +143,19 @@ def _from_facts(session: Session, f: Filters, today: date, group, accs: dict) ->
             setattr(a, attr, getattr(a, attr) + int(row[-1] or 0))
 
 
-HISTOGRAMS = {"working": M.days_working, "calendar": M.days_calendar, "approval": M.days_to_approval}
+HISTOGRAMS = {"working": "days_working", "calendar": "days_calendar", "approval": "days_to_approval"}
 
 
-def _from_months(
-    session: Session, f: Filters, first: date, last: date, today: date, by: str | None, accs: dict, histograms: tuple
+def _from_rollup(
+    session: Session, M: type[MonthlyStats | YearlyStats], f: Filters, first: date, last: date, today: date,  # noqa: N803
+    by: str | None, accs: dict, histograms: tuple,
 ) -> None:
     pending = "pending" in histograms
     histograms = tuple(h for h in histograms if h != "pending")
     columns = (
         M.scheme_code, M.district_code, M.received, M.open, M.open_due if pending else literal(None), M.approved,
-        M.rejected, M.within_limit, M.benefit_sanctioned, M.benefit_released, *(HISTOGRAMS[h] for h in histograms),
+        M.rejected, M.within_limit, M.benefit_sanctioned, M.benefit_released,
+        *(getattr(M, HISTOGRAMS[h]) for h in histograms),
     )
     query = select(*columns).where(M.month.between(first, last))
     if f.scheme:
@@ -193,6 +184,7 @@ def _from_months(
 
 
 def _month_series(session: Session, f: Filters, first: date, last: date) -> dict[date, list[int]]:
+    M = MonthlyStats  # noqa: N806
     query = select(M.month, func.sum(M.received), func.sum(M.approved), func.sum(M.rejected)).where(
         M.month.between(first, last), M.district_code == (f.district or ALL_DISTRICTS)
     )
@@ -202,183 +194,39 @@ def _month_series(session: Session, f: Filters, first: date, last: date) -> dict
 
 
 def summary_and_rows(
-    session: Session, f: Filters, *, today: date, by: str | None, histograms: tuple = ("pending", "working", "calendar", "approval")
+    session: Session,
+    f: Filters,
+    *,
+    today: date,
+    by: str | None,
+    histograms: tuple = ("pending", "working", "calendar", "approval"),
+    rollups: bool = True,
 ) -> tuple[Summary, list[Summary]]:
     """The total and, with `by`, one row per scheme or district. Leaving out `histograms` that are
     not needed ("pending" is the due dates of open applications) saves reading them from the
-    monthly rows: the ranking needs only working days.
+    rolled-up rows: the ranking needs only working days.
 
-    Whole months come from `monthly_stats`; the days before the first and after the last whole
-    month from the application facts. Both give counts per value, so percentiles stay exact.
+    Whole financial years come from `yearly_stats`, other whole months from `monthly_stats`, the
+    days before the first and after the last whole month from the application facts (all of it
+    from the facts with `rollups=False`). All give counts per value, so percentiles stay exact.
     """
     group = GROUPS[by]
     accs: dict[str | None, _Acc] = defaultdict(_Acc)
-    months = whole_months(f)
-    if months is None:
-        _from_facts(session, f, today, group, accs)
-    else:
-        first, last = months
-        if f.start < first:
-            _from_facts(session, replace(f, end=first - timedelta(days=1)), today, group, accs)
-        _from_months(session, f, first, last, today, by, accs, histograms)
-        if _next_month(last) <= f.end:
-            _from_facts(session, replace(f, start=_next_month(last)), today, group, accs)
+    parts = split(f) if rollups else Split([f], None)
+    for edge in parts.edges:
+        _from_facts(session, edge, today, group, accs)
+    if parts.months is not None:
+        runs, years = whole_years(*parts.months)
+        for first, last in runs:
+            _from_rollup(session, MonthlyStats, f, first, last, today, by, accs, histograms)
+        if years is not None:
+            _from_rollup(session, YearlyStats, f, *years, today, by, accs, histograms)
     total = _Acc()
     for acc in accs.values():
         total.add(acc)
     if group is None:
         return total.summary(None), []
     return total.summary(None), [accs[k].summary(k) for k in sorted(accs)]
-
-
-@dataclass
-class StepStats:
-    scheme: str
-    bpmn_id: str
-    name: str
-    lane: str | None
-    handled: int = 0
-    waiting_minutes: Distribution = field(default_factory=lambda: Distribution.of({}))
-    working_minutes: Distribution = field(default_factory=lambda: Distribution.of({}))
-    with_limit: int = 0
-    within_limit: int = 0
-    pending_now: int = 0
-    overdue_now: int = 0
-
-    @property
-    def with_applicant(self) -> bool:
-        return self.lane == APPLICANT
-
-    @property
-    def compliance_pct(self) -> float | None:
-        return round(100 * self.within_limit / self.with_limit, 1) if self.with_limit else None
-
-    @property
-    def median_total_minutes(self) -> float:
-        return (self.waiting_minutes.median or 0) + (self.working_minutes.median or 0)
-
-
-def step_names(session: Session) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """(scheme, bpmn id) -> (name, lane), from every deployed version (newest wins)."""
-    by_key = {s.process_key: s.code for s in SCHEMES.values()}
-    names: dict[tuple[str, str], tuple[str, str | None]] = {}
-    for key, user_tasks in session.execute(
-        select(Definition.key, Definition.user_tasks).order_by(Definition.id)
-    ):
-        if key in by_key:
-            for bpmn_id, described in user_tasks.items():
-                names[(by_key[key], bpmn_id)] = (described.get("name") or bpmn_id, described.get("lane"))
-    return names
-
-
-def steps(session: Session, f: Filters, *, now: datetime) -> list[StepStats]:
-    """Per step of each process: handled in the period, waiting and working times, compliance, and
-    what is pending and overdue now. Applicant steps are flagged: their time is the applicant's."""
-    names = step_names(session)
-    found: dict[tuple[str, str], StepStats] = {}
-
-    def stat(scheme: str, bpmn_id: str) -> StepStats:
-        if (scheme, bpmn_id) not in found:
-            name, lane = names.get((scheme, bpmn_id), (bpmn_id, None))
-            found[(scheme, bpmn_id)] = StepStats(scheme=scheme, bpmn_id=bpmn_id, name=name, lane=lane)
-        return found[(scheme, bpmn_id)]
-
-    period = S.completed_on.between(f.start, f.end)
-    for column, attr in ((S.wait_minutes, "waiting_minutes"), (S.work_minutes, "working_minutes")):
-        counts: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
-        query = _scope(
-            select(S.scheme_code, S.bpmn_id, column, func.count()).where(period),
-            f,
-            S.scheme_code,
-            S.district_code,
-        )
-        for scheme, bpmn_id, minutes, n in session.execute(query.group_by(S.scheme_code, S.bpmn_id, column)):
-            counts[(scheme, bpmn_id)][minutes] = n
-        for key, histogram in counts.items():
-            setattr(stat(*key), attr, Distribution.of(histogram))
-    compliance = _scope(
-        select(
-            S.scheme_code,
-            S.bpmn_id,
-            func.count(),
-            func.sum(case((S.within_limit.is_not(None), 1), else_=0)),
-            func.sum(case((S.within_limit.is_(True), 1), else_=0)),
-        ).where(period),
-        f,
-        S.scheme_code,
-        S.district_code,
-    ).group_by(S.scheme_code, S.bpmn_id)
-    for scheme, bpmn_id, n, with_limit, within in session.execute(compliance):
-        s = stat(scheme, bpmn_id)
-        s.handled, s.with_limit, s.within_limit = n, with_limit or 0, within or 0
-    scheme_of = {s.process_key: s.code for s in SCHEMES.values()}
-    pending = select(Task.process_key, Task.bpmn_id, func.count(), func.sum(case((Task.due_at < now, 1), else_=0)))
-    pending = pending.where(Task.state.in_(TaskState.OPEN), Task.process_key.in_(list(scheme_of)))
-    if f.scheme:
-        pending = pending.where(Task.process_key == SCHEMES[f.scheme].process_key)
-    if f.district:
-        pending = pending.where(Task.district == f.district)
-    for process_key, bpmn_id, n, overdue in session.execute(pending.group_by(Task.process_key, Task.bpmn_id)):
-        s = stat(scheme_of[process_key], bpmn_id)
-        s.pending_now, s.overdue_now = n, overdue or 0
-    order = {key: i for i, key in enumerate(names)}
-    return sorted(found.values(), key=lambda s: (s.scheme, order.get((s.scheme, s.bpmn_id), 10**6)))
-
-
-def slowest_step(rows: list[StepStats]) -> StepStats | None:
-    """The office step with the longest median time from arrival to completion."""
-    office = [s for s in rows if not s.with_applicant and s.handled]
-    return max(office, key=lambda s: s.median_total_minutes, default=None)
-
-
-@dataclass
-class OfficerStats:
-    username: str
-    full_name: str
-    role: str
-    district: str | None
-    open: int = 0
-    overdue: int = 0
-    completed: int = 0
-    handling_minutes: Distribution = field(default_factory=lambda: Distribution.of({}))
-
-
-def officers(session: Session, f: Filters, *, now: datetime) -> list[OfficerStats]:
-    """Per officer: open and overdue now, completed in the period, median handling time (internal)."""
-    people = {
-        u.username: OfficerStats(u.username, u.full_name, u.role, u.district_code)
-        for u in session.scalars(
-            select(User).where(User.role.not_in((APPLICANT, "facilitation_operator", "admin")))
-        )
-    }
-    if f.district:
-        people = {k: v for k, v in people.items() if v.district == f.district or v.district is None}
-    open_q = select(Task.assignee, func.count(), func.sum(case((Task.due_at < now, 1), else_=0))).where(
-        Task.state == TaskState.CLAIMED
-    )
-    if f.district:
-        open_q = open_q.where(Task.district == f.district)
-    if f.scheme:
-        open_q = open_q.where(Task.process_key == SCHEMES[f.scheme].process_key)
-    for username, n, overdue in session.execute(open_q.group_by(Task.assignee)):
-        if username in people:
-            people[username].open, people[username].overdue = n, overdue or 0
-    handled: dict[str, dict[int, int]] = defaultdict(dict)
-    query = _scope(
-        select(S.completed_by, S.work_minutes, func.count()).where(
-            S.completed_on.between(f.start, f.end), S.lane != APPLICANT
-        ),
-        f,
-        S.scheme_code,
-        S.district_code,
-    ).group_by(S.completed_by, S.work_minutes)
-    for username, minutes, n in session.execute(query):
-        handled[username][minutes] = n
-    for username, histogram in handled.items():
-        if username in people:
-            people[username].handling_minutes = Distribution.of(histogram)
-            people[username].completed = people[username].handling_minutes.count
-    return sorted(people.values(), key=lambda p: (p.district or "", p.role, p.username))
 
 
 @dataclass(frozen=True)
@@ -397,25 +245,20 @@ def bucket(day: date, unit: str) -> date:
     return day
 
 
-def series(session: Session, f: Filters, *, unit: str = "day") -> list[SeriesPoint]:
+def series(session: Session, f: Filters, *, unit: str = "day", rollups: bool = True) -> list[SeriesPoint]:
     """Received, approved and rejected per day, week (from Monday) or month of the period."""
     if unit not in ("day", "week", "month"):
         raise ValueError(f"Unknown unit '{unit}': use day, week or month.")
     points: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    months = whole_months(f) if unit == "month" else None
-    if months is not None:
-        for month, values in _month_series(session, f, *months).items():
+    parts = split(f) if unit == "month" and rollups else Split([f], None)
+    if parts.months is not None:
+        for month, values in _month_series(session, f, *parts.months).items():
             if any(values):
                 points[month] = values
-        pieces = [p for p in (
-            replace(f, end=months[0] - timedelta(days=1)) if f.start < months[0] else None,
-            replace(f, start=_next_month(months[1])) if _next_month(months[1]) <= f.end else None,
-        ) if p is not None]
-        for piece in pieces:
-            for point in _facts_series(session, piece, unit):
-                points[point.period] = [x + y for x, y in zip(points[point.period], (point.received, point.approved, point.rejected), strict=True)]
-        return [SeriesPoint(k, *v) for k, v in sorted(points.items())]
-    return _facts_series(session, f, unit)
+    for piece in parts.edges:
+        for point in _facts_series(session, piece, unit):
+            points[point.period] = [x + y for x, y in zip(points[point.period], (point.received, point.approved, point.rejected), strict=True)]
+    return [SeriesPoint(k, *v) for k, v in sorted(points.items())]
 
 
 def _facts_series(session: Session, f: Filters, unit: str) -> list[SeriesPoint]:

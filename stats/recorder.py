@@ -13,7 +13,7 @@ from engine.uow import UnitOfWork
 from sla.calendar import IST, BusinessCalendar
 from sla.deadlines import CalendarFor
 from stats import monthly
-from stats.models import ApplicationFact, MonthlyStats, RegisteredBusiness, StepFact
+from stats.models import ApplicationFact, RegisteredBusiness, StepFact, YearlyStats
 from workflows.models import Application
 from workflows.roles import APPLICANT
 from workflows.schemes import BY_PROCESS, Scheme
@@ -84,7 +84,7 @@ def record_task(
     completed_at = task.completed_at or uow.clock.now()
     claimed_at = task.claimed_at or completed_at
     days = calendar.working_days_between(task.created_at, completed_at)
-    uow.session.merge(
+    step = uow.session.merge(
         StepFact(
             task_id=task.id,
             instance_id=task.instance_id,
@@ -102,6 +102,8 @@ def record_task(
             within_limit=None if task.due_at is None else completed_at <= task.due_at,
         )
     )
+    if rollup:
+        monthly.step_done(uow.session, step)
     if task.lane == APPLICANT:
         # The applicant's time is not the department's: it moves the overall limit on.
         fact.applicant_days += days
@@ -157,9 +159,10 @@ def register_business(uow: UnitOfWork, instance: Instance, fact: ApplicationFact
 
 
 def needs_backfill(uow: UnitOfWork) -> bool:
-    """True on a database migrated from before the summary tables existed."""
-    has_facts = uow.session.scalar(select(ApplicationFact.instance_id).limit(1)) is not None
-    return not has_facts and uow.session.scalar(select(Instance.id).limit(1)) is not None
+    """True on a database migrated from before the summary tables (or their yearly roll-up) existed."""
+    if uow.session.scalar(select(ApplicationFact.instance_id).limit(1)) is None:
+        return uow.session.scalar(select(Instance.id).limit(1)) is not None
+    return uow.session.scalar(select(YearlyStats.month).limit(1)) is None
 
 
 def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
@@ -170,7 +173,8 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
     uow.session.query(StepFact).delete()
     uow.session.query(ApplicationFact).delete()
     uow.session.query(RegisteredBusiness).delete()
-    uow.session.query(MonthlyStats).delete()
+    for model in monthly.ROLLUPS:
+        uow.session.query(model).delete()
     count = 0
     for instance in uow.session.scalars(select(Instance).order_by(Instance.id)):
         scheme = scheme_of(uow, instance)
@@ -193,7 +197,7 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
                 register_business(uow, instance, fact)
         count += 1
     uow.flush()
-    monthly.rebuild(uow.session, uow.session.scalars(select(ApplicationFact)))
+    monthly.rebuild(uow.session, uow.session.scalars(select(ApplicationFact)), uow.session.scalars(select(StepFact)))
     return count
 
 

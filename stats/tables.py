@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from engine.uow import UnitOfWork
-from stats import businesses, queries
+from stats import businesses, queries, step_queries
 from stats.filters import Filters
 from stats.ranking import ranking
 from workflows.schemes import SCHEMES
@@ -75,10 +75,10 @@ def summary_table(session: Session, rows: list[queries.Summary], by: str | None)
 
 
 def steps(session: Session, f: Filters, *, now: datetime) -> Table:
-    return steps_table(queries.steps(session, f, now=now))
+    return steps_table(step_queries.steps(session, f, now=now))
 
 
-def steps_table(rows: list[queries.StepStats]) -> Table:
+def steps_table(rows: list[step_queries.StepStats]) -> Table:
     return Table(
         name="steps",
         columns=[
@@ -100,7 +100,7 @@ def steps_table(rows: list[queries.StepStats]) -> Table:
     )
 
 
-def heatmap(uow: UnitOfWork, scheme: str, rows: list[queries.StepStats]) -> dict:
+def heatmap(uow: UnitOfWork, scheme: str, rows: list[step_queries.StepStats]) -> dict:
     """What the diagram heatmap draws on the newest version of `scheme`'s process."""
     definition = uow.definitions.require_latest(SCHEMES[scheme].process_key)
     return {
@@ -128,7 +128,7 @@ def officers(session: Session, f: Filters, *, now: datetime) -> Table:
         ],
         rows=[
             (p.full_name, p.role, p.district or "", p.open, p.overdue, p.completed, _hours(p.handling_minutes.median))
-            for p in queries.officers(session, f, now=now)
+            for p in step_queries.officers(session, f, now=now)
         ],
     )
 

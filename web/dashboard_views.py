@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from stats import access, queries, tables
+from stats import access, queries, step_queries, tables
 from stats.filters import Filters
 from web.auth import actor
 from web.dashboard_filters import filters_from, page_from, status_and_sort, step_from, unit_from
@@ -61,11 +61,11 @@ def index():  # noqa: ANN201
 def steps():  # noqa: ANN201
     with uow() as work:
         f, ctx, now = _request(work)
-        rows = queries.steps(work.session, f, now=now)
+        rows = step_queries.steps(work.session, f, now=now)
         table = tables.steps_table(rows)
         heat = tables.heatmap(work, f.scheme, rows) if f.scheme else None
     return render_template(
-        "dashboard_steps.html", table=table, slowest=queries.slowest_step(rows), heat=heat,
+        "dashboard_steps.html", table=table, slowest=step_queries.slowest_step(rows), heat=heat,
         **ctx,
     )
 

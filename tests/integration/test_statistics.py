@@ -13,6 +13,7 @@ Figures are read at Fri 07-25 12:00.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -20,7 +21,7 @@ import pytest
 from engine.runtime import Runtime
 from sla import deadlines
 from sla.calendar import IST, BusinessCalendar, WeeklyOffs
-from stats import queries, recorder
+from stats import queries, recorder, step_queries
 from stats.filters import Filters
 from stats.models import ApplicationFact
 from stats.ranking import ranking
@@ -124,7 +125,7 @@ def test_applicant_time_is_counted_apart(runtime, history):  # noqa: ANN001
 
 def test_steps_by_hand(runtime, history):  # noqa: ANN001
     with _session(runtime) as uow:
-        rows = {s.bpmn_id: s for s in queries.steps(uow.session, JULY, now=NOW)}
+        rows = {s.bpmn_id: s for s in step_queries.steps(uow.session, JULY, now=NOW)}
     dic = rows["dic_verification"]
     # Waiting: A 60, B (ready 07-07 10:00 -> last claim 07-14 10:00) 10080, B again 60, D 20160 min.
     assert (dic.handled, dic.waiting_minutes.median, dic.waiting_minutes.p90) == (4, 5070, pytest.approx(17136))
@@ -137,13 +138,13 @@ def test_steps_by_hand(runtime, history):  # noqa: ANN001
     assert (pay.handled, pay.waiting_minutes.median, pay.working_minutes.median, pay.compliance_pct) == (1, 1350, 30, 100.0)
     answer = rows["provide_clarification"]
     assert answer.with_applicant and (answer.handled, answer.waiting_minutes.median) == (1, 4320)
-    assert queries.slowest_step(list(rows.values())).bpmn_id == "dic_verification"
+    assert step_queries.slowest_step(list(rows.values())).bpmn_id == "dic_verification"
     assert all(s.waiting_minutes.minimum is None or s.waiting_minutes.minimum >= 0 for s in rows.values())
 
 
 def test_officers_by_hand(runtime, history):  # noqa: ANN001
     with _session(runtime) as uow:
-        people = {p.username: p for p in queries.officers(uow.session, JULY, now=NOW)}
+        people = {p.username: p for p in step_queries.officers(uow.session, JULY, now=NOW)}
     dic, gm = people["dic.agr"], people["gm.agr"]
     assert (dic.completed, dic.handling_minutes.median, dic.open, dic.overdue) == (5, 30, 0, 0)
     assert (gm.completed, gm.handling_minutes.median, gm.open, gm.overdue) == (1, 30, 1, 1)
@@ -183,12 +184,12 @@ def test_ranking_by_hand(runtime, history):  # noqa: ANN001
 def test_rebuild_gives_the_same_rows(runtime, history):  # noqa: ANN001
     with _session(runtime) as uow:
         before = queries.summaries(uow.session, JULY, today=date(2025, 7, 25))
-        steps_before = queries.steps(uow.session, JULY, now=NOW)
+        steps_before = step_queries.steps(uow.session, JULY, now=NOW)
         assert recorder.rebuild(uow, calendar_for) == 4
         uow.commit()
     with _session(runtime) as uow:
         assert queries.summaries(uow.session, JULY, today=date(2025, 7, 25)) == before
-        assert queries.steps(uow.session, JULY, now=NOW) == steps_before
+        assert step_queries.steps(uow.session, JULY, now=NOW) == steps_before
 
 
 def test_scope_filters(runtime, history):  # noqa: ANN001
@@ -218,64 +219,70 @@ def test_approved_applicant_is_a_registered_business(runtime, history):  # noqa:
     )
 
 
+def _same_with_and_without_rollups(uow, f: Filters, today: date, now: datetime) -> None:  # noqa: ANN001
+    """Every figure read through the roll-ups equals the one computed from the facts alone."""
+    for by in (None, "scheme", "district"):
+        assert queries.summary_and_rows(uow.session, f, today=today, by=by) == queries.summary_and_rows(
+            uow.session, f, today=today, by=by, rollups=False
+        )
+    for g in (f, replace(f, scheme="MDA"), replace(f, scheme="MM"), replace(f, district="AGR")):
+        assert queries.series(uow.session, g, unit="month") == queries.series(uow.session, g, unit="month", rollups=False)
+        assert step_queries.steps(uow.session, g, now=now) == step_queries.steps(uow.session, g, now=now, rollups=False)
+        assert step_queries.officers(uow.session, g, now=now) == step_queries.officers(uow.session, g, now=now, rollups=False)
+
+
 @pytest.mark.parametrize(
     ("start", "end"),
     [
         (date(2025, 7, 1), date(2025, 7, 31)),  # one whole month: monthly rows only
         (date(2025, 7, 5), date(2025, 7, 31)),  # no whole month: facts only
         (date(2025, 6, 15), date(2025, 8, 10)),  # facts, July's row, facts
-        (date(2025, 4, 1), date(2026, 3, 31)),  # a financial year
+        (date(2025, 4, 1), date(2026, 3, 31)),  # a financial year: its yearly row
+        (date(2024, 2, 11), date(2026, 6, 3)),  # facts, months, two yearly rows, months, facts
         (date(2025, 7, 10), date(2025, 7, 10)),  # one day
     ],
 )
-def test_monthly_rows_give_the_same_figures_as_the_facts(runtime, history, start, end):  # noqa: ANN001
-    f = Filters(start, end)
-    today = date(2025, 9, 1)
+def test_rollups_give_the_same_figures_as_the_facts(runtime, history, start, end):  # noqa: ANN001
     with _session(runtime) as uow:
-        for by in (None, "scheme", "district"):
-            total, rows = queries.summary_and_rows(uow.session, f, today=today, by=by)
-            accs = __import__("collections").defaultdict(queries._Acc)
-            queries._from_facts(uow.session, f, today, queries.GROUPS[by], accs)
-            facts_total = queries._Acc()
-            for acc in accs.values():
-                facts_total.add(acc)
-            assert total == facts_total.summary(None)
-            assert rows == ([accs[k].summary(k) for k in sorted(accs)] if by else [])
-        for scheme in (None, "MDA", "MM"):
-            g = Filters(start, end, scheme=scheme)
-            assert queries.series(uow.session, g, unit="month") == queries._facts_series(uow.session, g, "month")
+        _same_with_and_without_rollups(uow, Filters(start, end), date(2025, 9, 1), NOW)
+        steps = {s.bpmn_id: s for s in step_queries.steps(uow.session, Filters(start, end), now=NOW)}
+        if start <= date(2025, 7, 7) and end >= date(2025, 7, 31):
+            assert steps["dic_verification"].handled == 4  # A once, B twice (return, reject), D once
 
 
-def test_rebuilt_monthly_rows_equal_the_ones_kept_step_by_step(runtime, history):  # noqa: ANN001
-    from sqlalchemy import select
+def _rollup_rows(uow) -> list[tuple]:  # noqa: ANN001
+    from sqlalchemy import inspect, select
 
-    from stats.models import MonthlyStats
+    from stats.monthly import ROLLUPS
 
-    def snapshot(uow):  # noqa: ANN001, ANN202
-        rows = uow.session.scalars(select(MonthlyStats).order_by(MonthlyStats.month, MonthlyStats.scheme_code)).all()
-        return [
-            (r.month, r.scheme_code, r.district_code, r.received, r.open, r.open_due, r.approved, r.rejected,
-             r.within_limit, r.days_working, r.days_calendar, r.days_to_approval, r.benefit_sanctioned, r.benefit_released)
-            for r in rows
-        ]
+    out = []
+    for model in ROLLUPS:
+        key = inspect(model).primary_key
+        for row in uow.session.scalars(select(model).order_by(*key)):
+            out.append((model.__tablename__, *(getattr(row, c.key) for c in model.__table__.columns)))
+    return out
 
+
+def test_rebuilt_rollups_equal_the_ones_kept_step_by_step(runtime, history):  # noqa: ANN001
     with _session(runtime) as uow:
-        kept = snapshot(uow)
+        kept = _rollup_rows(uow)
         recorder.rebuild(uow, calendar_for)
         uow.commit()
     with _session(runtime) as uow:
-        assert snapshot(uow) == kept
-    agra = next(row for row in kept if row[2] == "AGR")
-    assert agra[3:6] == (4, 2, {"2025-08-15": 2})
-    assert next(row for row in kept if row[2] == "*")[3:] == agra[3:]  # the all-districts row
+        assert _rollup_rows(uow) == kept
+    monthly = [row for row in kept if row[0] == "monthly_stats"]
+    agra = next(row for row in monthly if row[3] == "AGR")
+    assert agra[4:7] == (4, 2, {"2025-08-15": 2})
+    assert next(row for row in monthly if row[3] == "*")[4:] == agra[4:]  # the all-districts row
+    yearly = next(row for row in kept if row[0] == "yearly_stats" and row[3] == "AGR")
+    assert yearly[1] == date(2025, 4, 1) and yearly[4:] == agra[4:]  # the financial year's row
+    officer = {row[2]: row for row in kept if row[0] == "monthly_officer_stats"}
+    assert set(officer) == {"dic.agr", "gm.agr"}  # the applicant's answer is not an officer's work
 
 
 def test_simulated_history_all_schemes(runtime, clock):  # noqa: ANN001
-    """Every scheme's real paths (returns, rejections, CFC's two instalments): the monthly rows kept
+    """Every scheme's real paths (returns, rejections, CFC's two instalments): the roll-ups kept
     step by step equal a rebuild from the history, and agree with the facts for any period."""
-    from sqlalchemy import select
-
-    from stats.models import MonthlyStats
     from web.config import ROOT
     from workflows.demo import load_demo
     from workflows.deployment import deploy_directory
@@ -289,27 +296,15 @@ def test_simulated_history_all_schemes(runtime, clock):  # noqa: ANN001
     clock.set(datetime(2025, 12, 31, 12, 0, tzinfo=UTC))
     simulate(runtime, clock, applications=40, days=240, seed=5, progress=False)
 
-    def snapshot(uow):  # noqa: ANN001, ANN202
-        rows = uow.session.scalars(select(MonthlyStats).order_by(MonthlyStats.month, MonthlyStats.scheme_code, MonthlyStats.district_code))
-        return [(r.month, r.scheme_code, r.district_code, r.received, r.open, r.open_due, r.approved, r.rejected,
-                 r.within_limit, r.days_working, r.days_calendar, r.days_to_approval, r.benefit_sanctioned,
-                 r.benefit_released) for r in rows]
-
     with SchemeUnitOfWork(runtime) as uow:
-        kept = snapshot(uow)
+        kept = _rollup_rows(uow)
         total = queries.summaries(uow.session, Filters(date(2025, 4, 1), date(2026, 3, 31)), today=date(2026, 1, 1))[0]
         recorder.rebuild(uow, calendar_for)
         uow.commit()
     with SchemeUnitOfWork(runtime) as uow:
-        assert snapshot(uow) == kept
+        assert _rollup_rows(uow) == kept
         assert total.received == 40 and total.approved > 0 and total.benefit_released > 0
-        for f in (Filters(date(2025, 4, 1), date(2026, 3, 31)), Filters(date(2025, 6, 17), date(2025, 11, 3))):
-            got = queries.summaries(uow.session, f, today=date(2026, 1, 1))[0]
-            accs = __import__("collections").defaultdict(queries._Acc)
-            queries._from_facts(uow.session, f, date(2026, 1, 1), None, accs)
-            assert got == accs[None].summary(None)
-            assert queries.series(uow.session, f, unit="month") == queries._facts_series(uow.session, f, "month")
-            by_district = queries.summaries(uow.session, f, today=date(2026, 1, 1), by="district")
-            accs = __import__("collections").defaultdict(queries._Acc)
-            queries._from_facts(uow.session, f, date(2026, 1, 1), queries.GROUPS["district"], accs)
-            assert by_district == [accs[k].summary(k) for k in sorted(accs)]
+        periods = (Filters(date(2025, 4, 1), date(2026, 3, 31)), Filters(date(2025, 6, 17), date(2025, 11, 3)),
+                   Filters(date(2024, 3, 9), date(2027, 1, 20)))
+        for f in periods:
+            _same_with_and_without_rollups(uow, f, date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
