@@ -46,25 +46,10 @@ def deploy(
     Identical content to the newest version deploys nothing. Raises DefinitionInvalid listing
     every problem found; nothing is stored then.
     """
-    screened, problems = screen(files)
-    if problems:
-        raise DefinitionInvalid(problems)
-    parser, problems = _parse(screened)
-    problems += lint(screened, known_lanes=known_lanes)
-    key = None
-    if not problems:
-        key, problems = _choose_process(parser, process_id)
-    if not problems:
-        try:
-            spec = parser.get_spec(key)
-            subprocess_specs = parser.get_subprocess_specs(key)
-        except ValidationException as err:
-            problems = [_from_validation(err)]
-        except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as err:
-            problems = [Problem(f"The process could not be built: {err}")]
-    if problems:
-        raise DefinitionInvalid(problems)
-
+    checked = check(files, process_id=process_id, known_lanes=known_lanes)
+    if checked.problems:
+        raise DefinitionInvalid(checked.problems)
+    key, spec, subprocess_specs, screened = checked.key, checked.spec, checked.subprocess_specs, checked.screened
     digest = checksum(files)
     latest = uow.definitions.latest(key)
     if latest is not None and latest.checksum == digest:
@@ -93,6 +78,41 @@ def deploy(
         comment=comment,
     )
     return DeployResult(definition, created=True)
+
+
+@dataclass
+class Checked:
+    """What validation found: the problems, or the parsed process ready to store."""
+
+    problems: list[Problem]
+    screened: ScreenedFiles
+    key: str | None = None
+    spec: Any = None
+    subprocess_specs: dict[str, Any] | None = None
+
+
+def check(
+    files: Mapping[str, bytes], *, process_id: str | None = None, known_lanes: Iterable[str] | None = None
+) -> Checked:
+    """Every check deploy makes, storing nothing: safe XML, the library's parse, our lint."""
+    screened, problems = screen(files)
+    if problems:
+        return Checked(problems, screened)
+    parser, problems = _parse(screened)
+    problems += lint(screened, known_lanes=known_lanes)
+    key = None
+    if not problems:
+        key, problems = _choose_process(parser, process_id)
+    if problems:
+        return Checked(problems, screened)
+    try:
+        spec = parser.get_spec(key)
+        subprocess_specs = parser.get_subprocess_specs(key)
+    except ValidationException as err:
+        return Checked([_from_validation(err)], screened)
+    except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as err:
+        return Checked([Problem(f"The process could not be built: {err}")], screened)
+    return Checked([], screened, key, spec, subprocess_specs)
 
 
 def _parse(screened: ScreenedFiles) -> tuple[SpiffBpmnParser, list[Problem]]:

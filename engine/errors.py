@@ -77,6 +77,12 @@ class Problem:
         return f"Problem({str(self)!r})"
 
 
+class MigrationRefused(EngineError):
+    """An instance cannot move to the chosen version; the message says why."""
+
+    code = "migration_refused"
+
+
 class DuplicateBusinessKey(EngineError):
     code = "duplicate_business_key"
 

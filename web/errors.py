@@ -22,6 +22,7 @@ STATUS = [
     (engine_errors.TaskClaimedByOther, 409),
     (engine_errors.DuplicateBusinessKey, 409),
     (engine_errors.MessageNotExpected, 409),
+    (engine_errors.MigrationRefused, 409),
     (engine_errors.ScriptError, 500),
 ]
 

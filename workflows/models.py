@@ -165,3 +165,16 @@ class TradeFair(Base):
     ends_on: Mapped[date] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FlowDraft(Base):
+    """An administrator's unfinished edit of a process (BPMN and its DMN files), one per process;
+    deploying it (or discarding it) removes it."""
+
+    __tablename__ = "flow_drafts"
+
+    process_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    files: Mapped[dict[str, str]] = mapped_column(JSONType)
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
