@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -135,9 +136,24 @@ def _parse(screened: ScreenedFiles) -> tuple[SpiffBpmnParser, list[Problem]]:
     return parser, problems
 
 
+# The library's wording for some findings, said plainly (pattern -> message; groups fill in).
+_PLAIN = (
+    (re.compile(r"Data Store with name (.*) has no implementation"),
+     "The data store '{0}' cannot be used: the engine keeps no data outside the application."),
+    (re.compile(r"Time Specification Error"), "The timer's time is not an ISO 8601 date, duration or cycle."),
+    (re.compile(r"Cannot resolve dataInputAssociation"), "A data input association refers to data that does not exist."),
+    (re.compile(r"Cannot resolve dataOutputAssociation"), "A data output association refers to data that does not exist."),
+)
+
+
 def _from_validation(err: ValidationException, file: str | None = None) -> Problem:
     line = err.line_number if isinstance(err.line_number, int) else None
-    message = str(err).split("\n")[0]
+    message = str(err).split("\n")[0].strip()
+    for pattern, plain in _PLAIN:
+        found = pattern.search(message)
+        if found:
+            message = plain.format(*found.groups())
+            break
     return Problem(message, file=err.file_name or file, element_id=err.id or None, element_name=err.name or None, line=line)
 
 
@@ -150,7 +166,7 @@ def _choose_process(parser: SpiffBpmnParser, wanted: str | None) -> tuple[str | 
     if len(executable) == 1:
         return executable[0], []
     if not executable:
-        return None, [Problem("No process is marked executable (isExecutable=\"true\").")]
+        return None, [Problem("No process is marked executable (isExecutable=\"true\"): there is nothing to run.")]
     called = {dep for p in executable for dep in parser.process_parsers[p].called_element_ids()}
     roots = [p for p in executable if p not in called]
     if len(roots) == 1:

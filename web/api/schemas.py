@@ -117,3 +117,81 @@ class DefinitionOut(Schema):
     deployed_at = fields.DateTime()
     comment = fields.String()
     user_tasks = fields.Dict()
+
+
+class ProblemOut(Schema):
+    message = fields.String()
+    file = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+
+
+class ValidationOut(Schema):
+    valid = fields.Boolean()
+    problems = fields.List(fields.Nested(ProblemOut))
+
+
+class DeployedOut(Schema):
+    created = fields.Boolean(metadata={"description": "False when the files equal the newest version's."})
+    definition = fields.Nested(DefinitionOut)
+
+
+class FilesIn(Schema):
+    files = fields.Dict(
+        keys=fields.String(), values=fields.String(), required=True,
+        metadata={"description": "File name -> XML text: one BPMN file and the DMN files it calls."},
+    )
+    comment = fields.String(load_default="", validate=validate.Length(max=500))
+    based_on = fields.Integer(load_default=None, allow_none=True)
+
+
+class VersionRef(Schema):
+    version = fields.Integer(required=True)
+    comment = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class ChangeOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    name = fields.String(allow_none=True)
+    what = fields.List(fields.String())
+
+
+class DiffOut(Schema):
+    added = fields.List(fields.Nested(ChangeOut))
+    removed = fields.List(fields.Nested(ChangeOut))
+    changed = fields.List(fields.Nested(ChangeOut))
+
+
+class DiffArgs(Schema):
+    old = fields.Integer(required=True)
+    new = fields.Integer(required=True)
+
+
+class MigrationPlanIn(Schema):
+    to_version = fields.Integer(required=True)
+    from_version = fields.Integer(load_default=None, allow_none=True)
+    numbers = fields.List(fields.String(), load_default=None, allow_none=True)
+
+
+class MigrationCheckOut(Schema):
+    instance_id = fields.Integer()
+    business_key = fields.String()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    current_steps = fields.List(fields.String())
+    movable = fields.Boolean()
+    reasons = fields.List(fields.String())
+
+
+class MigrateIn(Schema):
+    to_version = fields.Integer(required=True)
+    instance_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=5000))
+
+
+class MovedOut(Schema):
+    instance_id = fields.Integer()
+    business_key = fields.String()
+    moved = fields.Boolean()
+    reason = fields.String()

@@ -1,0 +1,131 @@
+"""The flow administration API: uploads (real-world corpus, broken and hostile files), validation,
+deploy, diff, rollback, migration, and who may use it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tests.flow_edits import margin_money_files, with_site_visit
+from tests.web.conftest import sign_in
+from web.config import ROOT
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "bpmn-miwg"
+CORPUS_FILES = sorted(CORPUS.rglob("*.bpmn"))
+SECRET = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "root:x:0:0"
+
+
+def _upload(client, files: dict[str, bytes], comment: str = "upload", **form: str):  # noqa: ANN001, ANN202
+    data = {"comment": comment, **form, "files": [(io.BytesIO(body), name) for name, body in files.items()]}
+    return client.post("/api/v1/definitions", data=data, content_type="multipart/form-data")
+
+
+def test_corpus_is_present():
+    assert len(CORPUS_FILES) == 64, f"expected the 64 files of {CORPUS}"
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_corpus_file_deploys_or_is_refused_with_reasons(app: Flask, path: Path) -> None:
+    client = sign_in(app, "admin")
+    response = _upload(client, {path.name: path.read_bytes()})
+    assert response.status_code in (201, 422), response.data[:500]
+    body = response.get_json()
+    if response.status_code == 422:
+        problems = body["error"]["problems"]
+        assert problems and all(p["message"] for p in problems)
+        # Each problem names where it is: an element, a file, or the whole set.
+        assert all(p["element_id"] or p["file"] or "process" in p["message"].lower() for p in problems)
+    else:
+        definition = body["definition"]
+        xml = client.get(f"/api/v1/definitions/{definition['key']}/{definition['version']}/files/{path.name}")
+        assert xml.status_code == 200 and xml.data.startswith(b"<")
+
+
+HOSTILE = {
+    "xxe.bpmn": (
+        f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+        '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" name="&x;"/></bpmn:process></bpmn:definitions>'
+    ).encode(),
+    "billion.bpmn": (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">&lol3;</bpmn:definitions>'
+    ).encode(),
+    "huge.bpmn": b'<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">'
+    + b"<!-- padding -->" * 200_000 + b"</bpmn:definitions>",
+    "not-xml.bpmn": b"%PDF-1.4 this is not a process",
+    "binary.bpmn": bytes(range(256)) * 10,
+    "other-root.bpmn": b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_files_are_refused_without_reading_anything(app: Flask, name: str) -> None:
+    response = _upload(sign_in(app, "admin"), {name: HOSTILE[name]})
+    assert response.status_code == 422, response.data[:300]
+    problems = response.get_json()["error"]["problems"]
+    assert problems and problems[0]["file"] == name
+    assert SECRET not in response.get_data(as_text=True)
+
+
+def test_an_upload_over_the_request_limit_is_refused(app: Flask) -> None:
+    response = _upload(sign_in(app, "admin"), {"big.bpmn": b"<a>" + b" " * (13 * 1024 * 1024) + b"</a>"})
+    assert response.status_code == 413
+
+
+def _mm(**changes: str) -> dict[str, bytes]:
+    files = with_site_visit(margin_money_files())
+    bpmn = files["margin_money.bpmn"]
+    for old, new in changes.items():
+        bpmn = bpmn.replace(old, new)
+    return {**{k: v.encode() for k, v in files.items()}, "margin_money.bpmn": bpmn.encode()}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({'targetRef="dtf_committee">': 'targetRef="nowhere">'}, "leads to 'nowhere'"),
+        ({'name="dic_officer"': 'name="site_inspector"'}, "not a known role"),
+        ({"<spiffworkflow:calledDecisionId>margin_money_benefit": "<spiffworkflow:calledDecisionId>missing_table"},
+         "'missing_table' is not in any deployed DMN file"),
+    ],
+)
+def test_broken_models_list_the_element(app: Flask, change: dict, expected: str) -> None:
+    response = _upload(sign_in(app, "admin"), _mm(**change), process_id="margin_money")
+    assert response.status_code == 422
+    problems = response.get_json()["error"]["problems"]
+    assert any(expected in p["message"] and p["element_id"] for p in problems), problems
+
+
+def test_only_administrators_use_the_api(app: Flask) -> None:
+    files = {k: v.encode() for k, v in margin_money_files().items()}
+    for user in (None, "dic.agr", "nodal1"):
+        response = _upload(sign_in(app, user), files)
+        assert response.status_code in (401, 403), (user, response.status_code)
+    client = sign_in(app, "nodal1")
+    assert client.post("/api/v1/definitions/margin_money/rollback", json={"version": 1, "comment": "x"}).status_code == 403
+    assert client.get("/api/v1/definitions/margin_money/1/files/margin_money.bpmn").status_code == 403
+
+
+def test_validate_deploy_diff_rollback_and_migrate(app: Flask) -> None:
+    client = sign_in(app, "admin")
+    edited = {k: v.decode() for k, v in _mm().items()}
+    check = client.post("/api/v1/definitions/margin_money/validate", json={"files": edited})
+    assert check.get_json() == {"valid": True, "problems": []}
+    assert client.put("/api/v1/definitions/margin_money/draft", json={"files": edited, "based_on": 1}).status_code == 204
+    no_comment = client.post("/api/v1/definitions/margin_money/versions", json={"files": edited})
+    assert no_comment.status_code == 422 and "comment" in no_comment.get_json()["error"]["fields"]
+    deployed = client.post("/api/v1/definitions/margin_money/versions", json={"files": edited, "comment": "Site visit"})
+    assert deployed.status_code == 201 and deployed.get_json()["definition"]["version"] == 2
+    diff = client.get("/api/v1/definitions/margin_money/diff?old=1&new=2").get_json()
+    assert "site_visit" in {c["id"] for c in diff["added"]}
+    plan = client.post("/api/v1/definitions/margin_money/migrations/dry-run", json={"to_version": 2}).get_json()
+    assert plan == []  # the demo database has no running margin money application
+    moved = client.post("/api/v1/definitions/margin_money/migrations", json={"to_version": 2, "instance_ids": [999999]})
+    assert moved.status_code == 404
+    back = client.post("/api/v1/definitions/margin_money/rollback", json={"version": 1, "comment": "Undo"})
+    assert back.status_code == 201 and back.get_json()["definition"]["version"] == 3
