@@ -16,6 +16,7 @@ from web import (
     dashboard_views,
     errors,
     event_views,
+    flow_views,
     formatting,
     health,
     home,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(dashboard_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(event_views.bp)
+    app.register_blueprint(flow_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
 

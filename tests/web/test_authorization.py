@@ -103,6 +103,22 @@ CASES = [
     Case("trade fairs admin", "GET", "/admin/events", frozenset(ADMINS)),
     Case("add trade fair", "POST", "/admin/events", frozenset(ADMINS), ok=(422,), data={"name": "x"}),
     Case("remove trade fair", "POST", "/admin/events/999/delete", frozenset(ADMINS), ok=(404,)),
+    Case("process flows", "GET", "/admin/flows", frozenset(ADMINS)),
+    Case("flow versions", "GET", "/admin/flows/marketing_assistance", frozenset(ADMINS)),
+    Case("flow editor", "GET", "/admin/flows/marketing_assistance/edit", frozenset(ADMINS)),
+    Case("flow version", "GET", "/admin/flows/marketing_assistance/versions/1", frozenset(ADMINS)),
+    Case("flow rollback", "POST", "/admin/flows/marketing_assistance/rollback", frozenset(ADMINS), ok=(302,),
+         data={"version": "1", "comment": "x"}),
+    Case("flow migration", "POST", "/admin/flows/marketing_assistance/migrate", frozenset(ADMINS),
+         data={"action": "dry_run", "to_version": "1"}),
+    Case("flow file", "GET", "/api/v1/definitions/marketing_assistance/1/files/marketing_assistance.bpmn",
+         frozenset(ADMINS)),
+    Case("flow draft", "PUT", "/api/v1/definitions/marketing_assistance/draft", frozenset(ADMINS), ok=(422,),
+         json={"files": {"x.bpmn": "not xml"}}),
+    Case("flow deploy", "POST", "/api/v1/definitions/marketing_assistance/versions", frozenset(ADMINS), ok=(422,),
+         json={"files": {"x.bpmn": "not xml"}, "comment": "x"}),
+    Case("flow migrate", "POST", "/api/v1/definitions/marketing_assistance/migrations", frozenset(ADMINS),
+         json={"to_version": 1, "instance_ids": [1]}),
 ]
 
 

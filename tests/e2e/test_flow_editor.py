@@ -1,0 +1,169 @@
+"""An administrator adds a site visit to margin money in the browser editor and deploys it; a new
+application passes through it, older ones keep the old path until they are moved, then finish on
+the new version. Also: the corpus diagrams that deploy render in the viewer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+
+from engine.errors import DefinitionInvalid
+from tests.e2e.conftest import Shots
+from tests.e2e.test_marketing_assistance_walk import signed_in
+from tests.integration.scheme_helpers import MM_DATA
+from tests.web.test_flow_admin_api import CORPUS_FILES
+from workflows import flows
+from workflows.decisions import claim, decide
+from workflows.submission import submit_application
+from workflows.uow import SchemeUnitOfWork
+
+ACTORS = {"dic_officer": "dic.agr", "district_committee": "dtf.agr", "bank_officer": "bank.agr", "gm_dic": "gm.agr"}
+
+# The modeler's own API places the new task on the "Forward" flow, as dragging it there would.
+ADD_SITE_VISIT = """() => {
+  const m = window.flowEditor.modeler;
+  const modeling = m.get("modeling"), registry = m.get("elementRegistry"), factory = m.get("elementFactory");
+  const gateway = registry.get("gw_scrutiny"), lane = registry.get("lane_dic_officer");
+  const shape = modeling.createShape(factory.createShape({ type: "bpmn:UserTask" }),
+    { x: gateway.x + 170, y: lane.y + lane.height / 2 }, registry.get("pool_margin_money"));
+  const forward = registry.get("flow_gw_scrutiny_to_dtf_committee");
+  modeling.reconnectEnd(forward, shape, { x: shape.x, y: shape.y + shape.height / 2 });
+  modeling.connect(shape, registry.get("dtf_committee"));
+  modeling.updateLabel(shape, "Site visit");
+  return shape.id;
+}"""
+
+
+def _runtime(app: Flask):  # noqa: ANN202
+    return app.extensions["odop.runtime"]
+
+
+def _submit(app: Flask) -> str:
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        return submit_application(uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr").number
+
+
+def _open_step(app: Flask, number: str) -> tuple[str, str, str]:
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        application = uow.applications.by_number(number)
+        (task,) = uow.tasks.open_for_instance(application.instance_id)
+        return task.id, task.name, task.lane
+
+
+def _approve(app: Flask, number: str, **fields: object) -> str:
+    """Approve the open step; returns its name."""
+    task_id, name, lane = _open_step(app, number)
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        claim(uow, [task_id], actor=ACTORS[lane])
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        decide(uow, task_id, actor=ACTORS[lane], outcome="approve", fields=fields)
+    return name
+
+
+def _finish(app: Flask, number: str) -> list[str]:
+    names = []
+    while True:
+        with SchemeUnitOfWork(_runtime(app)) as uow:
+            application = uow.applications.by_number(number)
+            if application.status != "in_process":
+                return names
+        names.append(_approve(app, number, loan_amount=2_500_000))
+
+
+def _version_of(app: Flask, number: str) -> int:
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        instance = uow.instances.get(uow.applications.by_number(number).instance_id)
+        return uow.definitions.get(instance.definition_id).version
+
+
+def _editor(page: Page) -> None:
+    page.goto("/admin/flows/margin_money/edit")
+    page.wait_for_selector("#editor[data-ready='1']")
+
+
+def test_add_a_site_visit_deploy_and_migrate(app: Flask, browser: Browser, live_url: str, shots: Shots) -> None:
+    moved_later, at_committee = _submit(app), _submit(app)
+    assert _approve(app, at_committee) == "DIC scrutiny"
+    page = signed_in(browser, live_url, "admin")
+    page.goto("/admin/flows")
+    expect(page.locator("table")).to_contain_text("margin_money")
+    shots(page, "flows")
+    _editor(page)
+    new_id = page.evaluate(ADD_SITE_VISIT)
+    page.locator(f".editor-canvas [data-element-id='{new_id}']").first.click()
+    expect(page.locator("#odop-settings")).to_contain_text("dic_officer")
+    # Validation first: the new step has no time limit, so nothing can be deployed yet.
+    page.click("#validate")
+    problem = page.locator("#problems li", has_text="no time limit")
+    expect(problem).to_contain_text(new_id)
+    expect(page.locator(f".editor-canvas [data-element-id='{new_id}'].problem-element")).to_have_count(1)
+    shots(page, "editor-problem")
+    problem.click()
+    page.fill("#odop-time-limit", "5")
+    page.fill("#odop-outcomes", "approve")
+    page.press("#odop-outcomes", "Tab")
+    page.click("#save-draft")
+    expect(page.locator("#editor-status")).to_have_text("Draft saved.")
+    page.click("#validate")
+    expect(page.locator("#editor-status")).to_have_text("No problems found: the flow can be deployed.")
+    page.fill("#deploy-comment", "Site visit after DIC scrutiny")
+    page.click("#deploy")
+    expect(page.locator("#editor-status")).to_have_text("Deployed as version 2.")
+    shots(page, "editor-deployed")
+
+    # A new application passes through the site visit; the older ones stay on version 1.
+    new = _submit(app)
+    assert _approve(app, new) == "DIC scrutiny"
+    assert _open_step(app, new)[1:] == ("Site visit", "dic_officer")
+    assert _open_step(app, at_committee)[1] == "District task force interview"  # the old path
+    assert (_version_of(app, new), _version_of(app, moved_later), _version_of(app, at_committee)) == (2, 1, 1)
+
+    page.goto("/admin/flows/margin_money")
+    expect(page.locator("#versions")).to_contain_text("Site visit after DIC scrutiny")
+    page.click("text=Compare with 1")
+    page.wait_for_selector(".flow-diagram[data-side='new'][data-ready='1']")
+    expect(page.locator(f".flow-diagram[data-side='new'] [data-element-id='{new_id}'].diff-added")).to_have_count(1)
+    expect(page.locator("#changes")).to_contain_text("Site visit")
+    shots(page, "compare")
+
+    page.goto("/admin/flows/margin_money/migrate")
+    page.select_option("#to-version", "2")
+    page.select_option("#from-version", "1")
+    page.click("button[value='dry_run']")
+    expect(page.locator("#plan caption")).to_contain_text("2 can move to version 2")
+    shots(page, "dry-run")
+    page.click("button[value='migrate']")
+    expect(page.locator("#moved")).to_contain_text(moved_later)
+    expect(page.locator(".flash").first).to_contain_text("2 of 2 applications moved to version 2")
+    shots(page, "migrated")
+
+    assert (_version_of(app, moved_later), _version_of(app, at_committee)) == (2, 2)
+    assert _finish(app, moved_later) == [
+        "DIC scrutiny", "Site visit", "District task force interview", "Bank appraisal and loan sanction",
+        "GM DIC sanction and release",
+    ]
+    assert _finish(app, at_committee) == [
+        "District task force interview", "Bank appraisal and loan sanction", "GM DIC sanction and release",
+    ]
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        assert uow.applications.by_number(moved_later).status == "approved"
+
+
+def test_deployed_corpus_diagrams_render(app: Flask, browser: Browser, live_url: str, shots: Shots) -> None:
+    deployed = []
+    for path in CORPUS_FILES:
+        with SchemeUnitOfWork(_runtime(app)) as uow:
+            try:
+                result = flows.deploy_flow(uow, actor="admin", files={path.name: path.read_bytes()}, comment=f"corpus {path.name}")
+            except DefinitionInvalid:
+                continue
+            deployed.append((Path(path).name, result.definition.key, result.definition.version))
+    assert deployed, "no corpus file deployed"
+    page = signed_in(browser, live_url, "admin")
+    for name, key, version in deployed:
+        page.goto(f"/admin/flows/{key}/versions/{version}")
+        page.wait_for_selector(".flow-diagram[data-ready='1']")
+        assert page.locator(".flow-diagram .djs-element").count() > 3, name
+        shots(page, f"corpus-{Path(name).stem}")
