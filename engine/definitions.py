@@ -41,13 +41,14 @@ def deploy(
     comment: str = "",
     process_id: str | None = None,
     known_lanes: Iterable[str] | None = None,
+    known_names: Iterable[str] | None = None,
 ) -> DeployResult:
     """Validate a BPMN/DMN set and store it as the newest version of its process.
 
     Identical content to the newest version deploys nothing. Raises DefinitionInvalid listing
     every problem found; nothing is stored then.
     """
-    checked = check(files, process_id=process_id, known_lanes=known_lanes)
+    checked = check(files, process_id=process_id, known_lanes=known_lanes, known_names=known_names)
     if checked.problems:
         raise DefinitionInvalid(checked.problems)
     key, spec, subprocess_specs, screened = checked.key, checked.spec, checked.subprocess_specs, checked.screened
@@ -93,14 +94,18 @@ class Checked:
 
 
 def check(
-    files: Mapping[str, bytes], *, process_id: str | None = None, known_lanes: Iterable[str] | None = None
+    files: Mapping[str, bytes],
+    *,
+    process_id: str | None = None,
+    known_lanes: Iterable[str] | None = None,
+    known_names: Iterable[str] | None = None,
 ) -> Checked:
     """Every check deploy makes, storing nothing: safe XML, the library's parse, our lint."""
     screened, problems = screen(files)
     if problems:
         return Checked(problems, screened)
     parser, problems = _parse(screened)
-    problems += lint(screened, known_lanes=known_lanes)
+    problems += lint(screened, known_lanes=known_lanes, known_names=known_names)
     key = None
     if not problems:
         key, problems = _choose_process(parser, process_id)

@@ -46,6 +46,8 @@ _ALLOWED_BUILTINS: dict[str, Any] = {
     )
 }  # fmt: skip
 
+ALLOWED_FUNCTIONS = frozenset(_ALLOWED_BUILTINS)
+
 # Real builtins we withhold: a NameError for one of these becomes a ScriptSecurityError so the model
 # author learns the name is forbidden rather than misspelt.
 _WITHHELD_BUILTINS = frozenset(vars(builtins)) - frozenset(_ALLOWED_BUILTINS)

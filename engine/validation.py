@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from engine.errors import Problem
+from engine.scripting import ALLOWED_FUNCTIONS
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 50
@@ -90,8 +91,14 @@ def decision_ids(dmn: Mapping[str, etree._Element]) -> dict[str, str]:
     return ids
 
 
-def lint(files: ScreenedFiles, *, known_lanes: Iterable[str] | None = None) -> list[Problem]:
-    """What the library accepts silently or explains badly, as problems tied to elements."""
+def lint(
+    files: ScreenedFiles, *, known_lanes: Iterable[str] | None = None, known_names: Iterable[str] | None = None
+) -> list[Problem]:
+    """What the library accepts silently or explains badly, as problems tied to elements.
+
+    With `known_names` (the data an application may hold), every name a condition reads must be
+    one of those or be set by the model itself (a script, a DMN output, a decision's `outcome`).
+    """
     problems: list[Problem] = []
     lanes = set(known_lanes) if known_lanes is not None else None
     decisions = decision_ids(files.dmn)
@@ -99,6 +106,55 @@ def lint(files: ScreenedFiles, *, known_lanes: Iterable[str] | None = None) -> l
         messages = {el.get("id") for el in root.iter(f"{{{BPMN_NS}}}message")}
         for container in root.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
             problems += _lint_scope(name, container, lanes, decisions, messages)
+    problems += _lint_condition_names(files, known_names)
+    return problems
+
+
+def names_set_by_model(files: ScreenedFiles) -> set[str]:
+    """Names the model itself gives values: script assignments, DMN outputs, decisions' outcome."""
+    found = {"outcome", "remarks"}
+    for root in files.bpmn.values():
+        for script in root.iter(f"{{{BPMN_NS}}}script"):
+            try:
+                tree = ast.parse((script.text or "").strip(), mode="exec")
+            except SyntaxError:
+                continue
+            found |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for root in files.dmn.values():
+        found |= {el.get("name") for el in root.iter("{*}output") if el.get("name")}
+    return found
+
+
+def _condition_problems(tree: ast.AST, known: set[str], *, check_names: bool, file: str, flow: etree._Element) -> list[Problem]:
+    def problem(message: str) -> Problem:
+        return Problem(message, file=file, element_id=flow.get("id"), element_name=flow.get("name"))
+
+    out = []
+    # Comprehension variables are the condition's own.
+    known = known | {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Name) or not isinstance(node.ctx, ast.Load) or node.id in known:
+            continue
+        if id(node) in callees and node.id not in ALLOWED_FUNCTIONS:
+            allowed = ", ".join(sorted(n for n in ALLOWED_FUNCTIONS if n[0].islower()))
+            out.append(problem(f"The condition calls '{node.id}', which is not an allowed function (allowed: {allowed})."))
+        elif check_names and id(node) not in callees and node.id not in ALLOWED_FUNCTIONS:
+            out.append(problem(f"The condition reads '{node.id}', which no step, script or DMN table sets and no application holds."))
+    return out
+
+
+def _lint_condition_names(files: ScreenedFiles, known_names: Iterable[str] | None) -> list[Problem]:
+    problems: list[Problem] = []
+    known = set(known_names or ()) | names_set_by_model(files)
+    for file, root in files.bpmn.items():
+        for flow in root.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+            for cond in _children(flow, "conditionExpression"):
+                try:
+                    tree = ast.parse((cond.text or "").strip(), mode="eval")
+                except SyntaxError:
+                    continue  # reported by the scope lint
+                problems += _condition_problems(tree, known, check_names=known_names is not None, file=file, flow=flow)
     return problems
 
 

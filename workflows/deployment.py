@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine.definitions import DeployResult, deploy
 from workflows import roles
+from workflows.schemes import DATA_NAMES
 from workflows.uow import SchemeUnitOfWork
 
 _CALLED = re.compile(rb"<spiffworkflow:calledDecisionId>\s*([^<\s]+)\s*</spiffworkflow:calledDecisionId>")
@@ -28,7 +29,7 @@ def bundles(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
 
 def deploy_set(uow: SchemeUnitOfWork, files: Mapping[str, bytes], *, actor: str, comment: str = "") -> DeployResult:
     """Deploy one BPMN/DMN set of a scheme process; commits once."""
-    result = deploy(uow, files, actor=actor, comment=comment, known_lanes=roles.LANE_ROLES)
+    result = deploy(uow, files, actor=actor, comment=comment, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES)
     uow.commit()
     return result
 

@@ -19,7 +19,7 @@ from engine.validation import screen
 from workflows import roles
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import FlowDraft
-from workflows.schemes import BY_PROCESS
+from workflows.schemes import BY_PROCESS, DATA_NAMES
 from workflows.uow import SchemeUnitOfWork
 
 MAX_COMMENT = 500
@@ -135,7 +135,7 @@ def discard_draft(uow: SchemeUnitOfWork, *, actor: str, key: str) -> None:
 def validate(uow: SchemeUnitOfWork, *, actor: str, files: Mapping[str, str | bytes], key: str | None = None) -> list[Problem]:
     """Every problem deploying these files would find; nothing is stored."""
     require_admin(uow, actor)
-    return check(_encoded(files), process_id=key, known_lanes=roles.LANE_ROLES).problems
+    return check(_encoded(files), process_id=key, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES).problems
 
 
 def deploy_flow(
@@ -144,7 +144,7 @@ def deploy_flow(
     """Validate and deploy as the newest version (of `key`, when given); removes its draft."""
     require_admin(uow, actor)
     comment = _comment(comment)
-    result = deploy(uow, _encoded(files), actor=actor, comment=comment, process_id=key, known_lanes=roles.LANE_ROLES)
+    result = deploy(uow, _encoded(files), actor=actor, comment=comment, process_id=key, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES)
     draft = uow.session.get(FlowDraft, result.definition.key)
     if draft is not None and result.created:
         uow.session.delete(draft)
@@ -160,7 +160,7 @@ def rollback(uow: SchemeUnitOfWork, *, actor: str, key: str, number: int, commen
     latest = uow.definitions.require_latest(key)
     if old.id == latest.id:
         raise ValidationFailed("That is already the newest version.", {"version": ["Choose an older version."]})
-    result = deploy(uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, known_lanes=roles.LANE_ROLES)
+    result = deploy(uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES)
     uow.audit.record(
         "definition_rolled_back", actor, key=key, from_version=latest.version, to_version=number,
         new_version=result.definition.version,

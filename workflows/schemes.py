@@ -171,6 +171,13 @@ SCHEMES: dict[str, Scheme] = {
     )
 }
 BY_PROCESS = {s.process_key: s for s in SCHEMES.values()}
+# What an application's process data may hold: what a condition in a scheme's flow may read.
+DATA_NAMES = frozenset(
+    name
+    for s in SCHEMES.values()
+    for name in (*s.form().fields, *(f for fields in s.decision_fields.values() for f in fields), s.benefit_field)
+    if name
+)
 
 
 def get_scheme(code: str) -> Scheme:

@@ -182,13 +182,14 @@ def test_dry_run_reports_missing_data(rt: Runtime) -> None:
     files = with_site_visit(margin_money_files())
     bpmn = files["margin_money.bpmn"].replace(
         '<bpmn:conditionExpression>outcome == "approve"</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n    <bpmn:sequenceFlow id="flow_gw_site_visit_to_end"',
-        '<bpmn:conditionExpression>outcome == "approve" and site_area &gt; 0</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n    <bpmn:sequenceFlow id="flow_gw_site_visit_to_end"',
+        '<bpmn:conditionExpression>outcome == "approve" and loan_amount &gt; 0</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n    <bpmn:sequenceFlow id="flow_gw_site_visit_to_end"',
     )
-    assert "site_area" in bpmn
+    assert "loan_amount &gt; 0" in bpmn
     number = submit(rt, "MM")
     with _uow(rt) as uow:
         flows.deploy_flow(uow, actor="admin", files={**files, "margin_money.bpmn": bpmn}, comment="needs area", key="margin_money")
     with _uow(rt) as uow:
         plan = flows.plan_migration(uow, actor="admin", key="margin_money", to_version=2, from_version=1)
     assert [c.business_key for c in plan] == [number]
-    assert plan[0].reasons == ["Version 2 decides on 'site_area', which the application's data does not hold."]
+    # The bank records the loan amount later: an application at scrutiny does not hold it yet.
+    assert plan[0].reasons == ["Version 2 decides on 'loan_amount', which the application's data does not hold."]

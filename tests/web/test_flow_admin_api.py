@@ -94,6 +94,12 @@ def _mm(**changes: str) -> dict[str, bytes]:
         ({'name="dic_officer"': 'name="site_inspector"'}, "not a known role"),
         ({"<spiffworkflow:calledDecisionId>margin_money_benefit": "<spiffworkflow:calledDecisionId>missing_table"},
          "'missing_table' is not in any deployed DMN file"),
+        ({'outcome == "reject"</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n  </bpmn:process>':
+          'site_area &lt; 10</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n  </bpmn:process>'},
+         "reads 'site_area', which no step, script or DMN table sets"),
+        ({'outcome == "reject"</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n  </bpmn:process>':
+          'eval("1")</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n  </bpmn:process>'},
+         "calls 'eval', which is not an allowed function"),
     ],
 )
 def test_broken_models_list_the_element(app: Flask, change: dict, expected: str) -> None:
