@@ -74,7 +74,7 @@ def start_instance(
         "instance_started", actor, instance_id=instance.id, definition_id=definition.id, business_key=business_key
     )
     _run(workflow)
-    return _save(uow, instance, workflow, actor)
+    return save_step(uow, instance, workflow, actor)
 
 
 def claim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
@@ -161,7 +161,7 @@ def complete_task(
     except SpiffWorkflowException as err:
         raise ScriptError(_describe(err)) from err
     _run(workflow)
-    return _save(uow, instance, workflow, actor, task)
+    return save_step(uow, instance, workflow, actor, task)
 
 
 def send_message(
@@ -176,7 +176,7 @@ def send_message(
         raise MessageNotExpected(f"{business_key} is not waiting for the message '{name}'.") from err
     uow.audit.record("message_received", actor, instance_id=instance.id, message=name)
     _run(workflow)
-    return _save(uow, instance, workflow, actor)
+    return save_step(uow, instance, workflow, actor)
 
 
 def fire_timers(uow: UnitOfWork, instance: Instance, *, actor: str = "system") -> StepResult:
@@ -187,7 +187,7 @@ def fire_timers(uow: UnitOfWork, instance: Instance, *, actor: str = "system") -
     except SpiffWorkflowException as err:
         raise ScriptError(_describe(err)) from err
     _run(workflow)
-    return _save(uow, instance, workflow, actor)
+    return save_step(uow, instance, workflow, actor)
 
 
 def _open_task(uow: UnitOfWork, task_id: str) -> Task:
@@ -206,7 +206,8 @@ def _run(workflow: BpmnWorkflow) -> None:
         raise ScriptError(_describe(err)) from err
 
 
-def _save(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: str, task: Task | None = None) -> StepResult:
+def save_step(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: str, task: Task | None = None) -> StepResult:
+    """After any change to a workflow: project its tasks, store it, run the step hooks."""
     created = project(uow, instance, workflow, actor)
     uow.instances.store(instance, workflow)
     uow.flush()

@@ -17,19 +17,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
-from engine.commands import StepResult, _save
+from engine.commands import StepResult, save_step
 from engine.errors import MigrationRefused
 from engine.models import Definition, Instance, InstanceStatus
+from engine.scripting import ALLOWED_FUNCTIONS
 from engine.uow import UnitOfWork
+from engine.validation import BPMN_NS, names_set_by_model, screen
 
 # Predicted by the old version: dropped, and predicted again from the target.
 _PREDICTED = SpiffState.FUTURE | SpiffState.LIKELY | SpiffState.MAYBE
 _BUILTINS = set(dir(builtins)) | {"True", "False", "None"}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @dataclass(frozen=True)
@@ -63,35 +63,17 @@ def _spec_names(definition: Definition) -> set[str]:
 
 
 def needed_names(definition: Definition) -> set[str]:
-    """Names the target's gateway conditions read that none of its own steps, scripts or DMN
-    decisions set."""
+    """Names the target's conditions read that the target does not set itself."""
+    screened, _ = screen({name: text.encode("utf-8") for name, text in definition.files.items()})
     read: set[str] = set()
-    set_here = {"outcome", "remarks"}  # every decision on a user task sets these
-    for name, text in definition.files.items():
-        if not name.endswith(".bpmn"):
-            set_here |= {el.get("name") for el in _root(text).iter("{*}output") if el.get("name")}
-            continue
-        for source in _texts(text, "conditionExpression"):
-            read |= _names(source, "eval", ast.Load)
-        for source in _texts(text, "script"):
-            set_here |= _names(source, "exec", ast.Store)
-    return read - set_here - _BUILTINS
-
-
-def _names(source: str, mode: str, context: type) -> set[str]:
-    try:
-        tree = ast.parse(source.strip(), mode=mode)
-    except SyntaxError:
-        return set()  # deployed versions were validated; nothing to read from a broken one
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, context)}
-
-
-def _root(text: str) -> etree._Element:
-    return etree.fromstring(text.encode(), _PARSER)
-
-
-def _texts(text: str, tag: str) -> list[str]:
-    return [el.text or "" for el in _root(text).iter(f"{{*}}{tag}")]
+    for root in screened.bpmn.values():
+        for cond in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
+            try:
+                tree = ast.parse((cond.text or "").strip(), mode="eval")
+            except SyntaxError:
+                continue  # deployed versions were validated
+            read |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return read - names_set_by_model(screened) - ALLOWED_FUNCTIONS - _BUILTINS
 
 
 def check(uow: UnitOfWork, instance: Instance, target: Definition) -> MigrationCheck:
@@ -176,5 +158,5 @@ def migrate(uow: UnitOfWork, instance: Instance, target: Definition, *, actor: s
         to_version=target.version,
         definition_id=target.id,
     )
-    return _save(uow, instance, workflow, actor)
+    return save_step(uow, instance, workflow, actor)
 

@@ -79,6 +79,8 @@ class Task(Base):
         Index("ix_tasks_completed_by", "completed_by", "state", "completed_at"),
         Index("ix_tasks_instance", "instance_id", "created_at"),
         Index("ix_tasks_open_steps", "state", "process_key", "district", "bpmn_id", "due_at"),
+        # Covers the officers' workload: claimed tasks per assignee, by district and process.
+        Index("ix_tasks_claimed", "state", "assignee", "district", "process_key", "due_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

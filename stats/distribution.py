@@ -7,6 +7,7 @@ distinct value; the percentiles computed here from those rows are the same as ov
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,12 +25,12 @@ class Distribution:
 
     @classmethod
     def of(cls, counts: Mapping[int, int]) -> Distribution:
-        items = sorted((v, n) for v, n in counts.items() if n > 0)
-        total = sum(n for _, n in items)
+        values = sorted(v for v, n in counts.items() if n > 0)
+        runs = [counts[v] for v in values]
+        total = sum(runs)
         if total == 0:
             return cls(0, None, None, None, None, None)
-        values = [v for v, _ in items]
-        ends = list(accumulate(n for _, n in items))  # rank (0-based) just past each value's run
+        ends = list(accumulate(runs))  # rank (0-based) just past each value's run
 
         def at(rank: int) -> int:
             return values[bisect_right(ends, rank)]
@@ -43,7 +44,7 @@ class Distribution:
 
         return cls(
             count=total,
-            mean=sum(v * n for v, n in items) / total,
+            mean=sum(map(operator.mul, values, runs)) / total,
             median=quantile(0.5),
             p90=quantile(0.9),
             minimum=values[0],

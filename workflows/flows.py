@@ -234,12 +234,14 @@ def migrate(
     out = []
     for instance_id in instance_ids:
         with uow_factory() as uow:
-            instance = uow.instances.get(instance_id)
+            number = ""
             try:
+                instance = uow.instances.get(instance_id)
+                number = instance.business_key
                 migration.migrate(uow, instance, uow.definitions.by_version(key, to_version), actor=actor)
                 uow.commit()
-                out.append(Moved(instance_id, instance.business_key, True))
+                out.append(Moved(instance_id, number, True))
             except EngineError as err:
                 uow.rollback()
-                out.append(Moved(instance_id, instance.business_key, False, str(err)))
+                out.append(Moved(instance_id, number, False, str(err)))
     return out

@@ -134,6 +134,9 @@ def test_validate_deploy_diff_rollback_and_migrate(app: Flask) -> None:
     plan = client.post("/api/v1/definitions/margin_money/migrations/dry-run", json={"to_version": 2}).get_json()
     assert plan == []  # the demo database has no running margin money application
     moved = client.post("/api/v1/definitions/margin_money/migrations", json={"to_version": 2, "instance_ids": [999999]})
-    assert moved.status_code == 404
+    assert moved.status_code == 200
+    assert moved.get_json() == [
+        {"instance_id": 999999, "business_key": "", "moved": False, "reason": "There is no process instance with id 999999."}
+    ]
     back = client.post("/api/v1/definitions/margin_money/rollback", json={"version": 1, "comment": "Undo"})
     assert back.status_code == 201 and back.get_json()["definition"]["version"] == 3
