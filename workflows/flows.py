@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from engine import migration
 from engine.definitions import DeployResult, check, deploy
@@ -65,7 +66,11 @@ def flows(uow: SchemeUnitOfWork, *, actor: str) -> list[Flow]:
     )
     drafts = {d.process_key: d for d in uow.session.scalars(select(FlowDraft))}
     by_key: dict[str, list[Definition]] = {}
-    for d in uow.session.scalars(select(Definition).order_by(Definition.key, Definition.version.desc())):
+    listed = select(Definition).options(
+        load_only(Definition.id, Definition.key, Definition.version, Definition.name, Definition.deployed_by,
+                  Definition.deployed_at, Definition.comment)
+    )
+    for d in uow.session.scalars(listed.order_by(Definition.key, Definition.version.desc())):
         by_key.setdefault(d.key, []).append(d)
     out = []
     for key, versions in by_key.items():

@@ -167,3 +167,23 @@ def test_deployed_corpus_diagrams_render(app: Flask, browser: Browser, live_url:
         page.wait_for_selector(".flow-diagram[data-ready='1']")
         assert page.locator(".flow-diagram .djs-element").count() > 3, name
         shots(page, f"corpus-{Path(name).stem}")
+
+
+def test_edit_a_benefit_table(app: Flask, browser: Browser, live_url: str, shots: Shots) -> None:
+    page = signed_in(browser, live_url, "admin")
+    _editor(page)
+    page.click(".editor-tabs button[data-file='margin_money_benefit.dmn']")
+    cell = page.locator(".tjs-table td.annotation").first
+    expect(cell).to_contain_text("Up to 25 lakh")
+    cell.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" (revised)")
+    page.click("h1")  # leave the cell
+    shots(page, "dmn-edited")
+    page.fill("#deploy-comment", "Annotation of the first slab")
+    page.click("#deploy")
+    expect(page.locator("#editor-status")).to_have_text("Deployed as version 2.")
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        files = uow.definitions.by_version("margin_money", 2).files
+    assert "Up to 25 lakh: 25% of the cost (revised)" in files["margin_money_benefit.dmn"]
+    assert "site_visit" not in files["margin_money.bpmn"]
