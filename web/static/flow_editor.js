@@ -255,7 +255,11 @@ async function openTab(name) {
   }
   for (const panel of document.querySelectorAll(".editor-file")) panel.hidden = panel.dataset.file !== name;
   if (!editors[name] && name.endsWith(".dmn")) {
-    const dmn = new window.DmnJS({ container: document.querySelector(`.editor-file[data-file="${CSS.escape(name)}"] .dmn-canvas`) });
+    // No input debouncing: an edit made just before Deploy must be in the exported file.
+    const dmn = new window.DmnJS({
+      container: document.querySelector(`.editor-file[data-file="${CSS.escape(name)}"] .dmn-canvas`),
+      common: { debounceInput: false },
+    });
     editors[name] = dmn;
     await dmn.importXML(cfg.files[name]);
     const table = dmn.getViews().find((v) => v.type === "decisionTable");
@@ -274,6 +278,7 @@ window.addEventListener("load", async () => {
       window.BpmnJSPropertiesPanel.BpmnPropertiesProviderModule,
     ],
     moddleExtensions: { spiffworkflow: SPIFF },
+    debounceInput: false, // the properties panel's edits are in the model before any export
   });
   editors[bpmnName] = modeler;
   window.flowEditor = { modeler, editors, currentFiles, validate };
