@@ -1,4 +1,5 @@
-"""An administrator adds a site visit to margin money in the browser editor and deploys it; a new
+"""An administrator adds a site visit to margin money in the browser editor (dragged from the
+palette onto the flow after DIC scrutiny) and deploys it; a new
 application passes through it, older ones keep the old path until they are moved, then finish on
 the new version. Also: the corpus diagrams that deploy render in the viewer."""
 
@@ -21,19 +22,44 @@ from workflows.uow import SchemeUnitOfWork
 
 ACTORS = {"dic_officer": "dic.agr", "district_committee": "dtf.agr", "bank_officer": "bank.agr", "gm_dic": "gm.agr"}
 
-# The modeler's own API places the new task on the "Forward" flow, as dragging it there would.
-ADD_SITE_VISIT = """() => {
-  const m = window.flowEditor.modeler;
-  const modeling = m.get("modeling"), registry = m.get("elementRegistry"), factory = m.get("elementFactory");
-  const gateway = registry.get("gw_scrutiny"), lane = registry.get("lane_dic_officer");
-  const shape = modeling.createShape(factory.createShape({ type: "bpmn:UserTask" }),
-    { x: gateway.x + 170, y: lane.y + lane.height / 2 }, registry.get("pool_margin_money"));
-  const forward = registry.get("flow_gw_scrutiny_to_dtf_committee");
-  modeling.reconnectEnd(forward, shape, { x: shape.x, y: shape.y + shape.height / 2 });
-  modeling.connect(shape, registry.get("dtf_committee"));
-  modeling.updateLabel(shape, "Site visit");
-  return shape.id;
+# Where an element is on the screen: a connection's first segment at `t`, a shape's point at (t, t).
+ON_SCREEN = """([id, t]) => {
+  const m = window.flowEditor.modeler, e = m.get("elementRegistry").get(id);
+  const vb = m.get("canvas").viewbox(), box = m.get("canvas").getContainer().getBoundingClientRect();
+  const [x, y] = e.waypoints
+    ? [e.waypoints[0].x + t * (e.waypoints[1].x - e.waypoints[0].x), e.waypoints[0].y + t * (e.waypoints[1].y - e.waypoints[0].y)]
+    : [e.x + t * e.width, e.y + t * e.height];
+  return [box.left + (x - vb.x) * vb.scale, box.top + (y - vb.y) * vb.scale];
 }"""
+
+
+def _click(page: Page, element_id: str, t: float = 0.5) -> None:
+    x, y = page.evaluate(ON_SCREEN, [element_id, t])
+    page.mouse.click(x, y)
+
+
+# The elements of a type that the Forward flow now leads to.
+ON_FORWARD = """(type) => window.flowEditor.modeler.get("elementRegistry")
+  .filter((e) => e.type === type && e.incoming.some((c) => c.id === "flow_gw_scrutiny_to_dtf_committee"))
+  .map((e) => e.id)"""
+
+
+def _add_site_visit(page: Page) -> str:
+    """Drag a task from the palette onto the Forward flow (the modeler splits the flow), name it,
+    and make it a user task with the context pad's Change type menu."""
+    x, y = page.evaluate(ON_SCREEN, ["flow_gw_scrutiny_to_dtf_committee", 0.85])  # near the bend, clear of the label
+    entry = page.locator(".djs-palette [data-action='create.task']").bounding_box()
+    page.mouse.move(entry["x"] + entry["width"] / 2, entry["y"] + entry["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(x - 30, y + 10, steps=10)
+    page.mouse.move(x, y, steps=10)
+    page.mouse.up()
+    page.keyboard.type("Site visit")  # the new task opens selected, with its label being edited
+    page.keyboard.press("Enter")
+    page.locator(".djs-context-pad [data-action='replace']").click()
+    page.locator(".djs-popup [data-id='replace-with-user-task']").click()
+    (new_id,) = page.evaluate(ON_FORWARD, "bpmn:UserTask")
+    return new_id
 
 
 def _runtime(app: Flask):  # noqa: ANN202
@@ -90,9 +116,10 @@ def test_add_a_site_visit_deploy_and_migrate(app: Flask, browser: Browser, live_
     page.goto("/admin/flows")
     expect(page.locator("table")).to_contain_text("margin_money")
     shots(page, "flows")
+    page.set_viewport_size({"width": 1600, "height": 1000})
     _editor(page)
-    new_id = page.evaluate(ADD_SITE_VISIT)
-    page.locator(f".editor-canvas [data-element-id='{new_id}']").first.click()
+    new_id = _add_site_visit(page)
+    expect(page.locator("#odop-settings")).to_contain_text("Site visit")
     expect(page.locator("#odop-settings")).to_contain_text("dic_officer")
     # Validation first: the new step has no time limit, so nothing can be deployed yet.
     page.click("#validate")
@@ -112,6 +139,12 @@ def test_add_a_site_visit_deploy_and_migrate(app: Flask, browser: Browser, live_
     page.click("#deploy")
     expect(page.locator("#editor-status")).to_have_text("Deployed as version 2.")
     shots(page, "editor-deployed")
+
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        step = uow.definitions.by_version("margin_money", 2).user_tasks[new_id]
+    assert (step["name"], step["lane"], step["properties"]) == (
+        "Site visit", "dic_officer", {"time_limit_days": "5", "outcomes": "approve"},
+    )
 
     # A new application passes through the site visit; the older ones stay on version 1.
     new = _submit(app)
@@ -188,3 +221,29 @@ def test_edit_a_benefit_table(app: Flask, browser: Browser, live_url: str, shots
     dmn = files["margin_money_benefit.dmn"].replace("\u00a0", " ")  # the browser types a trailing space as nbsp
     assert "<description>Up to 25 lakh: 25% of the cost (revised)</description>" in dmn, dmn[:1500]
     assert "site_visit" not in files["margin_money.bpmn"]
+
+
+def test_conditions_and_lanes_in_the_settings_panel(app: Flask, browser: Browser, live_url: str, shots: Shots) -> None:
+    page = signed_in(browser, live_url, "admin")
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    _editor(page)
+    _click(page, "flow_gw_scrutiny_to_end_rejected_scrutiny")
+    expect(page.locator("#odop-condition")).to_have_value('outcome == "reject"')
+    page.fill("#odop-condition", 'outcome == "reject" or earlier_benefit')
+    _click(page, "lane_bank_officer", 0.1)
+    expect(page.locator("#odop-lane-role")).to_have_value("bank_officer")
+    page.select_option("#odop-lane-role", "district_committee")
+    shots(page, "lane-role")
+    page.click("#validate")
+    # Two district committee lanes are allowed; the changed condition reads a field the form holds.
+    expect(page.locator("#editor-status")).to_have_text("No problems found: the flow can be deployed.")
+    _click(page, "flow_gw_scrutiny_to_end_rejected_scrutiny")
+    page.fill("#odop-condition", "outcome == refused")
+    page.click("#validate")
+    expect(page.locator("#problems li", has_text="reads 'refused'")).to_contain_text("flow_gw_scrutiny_to_end_rejected_scrutiny")
+    page.click("#save-draft")
+    expect(page.locator("#editor-status")).to_have_text("Draft saved.")
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        draft = flows.flow(uow, actor="admin", key="margin_money").draft
+    assert "outcome == refused" in draft.files["margin_money.bpmn"]
+    assert '<bpmn:lane id="lane_bank_officer" name="district_committee">' in draft.files["margin_money.bpmn"]

@@ -119,16 +119,30 @@ function field(label, input) {
   return p;
 }
 
+// Set while this panel changes the model, so that the change does not redraw the panel under the
+// user's hands (the field they move to would be replaced and their typing lost).
+let editingFromPanel = false;
+
+function fromPanel(change) {
+  editingFromPanel = true;
+  try {
+    change();
+  } finally {
+    editingFromPanel = false;
+  }
+}
+
 function input(id, value, onChange, type = "text") {
   const el = document.createElement(type === "textarea" ? "textarea" : "input");
   if (type !== "textarea") el.type = type;
   el.id = id;
   el.value = value;
-  el.addEventListener("change", () => onChange(el.value.trim()));
+  el.addEventListener("change", () => fromPanel(() => onChange(el.value.trim())));
   return el;
 }
 
-function renderSettings(element) {
+function renderSettings(selected) {
+  const element = selected && selected.labelTarget ? selected.labelTarget : selected; // a label stands for its element
   const panel = document.getElementById("odop-settings");
   panel.replaceChildren();
   const heading = document.createElement("h3");
@@ -158,16 +172,18 @@ function renderSettings(element) {
     for (const role of ["", ...cfg.roles]) {
       select.append(new Option(role || "—", role, false, role === (bo.name || "")));
     }
-    select.addEventListener("change", () => modeling.updateProperties(element, { name: select.value }));
+    select.addEventListener("change", () => fromPanel(() => modeling.updateProperties(element, { name: select.value })));
     panel.append(field(T.role, select));
   } else if (element.type === "bpmn:SequenceFlow" && element.source && element.source.type === "bpmn:ExclusiveGateway") {
     const condition = bo.conditionExpression ? bo.conditionExpression.body || "" : "";
     panel.append(field(T.condition, input("odop-condition", condition, (v) => modeling.updateProperties(element, {
       conditionExpression: v ? moddle.create("bpmn:FormalExpression", { body: v }) : undefined,
     }), "textarea")));
-    const box = input("odop-default", "", () => {}, "checkbox");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.id = "odop-default";
     box.checked = element.source.businessObject.default === bo;
-    box.addEventListener("change", () => modeling.updateProperties(element.source, { default: box.checked ? bo : undefined }));
+    box.addEventListener("change", () => fromPanel(() => modeling.updateProperties(element.source, { default: box.checked ? bo : undefined })));
     panel.append(field(T.isDefault, box));
   } else if (element.type === "bpmn:BusinessRuleTask") {
     const called = extension(bo, "spiffworkflow:CalledDecisionId");
@@ -293,8 +309,11 @@ window.addEventListener("load", async () => {
   modeler.get("canvas").scroll({ dx: 60, dy: 0 }); // clear of the palette
   modeler.on("selection.changed", (e) => renderSettings(e.newSelection.length === 1 ? e.newSelection[0] : null));
   modeler.on("element.changed", (e) => {
+    // A change made elsewhere (the canvas, the properties panel, undo) shows in the panel.
     const selected = modeler.get("selection").get();
-    if (selected.length === 1 && selected[0] === e.element && !document.activeElement.closest("#odop-settings")) renderSettings(e.element);
+    if (!editingFromPanel && selected.length === 1 && [selected[0], selected[0].labelTarget].includes(e.element)) {
+      renderSettings(selected[0]);
+    }
   });
   renderSettings(null);
   for (const tab of document.querySelectorAll(".editor-tabs button")) tab.addEventListener("click", () => openTab(tab.dataset.file));
