@@ -188,18 +188,19 @@ def compare(uow: SchemeUnitOfWork, *, actor: str, key: str, old: int, new: int) 
     return diff(uow.definitions.by_version(key, old).files, uow.definitions.by_version(key, new).files)
 
 
-def _candidates(uow: SchemeUnitOfWork, key: str, from_version: int | None, numbers: list[str] | None) -> list[Instance]:
-    query = (
-        select(Instance)
-        .join(Definition, Definition.id == Instance.definition_id)
-        .where(Definition.key == key, Instance.status == InstanceStatus.RUNNING)
-        .order_by(Instance.id)
-    )
-    if from_version is not None:
-        query = query.where(Definition.version == from_version)
-    if numbers:
-        query = query.where(Instance.business_key.in_(numbers))
-    return list(uow.session.scalars(query))
+# A dry run checks at most this many applications (the oldest first): each check reads the
+# application's whole state, and a page lists every one.
+DRY_RUN_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    checks: list[migration.MigrationCheck]
+    total: int  # running applications picked; more than len(checks) when over the limit
+
+    @property
+    def movable(self) -> int:
+        return sum(c.movable for c in self.checks)
 
 
 def plan_migration(
@@ -210,15 +211,24 @@ def plan_migration(
     to_version: int,
     from_version: int | None = None,
     numbers: list[str] | None = None,
-) -> list[migration.MigrationCheck]:
-    """Dry run: for each running application picked, whether it can move to `to_version` and why not."""
+    limit: int = DRY_RUN_LIMIT,
+) -> MigrationPlan:
+    """Dry run: for each running application picked (not already on `to_version`), whether it can
+    move there and why not."""
     require_admin(uow, actor)
     target = uow.definitions.by_version(key, to_version)
-    return [
-        migration.check(uow, instance, target)
-        for instance in _candidates(uow, key, from_version, numbers)
-        if instance.definition_id != target.id
-    ]
+    picked = (
+        select(Instance)
+        .join(Definition, Definition.id == Instance.definition_id)
+        .where(Definition.key == key, Instance.status == InstanceStatus.RUNNING, Instance.definition_id != target.id)
+    )
+    if from_version is not None:
+        picked = picked.where(Definition.version == from_version)
+    if numbers:
+        picked = picked.where(Instance.business_key.in_(numbers))
+    total = uow.session.scalar(picked.with_only_columns(func.count()).order_by(None)) or 0
+    instances = uow.session.scalars(picked.order_by(Instance.id).limit(max(1, min(limit, DRY_RUN_LIMIT))))
+    return MigrationPlan([migration.check(uow, instance, target) for instance in instances], total)
 
 
 @dataclass(frozen=True)

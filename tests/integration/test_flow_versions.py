@@ -141,7 +141,8 @@ def test_running_applications_stay_then_migrate(rt: Runtime) -> None:
     walk(rt, old, [("dic_scrutiny", "return")])
     with _uow(rt) as uow:
         plan = flows.plan_migration(uow, actor="admin", key="margin_money", to_version=2)
-    assert [(c.business_key, c.movable, c.current_steps) for c in plan] == [(old, True, ["provide_clarification"])]
+    assert [(c.business_key, c.movable, c.current_steps) for c in plan.checks] == [(old, True, ["provide_clarification"])]
+    assert (plan.total, plan.movable) == (1, 1)
     walk(rt, old, [("provide_clarification", "submit")])
     with _uow(rt) as uow:
         instance_id = uow.applications.by_number(old).instance_id
@@ -156,7 +157,7 @@ def test_running_applications_stay_then_migrate(rt: Runtime) -> None:
     event = _events(rt, "instance_migrated")[0]
     assert (event.actor, event.payload["from_version"], event.payload["to_version"]) == ("admin", 1, 2)
     with _uow(rt) as uow:
-        assert flows.plan_migration(uow, actor="admin", key="margin_money", to_version=2) == []
+        assert flows.plan_migration(uow, actor="admin", key="margin_money", to_version=2) == flows.MigrationPlan([], 0)
 
 
 def test_dry_run_says_why_an_application_cannot_move(rt: Runtime) -> None:
@@ -167,8 +168,8 @@ def test_dry_run_says_why_an_application_cannot_move(rt: Runtime) -> None:
     with _uow(rt) as uow:
         plan = flows.plan_migration(uow, actor="admin", key="margin_money", to_version=1, numbers=[at_visit])
         instance_id = uow.applications.by_number(at_visit).instance_id
-    assert len(plan) == 1 and not plan[0].movable
-    assert plan[0].reasons == ["Version 1 has no step 'Site visit' (site_visit), which the application has reached."]
+    assert len(plan.checks) == 1 and not plan.checks[0].movable
+    assert plan.checks[0].reasons == ["Version 1 has no step 'Site visit' (site_visit), which the application has reached."]
     moved = flows.migrate(lambda: _uow(rt), actor="admin", key="margin_money", to_version=1, instance_ids=[instance_id])
     assert not moved[0].moved and "Site visit" in moved[0].reason
     assert open_task(rt, at_visit).bpmn_id == "site_visit"  # untouched
@@ -190,6 +191,14 @@ def test_dry_run_reports_missing_data(rt: Runtime) -> None:
         flows.deploy_flow(uow, actor="admin", files={**files, "margin_money.bpmn": bpmn}, comment="needs area", key="margin_money")
     with _uow(rt) as uow:
         plan = flows.plan_migration(uow, actor="admin", key="margin_money", to_version=2, from_version=1)
-    assert [c.business_key for c in plan] == [number]
+    assert [c.business_key for c in plan.checks] == [number]
     # The bank records the loan amount later: an application at scrutiny does not hold it yet.
-    assert plan[0].reasons == ["Version 2 decides on 'loan_amount', which the application's data does not hold."]
+    assert plan.checks[0].reasons == ["Version 2 decides on 'loan_amount', which the application's data does not hold."]
+
+
+def test_a_dry_run_checks_at_most_its_limit(rt: Runtime) -> None:
+    numbers = [submit(rt, "MM") for _ in range(3)]
+    _deploy_site_visit(rt)
+    with _uow(rt) as uow:
+        plan = flows.plan_migration(uow, actor="admin", key="margin_money", to_version=2, limit=2)
+    assert plan.total == 3 and [c.business_key for c in plan.checks] == numbers[:2]

@@ -16,8 +16,8 @@ from web.api.schemas import (
     DiffOut,
     FilesIn,
     MigrateIn,
-    MigrationCheckOut,
     MigrationPlanIn,
+    MigrationPlanOut,
     MovedOut,
     ValidationOut,
     VersionRef,
@@ -153,12 +153,12 @@ def rollback(body: dict, key: str):  # noqa: ANN201
 @blp.post("/<key>/migrations/dry-run")
 @login_required
 @blp.arguments(MigrationPlanIn)
-@blp.response(200, MigrationCheckOut(many=True))
+@blp.response(200, MigrationPlanOut)
 def plan(body: dict, key: str):  # noqa: ANN201
     with uow() as work:
         return flows.plan_migration(
             work, actor=actor(), key=key, to_version=body["to_version"], from_version=body["from_version"],
-            numbers=body["numbers"],
+            numbers=body["numbers"], limit=body["limit"],
         )
 
 

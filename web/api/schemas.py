@@ -173,6 +173,7 @@ class MigrationPlanIn(Schema):
     to_version = fields.Integer(required=True)
     from_version = fields.Integer(load_default=None, allow_none=True)
     numbers = fields.List(fields.String(), load_default=None, allow_none=True)
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=1000))
 
 
 class MigrationCheckOut(Schema):
@@ -183,6 +184,11 @@ class MigrationCheckOut(Schema):
     current_steps = fields.List(fields.String())
     movable = fields.Boolean()
     reasons = fields.List(fields.String())
+
+
+class MigrationPlanOut(Schema):
+    total = fields.Integer(metadata={"description": "Running applications picked; at most 1,000 are checked per dry run."})
+    checks = fields.List(fields.Nested(MigrationCheckOut))
 
 
 class MigrateIn(Schema):
