@@ -46,13 +46,11 @@ class MigrationCheck:
         return not self.reasons
 
 
-def _task_dicts(state: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
-    """(process id, task) for the top-level process and every sub-process."""
-    for task in state["tasks"].values():
-        yield state.get("spec_name", ""), task
+def _task_dicts(state: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """The serialized tasks of the top-level process and of every sub-process."""
+    yield from state["tasks"].values()
     for sub in state.get("subprocesses", {}).values():
-        for task in sub["tasks"].values():
-            yield sub.get("spec_name", ""), task
+        yield from sub["tasks"].values()
 
 
 def _spec_names(definition: Definition) -> set[str]:
@@ -90,7 +88,7 @@ def check(uow: UnitOfWork, instance: Instance, target: Definition) -> MigrationC
         state = json.loads(instance.state)
         names = _spec_names(target)
         missing: set[str] = set()
-        for _, task in _task_dicts(state):
+        for task in _task_dicts(state):
             if task["state"] & _PREDICTED:
                 continue
             if task["state"] & (SpiffState.READY | SpiffState.WAITING | SpiffState.STARTED):
@@ -102,7 +100,7 @@ def check(uow: UnitOfWork, instance: Instance, target: Definition) -> MigrationC
             label = f"'{described['name']}' ({name})" if described else f"'{name}'"
             reasons.append(f"Version {target.version} has no step {label}, which the application has reached.")
         data = state.get("data", {})
-        for _, task in _task_dicts(state):
+        for task in _task_dicts(state):
             if task["state"] & (SpiffState.READY | SpiffState.WAITING | SpiffState.STARTED):
                 data = {**data, **task.get("data", {})}
         for name in sorted(needed_names(target) - set(data)):

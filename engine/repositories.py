@@ -7,11 +7,11 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from engine.clock import Clock
 from engine.errors import DefinitionNotFound, InstanceNotFound, TaskNotFound
-from engine.models import AuditEvent, Definition, Instance, Task, TaskState
+from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskState
 from engine.runtime import Runtime
 from engine.serialization import SpecPair
 
@@ -52,6 +52,15 @@ class DefinitionRepository:
     def list(self) -> Sequence[Definition]:
         return self.session.scalars(select(Definition).order_by(Definition.key, Definition.version)).all()
 
+    def headers(self) -> Sequence[Definition]:
+        """Every version, newest first per process, without its files and spec (for listings)."""
+        return self.session.scalars(
+            select(Definition)
+            .options(load_only(Definition.id, Definition.key, Definition.version, Definition.name,
+                               Definition.deployed_by, Definition.deployed_at, Definition.comment))
+            .order_by(Definition.key, Definition.version.desc())
+        ).all()
+
     def latest_versions(self) -> dict[str, int]:
         rows = self.session.execute(select(Definition.key, func.max(Definition.version)).group_by(Definition.key))
         return {key: version for key, version in rows}
@@ -81,6 +90,37 @@ class InstanceRepository:
         if found is None:
             raise InstanceNotFound(f"There is no application {business_key}.")
         return found
+
+    def running_per_definition(self) -> dict[int, int]:
+        rows = self.session.execute(
+            select(Instance.definition_id, func.count())
+            .where(Instance.status == InstanceStatus.RUNNING)
+            .group_by(Instance.definition_id)
+        )
+        return {definition_id: n for definition_id, n in rows}
+
+    def running_of(
+        self,
+        key: str,
+        *,
+        not_on: int,
+        version: int | None = None,
+        business_keys: Sequence[str] | None = None,
+        limit: int,
+    ) -> tuple[int, Sequence[Instance]]:
+        """Running instances of process `key` not on definition `not_on` (optionally only those on
+        `version`, or with these business keys): how many, and the oldest `limit` of them."""
+        picked = (
+            select(Instance)
+            .join(Definition, Definition.id == Instance.definition_id)
+            .where(Definition.key == key, Instance.status == InstanceStatus.RUNNING, Instance.definition_id != not_on)
+        )
+        if version is not None:
+            picked = picked.where(Definition.version == version)
+        if business_keys:
+            picked = picked.where(Instance.business_key.in_(business_keys))
+        total = self.session.scalar(picked.with_only_columns(func.count()).order_by(None)) or 0
+        return total, self.session.scalars(picked.order_by(Instance.id).limit(limit)).all()
 
     def exists(self, business_key: str) -> bool:
         return self.session.scalar(select(Instance.id).where(Instance.business_key == business_key)) is not None

@@ -34,8 +34,9 @@ class Split:
     months: tuple[date, date] | None
 
 
-def split(f: Filters) -> Split:
-    months = whole_months(f)
+def split(f: Filters, *, rollups: bool = True) -> Split:
+    """Without `rollups`, the whole period is read from the facts (what the tests compare with)."""
+    months = whole_months(f) if rollups else None
     if months is None:
         return Split([f], None)
     first, last = months

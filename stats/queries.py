@@ -15,7 +15,7 @@ from stats.filters import Filters
 from stats.models import ApplicationFact as F
 from stats.models import MonthlyStats, YearlyStats
 from stats.monthly import ALL_DISTRICTS
-from stats.periods import Split, split, whole_years
+from stats.periods import split, whole_years
 from workflows.models import Application, District
 from workflows.schemes import SCHEMES
 
@@ -212,7 +212,7 @@ def summary_and_rows(
     """
     group = GROUPS[by]
     accs: dict[str | None, _Acc] = defaultdict(_Acc)
-    parts = split(f) if rollups else Split([f], None)
+    parts = split(f, rollups=rollups)
     for edge in parts.edges:
         _from_facts(session, edge, today, group, accs)
     if parts.months is not None:
@@ -250,7 +250,7 @@ def series(session: Session, f: Filters, *, unit: str = "day", rollups: bool = T
     if unit not in ("day", "week", "month"):
         raise ValueError(f"Unknown unit '{unit}': use day, week or month.")
     points: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    parts = split(f) if unit == "month" and rollups else Split([f], None)
+    parts = split(f, rollups=rollups and unit == "month")
     if parts.months is not None:
         for month, values in _month_series(session, f, *parts.months).items():
             if any(values):

@@ -20,7 +20,7 @@ from stats.filters import Filters
 from stats.models import MonthlyOfficerStats, MonthlyStepStats
 from stats.models import StepFact as S
 from stats.monthly import ALL_DISTRICTS
-from stats.periods import Split, split
+from stats.periods import split
 from workflows.models import User
 from workflows.roles import APPLICANT
 from workflows.schemes import SCHEMES
@@ -137,7 +137,7 @@ def steps(session: Session, f: Filters, *, now: datetime, rollups: bool = True) 
         return found[(scheme, bpmn_id)]
 
     accs: dict[tuple[str, str], _StepAcc] = defaultdict(_StepAcc)
-    parts = split(f) if rollups else Split([f], None)
+    parts = split(f, rollups=rollups)
     for edge in parts.edges:
         _steps_from_facts(session, edge, accs)
     if parts.months is not None:
@@ -222,7 +222,7 @@ def officers(session: Session, f: Filters, *, now: datetime, rollups: bool = Tru
         if username in people:
             people[username].open, people[username].overdue = n, overdue or 0
     handled: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    parts = split(f) if rollups else Split([f], None)
+    parts = split(f, rollups=rollups)
     for edge in parts.edges:
         _handled_from_facts(session, edge, handled)
     if parts.months is not None:

@@ -8,14 +8,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import select
 
 from engine import migration
 from engine.definitions import DeployResult, check, deploy
 from engine.diff import Diff, diff
 from engine.errors import DefinitionInvalid, DefinitionNotFound, EngineError, Problem
-from engine.models import Definition, Instance, InstanceStatus
+from engine.models import Definition
 from engine.validation import screen
 from workflows import roles
 from workflows.errors import NotAllowed, ValidationFailed
@@ -57,20 +56,10 @@ def require_admin(uow: SchemeUnitOfWork, actor: str) -> None:
 def flows(uow: SchemeUnitOfWork, *, actor: str) -> list[Flow]:
     """Every process with its versions (who, when, comment, running applications on each)."""
     require_admin(uow, actor)
-    running = dict(
-        uow.session.execute(
-            select(Instance.definition_id, func.count())
-            .where(Instance.status == InstanceStatus.RUNNING)
-            .group_by(Instance.definition_id)
-        ).all()
-    )
+    running = uow.instances.running_per_definition()
     drafts = {d.process_key: d for d in uow.session.scalars(select(FlowDraft))}
     by_key: dict[str, list[Definition]] = {}
-    listed = select(Definition).options(
-        load_only(Definition.id, Definition.key, Definition.version, Definition.name, Definition.deployed_by,
-                  Definition.deployed_at, Definition.comment)
-    )
-    for d in uow.session.scalars(listed.order_by(Definition.key, Definition.version.desc())):
+    for d in uow.definitions.headers():
         by_key.setdefault(d.key, []).append(d)
     out = []
     for key, versions in by_key.items():
@@ -217,17 +206,9 @@ def plan_migration(
     move there and why not."""
     require_admin(uow, actor)
     target = uow.definitions.by_version(key, to_version)
-    picked = (
-        select(Instance)
-        .join(Definition, Definition.id == Instance.definition_id)
-        .where(Definition.key == key, Instance.status == InstanceStatus.RUNNING, Instance.definition_id != target.id)
+    total, instances = uow.instances.running_of(
+        key, not_on=target.id, version=from_version, business_keys=numbers, limit=max(1, min(limit, DRY_RUN_LIMIT))
     )
-    if from_version is not None:
-        picked = picked.where(Definition.version == from_version)
-    if numbers:
-        picked = picked.where(Instance.business_key.in_(numbers))
-    total = uow.session.scalar(picked.with_only_columns(func.count()).order_by(None)) or 0
-    instances = uow.session.scalars(picked.order_by(Instance.id).limit(max(1, min(limit, DRY_RUN_LIMIT))))
     return MigrationPlan([migration.check(uow, instance, target) for instance in instances], total)
 
 
