@@ -24,7 +24,6 @@ class Element:
     id: str
     kind: str
     name: str | None
-    file: str
     signature: tuple
 
 
@@ -49,7 +48,7 @@ class Diff:
 
 def elements(files: Mapping[str, str]) -> dict[str, Element]:
     found: dict[str, Element] = {}
-    for name, text in files.items():
+    for text in files.values():
         root = etree.fromstring(text.encode(), _PARSER)
         lane_of = {
             (ref.text or "").strip(): lane.get("name")
@@ -62,7 +61,7 @@ def elements(files: Mapping[str, str]) -> dict[str, Element]:
             local = etree.QName(el).localname
             if local in _SKIP or _in_diagram(el) or _inside_decision(el):
                 continue
-            found[el.get("id")] = Element(el.get("id"), local, el.get("name"), name, _signature(el, local, lane_of))
+            found[el.get("id")] = Element(el.get("id"), local, el.get("name"), _signature(el, local, lane_of))
     return found
 
 
