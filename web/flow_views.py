@@ -73,6 +73,17 @@ def _bpmn_name(files: dict[str, str]) -> str:
     return next(name for name in sorted(files) if name.endswith(".bpmn"))
 
 
+@bp.get("/<key>/compare")
+@login_required
+@require_roles(roles.ADMIN)
+def compare(key: str):  # noqa: ANN201
+    """The versions page's "compare any two" form."""
+    old, new = request.args.get("old", type=int), request.args.get("new", type=int)
+    if not old or not new:
+        raise ValidationFailed("Choose two versions to compare.", {"old": ["Choose a version."], "new": ["Choose a version."]})
+    return redirect(url_for("flows.version", key=key, number=new, compare=old))
+
+
 @bp.post("/<key>/rollback")
 @login_required
 @require_roles(roles.ADMIN)

@@ -1,5 +1,5 @@
-"""The flow administration API: uploads (real-world corpus, broken and hostile files), validation,
-deploy, diff, rollback, migration, and who may use it."""
+"""The flow administration API and pages: uploads (real-world corpus, broken and hostile files),
+validation, deploy, diff, rollback, migration, and who may use it."""
 
 from __future__ import annotations
 
@@ -140,3 +140,19 @@ def test_validate_deploy_diff_rollback_and_migrate(app: Flask) -> None:
     ]
     back = client.post("/api/v1/definitions/margin_money/rollback", json={"version": 1, "comment": "Undo"})
     assert back.status_code == 201 and back.get_json()["definition"]["version"] == 3
+
+
+def test_versions_page_and_comparison(app: Flask) -> None:
+    client = sign_in(app, "admin")
+    edited = {k: v.decode() for k, v in _mm().items()}
+    client.post("/api/v1/definitions/margin_money/versions", json={"files": edited, "comment": "Site visit added"})
+    page = client.get("/admin/flows/margin_money").get_data(as_text=True)
+    assert "Site visit added" in page and 'id="compare-any"' in page
+    response = client.get("/admin/flows/margin_money/compare?old=1&new=2")
+    assert response.status_code == 302 and response.location.endswith("/admin/flows/margin_money/versions/2?compare=1")
+    compared = client.get(response.location).get_data(as_text=True)
+    assert "site_visit" in compared and "flow_gw_scrutiny_to_dtf_committee" in compared
+    assert client.get("/admin/flows/margin_money/compare?old=1").status_code == 422
+    assert client.get("/admin/flows/margin_money/compare?old=1&new=9").status_code == 302
+    assert client.get("/admin/flows/margin_money/versions/2?compare=9").status_code == 404
+    assert client.get("/admin/flows/nothing").status_code == 404

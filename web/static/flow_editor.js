@@ -155,7 +155,8 @@ function renderSettings(selected) {
   const modeling = editors[bpmnName].get("modeling");
   const moddle = editors[bpmnName].get("moddle");
   const bo = element.businessObject;
-  panel.append(Object.assign(document.createElement("p"), { textContent: `${bo.name || ""} (${bo.id})` }));
+  const title = Object.assign(document.createElement("p"), { textContent: `${bo.name || ""} (${bo.id})` });
+  panel.append(title);
   if (element.type === "bpmn:UserTask") {
     const lane = laneOf(element);
     panel.append(Object.assign(document.createElement("p"), {
@@ -172,7 +173,10 @@ function renderSettings(selected) {
     for (const role of ["", ...cfg.roles]) {
       select.append(new Option(role || "—", role, false, role === (bo.name || "")));
     }
-    select.addEventListener("change", () => fromPanel(() => modeling.updateProperties(element, { name: select.value })));
+    select.addEventListener("change", () => {
+      fromPanel(() => modeling.updateProperties(element, { name: select.value }));
+      title.textContent = `${select.value} (${bo.id})`;
+    });
     panel.append(field(T.role, select));
   } else if (element.type === "bpmn:SequenceFlow" && element.source && element.source.type === "bpmn:ExclusiveGateway") {
     const condition = bo.conditionExpression ? bo.conditionExpression.body || "" : "";
