@@ -308,3 +308,22 @@ def test_simulated_history_all_schemes(runtime, clock):  # noqa: ANN001
                    Filters(date(2024, 3, 9), date(2027, 1, 20)))
         for f in periods:
             _same_with_and_without_rollups(uow, f, date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_upgrade_builds_the_rollups_a_database_lacks(runtime, history):  # noqa: ANN001
+    """A database migrated from before the yearly and per-step roll-ups has facts but no yearly
+    rows: `odop db upgrade` then rebuilds (recorder.needs_backfill)."""
+    from stats.models import YearlyStats
+
+    with _session(runtime) as uow:
+        kept = _rollup_rows(uow)
+        assert not recorder.needs_backfill(uow)
+        uow.session.query(YearlyStats).delete()
+        uow.commit()
+    with _session(runtime) as uow:
+        assert recorder.needs_backfill(uow)
+        recorder.rebuild(uow, calendar_for)
+        uow.commit()
+    with _session(runtime) as uow:
+        assert not recorder.needs_backfill(uow)
+        assert _rollup_rows(uow) == kept
