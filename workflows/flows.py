@@ -209,7 +209,8 @@ def plan_migration(
     total, instances = uow.instances.running_of(
         key, not_on=target.id, version=from_version, business_keys=numbers, limit=max(1, min(limit, DRY_RUN_LIMIT))
     )
-    return MigrationPlan([migration.check(uow, instance, target) for instance in instances], total)
+    needed = migration.needed_names(target)
+    return MigrationPlan([migration.check(uow, instance, target, needed=needed) for instance in instances], total)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import ValidationError as MarshmallowError
 
-from engine.errors import DefinitionNotFound
+from engine.definitions import DeployResult
+from engine.errors import DefinitionNotFound, Problem
 from web.api.schemas import (
     DefinitionOut,
     DeployedOut,
@@ -70,6 +71,14 @@ def _uploaded() -> tuple[dict[str, bytes], str, str | None]:
     return body["files"], body["comment"], request.args.get("process_id") or None
 
 
+def _validation(problems: list[Problem]) -> dict:
+    return {"valid": not problems, "problems": [p.as_dict() for p in problems]}
+
+
+def _deployed(result: DeployResult) -> dict:
+    return {"created": result.created, "definition": result.definition}
+
+
 @blp.post("")
 @login_required
 @blp.response(201, DeployedOut)
@@ -79,7 +88,7 @@ def deploy():  # noqa: ANN201
     files, comment, process_id = _uploaded()
     with uow() as work:
         result = flows.deploy_flow(work, actor=actor(), files=files, comment=comment, key=process_id)
-    return {"created": result.created, "definition": result.definition}
+    return _deployed(result)
 
 
 @blp.post("/validate")
@@ -90,7 +99,7 @@ def validate():  # noqa: ANN201
     files, _, process_id = _uploaded()
     with uow() as work:
         problems = flows.validate(work, actor=actor(), files=files, key=process_id)
-    return {"valid": not problems, "problems": [p.as_dict() for p in problems]}
+    return _validation(problems)
 
 
 @blp.post("/<key>/validate")
@@ -100,7 +109,7 @@ def validate():  # noqa: ANN201
 def validate_for(body: dict, key: str):  # noqa: ANN201
     with uow() as work:
         problems = flows.validate(work, actor=actor(), files=body["files"], key=key)
-    return {"valid": not problems, "problems": [p.as_dict() for p in problems]}
+    return _validation(problems)
 
 
 @blp.post("/<key>/versions")
@@ -111,7 +120,7 @@ def deploy_for(body: dict, key: str):  # noqa: ANN201
     """Deploy edited files as the newest version of `key` (the editor's Deploy)."""
     with uow() as work:
         result = flows.deploy_flow(work, actor=actor(), files=body["files"], comment=body["comment"], key=key)
-    return {"created": result.created, "definition": result.definition}
+    return _deployed(result)
 
 
 @blp.put("/<key>/draft")
@@ -147,7 +156,7 @@ def diff(args: dict, key: str):  # noqa: ANN201
 def rollback(body: dict, key: str):  # noqa: ANN201
     with uow() as work:
         result = flows.rollback(work, actor=actor(), key=key, number=body["version"], comment=body["comment"])
-    return {"created": result.created, "definition": result.definition}
+    return _deployed(result)
 
 
 @blp.post("/<key>/migrations/dry-run")

@@ -5,16 +5,22 @@ document.addEventListener("change", (event) => {
   for (const box of all.closest("form").querySelectorAll('input[name="task_id"]')) box.checked = all.checked;
 });
 
-// The process diagram with completed and current steps marked (bpmn-js viewer, served locally).
+// Shows the BPMN file at `el.dataset.url` in `el`, fitted, and returns the viewer (bpmn-js, served
+// locally; the page loads the viewer bundle). Every page with a diagram uses this.
+window.showDiagram = async (el) => {
+  const viewer = new window.BpmnJS({ container: el });
+  const xml = await (await fetch(el.dataset.url, { credentials: "same-origin" })).text();
+  await viewer.importXML(xml);
+  viewer.get("canvas").zoom("fit-viewport");
+  return viewer;
+};
+
+// The process diagram with completed and current steps marked.
 window.addEventListener("load", async () => {
   const el = document.getElementById("diagram");
   if (!el || !window.BpmnJS) return;
-  const viewer = new window.BpmnJS({ container: el });
   try {
-    const xml = await (await fetch(el.dataset.url, { credentials: "same-origin" })).text();
-    await viewer.importXML(xml);
-    const canvas = viewer.get("canvas");
-    canvas.zoom("fit-viewport");
+    const canvas = (await window.showDiagram(el)).get("canvas");
     const mark = (ids, cls) => ids.split(",").filter(Boolean).forEach((id) => {
       try { canvas.addMarker(id, cls); } catch (e) { /* a step of another version */ }
     });

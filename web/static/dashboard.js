@@ -30,14 +30,11 @@ async function heatmap() {
   const data = document.getElementById("heat-data");
   if (!el || !data || !window.BpmnJS) return;
   const heat = JSON.parse(data.textContent);
-  const viewer = new window.BpmnJS({ container: el });
   try {
-    const xml = await (await fetch(el.dataset.url, { credentials: "same-origin" })).text();
-    await viewer.importXML(xml);
+    const viewer = await window.showDiagram(el);
     const canvas = viewer.get("canvas");
     const registry = viewer.get("elementRegistry");
     const overlays = viewer.get("overlays");
-    canvas.zoom("fit-viewport");
     // The applicant's time is not the offices': grey, and left out of the scale.
     const slowest = Math.max(1, ...heat.steps.filter((s) => !s.applicant).map((s) => s.median_hours));
     for (const step of heat.steps) {

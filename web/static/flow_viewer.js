@@ -4,13 +4,10 @@ window.addEventListener("load", async () => {
   const data = document.getElementById("diff-data");
   const diff = data ? JSON.parse(data.textContent) : null;
   for (const el of document.querySelectorAll(".flow-diagram")) {
-    const viewer = new window.BpmnJS({ container: el });
     try {
-      const xml = await (await fetch(el.dataset.url, { credentials: "same-origin" })).text();
-      await viewer.importXML(xml);
+      const viewer = await window.showDiagram(el);
       const canvas = viewer.get("canvas");
       const registry = viewer.get("elementRegistry");
-      canvas.zoom("fit-viewport");
       if (diff) {
         const marks = el.dataset.side === "old" ? { removed: diff.removed, changed: diff.changed } : { added: diff.added, changed: diff.changed };
         for (const [marker, ids] of Object.entries(marks)) {
