@@ -8,6 +8,12 @@ from workflows.errors import NotAllowed
 from workflows.models import Application, User
 
 
+def require_admin(user: User, doing: str) -> None:
+    """Refuse anyone but an administrator; `doing` completes "Only administrators ..."."""
+    if user.role != roles.ADMIN:
+        raise NotAllowed(f"Only administrators {doing}.")
+
+
 def may_see_application(user: User, application: Application) -> bool:
     if user.role == roles.APPLICANT:
         return application.applicant_id == user.id

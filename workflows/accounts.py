@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from workflows import roles
+from workflows.access import require_admin
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import ApiToken, LoginThrottle, User
 from workflows.passwords import check_password, hash_password
@@ -126,9 +127,7 @@ def save_user(
     language: str = "en",
 ) -> User:
     """An administrator creates or updates a user; commits once."""
-    admin = uow.users.by_username(actor)
-    if admin.role != roles.ADMIN:
-        raise NotAllowed("Only administrators manage users.")
+    require_admin(uow.users.by_username(actor), "manage users")
     errors: dict[str, list[str]] = {}
     username = (username or "").strip().lower()
     if not username or len(username) > 100 or not all(c.isalnum() or c in "._-" for c in username):
@@ -176,7 +175,5 @@ def set_language(uow: SchemeUnitOfWork, *, actor: str, language: str) -> User:
 
 
 def users_list(uow: SchemeUnitOfWork, *, actor: str) -> list[User]:
-    admin = uow.users.by_username(actor)
-    if admin.role != roles.ADMIN:
-        raise NotAllowed("Only administrators manage users.")
+    require_admin(uow.users.by_username(actor), "manage users")
     return list(uow.session.scalars(select(User).order_by(User.role, User.district_code, User.username)))

@@ -11,6 +11,10 @@ from workflows import roles
 from workflows.schemes import DATA_NAMES
 from workflows.uow import SchemeUnitOfWork
 
+# What a scheme process must satisfy beyond BPMN itself: its lanes are roles, and its conditions
+# read only what an application holds (or the model sets). Every deploy and validation uses these.
+SCHEME_RULES = {"known_lanes": roles.LANE_ROLES, "known_names": DATA_NAMES}
+
 _CALLED = re.compile(rb"<spiffworkflow:calledDecisionId>\s*([^<\s]+)\s*</spiffworkflow:calledDecisionId>")
 _DECISION = re.compile(rb"<(?:\w+:)?decision\b[^>]*\bid=\"([^\"]+)\"")
 
@@ -29,7 +33,7 @@ def bundles(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
 
 def deploy_set(uow: SchemeUnitOfWork, files: Mapping[str, bytes], *, actor: str, comment: str = "") -> DeployResult:
     """Deploy one BPMN/DMN set of a scheme process; commits once."""
-    result = deploy(uow, files, actor=actor, comment=comment, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES)
+    result = deploy(uow, files, actor=actor, comment=comment, **SCHEME_RULES)
     uow.commit()
     return result
 

@@ -6,23 +6,18 @@ from datetime import date
 
 from sqlalchemy import select
 
-from workflows import roles
-from workflows.errors import NotAllowed, UnknownTradeFair, ValidationFailed
+from workflows.access import require_admin
+from workflows.errors import UnknownTradeFair, ValidationFailed
 from workflows.models import TradeFair
 from workflows.uow import SchemeUnitOfWork
 
 FAIR_TYPES = ("domestic", "international")
 
 
-def _require_admin(uow: SchemeUnitOfWork, actor: str) -> None:
-    if uow.users.by_username(actor).role != roles.ADMIN:
-        raise NotAllowed("Only administrators manage the list of trade fairs.")
-
-
 def add_fair(
     uow: SchemeUnitOfWork, *, actor: str, name: str, city: str, fair_type: str, starts_on: date | None, ends_on: date | None
 ) -> TradeFair:
-    _require_admin(uow, actor)
+    require_admin(uow.users.by_username(actor), "manage the list of trade fairs")
     errors: dict[str, list[str]] = {}
     name, city = (name or "").strip(), (city or "").strip()
     if not 3 <= len(name) <= 200:
@@ -51,7 +46,7 @@ def add_fair(
 
 
 def remove_fair(uow: SchemeUnitOfWork, *, actor: str, fair_id: int) -> None:
-    _require_admin(uow, actor)
+    require_admin(uow.users.by_username(actor), "manage the list of trade fairs")
     fair = uow.session.get(TradeFair, fair_id)
     if fair is None:
         raise UnknownTradeFair(f"There is no trade fair {fair_id}.")

@@ -16,10 +16,11 @@ from engine.diff import Diff, diff
 from engine.errors import DefinitionInvalid, DefinitionNotFound, EngineError, Problem
 from engine.models import Definition
 from engine.validation import screen
-from workflows import roles
-from workflows.errors import NotAllowed, ValidationFailed
+from workflows.access import require_admin
+from workflows.deployment import SCHEME_RULES
+from workflows.errors import ValidationFailed
 from workflows.models import FlowDraft
-from workflows.schemes import BY_PROCESS, DATA_NAMES
+from workflows.schemes import BY_PROCESS
 from workflows.uow import SchemeUnitOfWork
 
 MAX_COMMENT = 500
@@ -48,14 +49,13 @@ class Flow:
         return self.versions[0]
 
 
-def require_admin(uow: SchemeUnitOfWork, actor: str) -> None:
-    if uow.users.by_username(actor).role != roles.ADMIN:
-        raise NotAllowed("Only administrators may change or deploy process flows.")
+def _require_admin(uow: SchemeUnitOfWork, actor: str) -> None:
+    require_admin(uow.users.by_username(actor), "may change or deploy process flows")
 
 
 def flows(uow: SchemeUnitOfWork, *, actor: str) -> list[Flow]:
     """Every process with its versions (who, when, comment, running applications on each)."""
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     running = uow.instances.running_per_definition()
     drafts = {d.process_key: d for d in uow.session.scalars(select(FlowDraft))}
     by_key: dict[str, list[Definition]] = {}
@@ -87,7 +87,7 @@ def flow(uow: SchemeUnitOfWork, *, actor: str, key: str) -> Flow:
 
 
 def version(uow: SchemeUnitOfWork, *, actor: str, key: str, number: int | None = None) -> Definition:
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     return uow.definitions.by_version(key, number) if number else uow.definitions.require_latest(key)
 
 
@@ -99,7 +99,7 @@ def save_draft(
     uow: SchemeUnitOfWork, *, actor: str, key: str, files: Mapping[str, str], based_on: int | None = None
 ) -> FlowDraft:
     """Keep an unfinished edit. Only safe, well-formed XML is kept; the model is checked on deploy."""
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     uow.definitions.require_latest(key)
     _, problems = screen(_encoded(files))
     if problems:
@@ -118,7 +118,7 @@ def save_draft(
 
 
 def discard_draft(uow: SchemeUnitOfWork, *, actor: str, key: str) -> None:
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     draft = uow.session.get(FlowDraft, key)
     if draft is not None:
         uow.session.delete(draft)
@@ -128,17 +128,17 @@ def discard_draft(uow: SchemeUnitOfWork, *, actor: str, key: str) -> None:
 
 def validate(uow: SchemeUnitOfWork, *, actor: str, files: Mapping[str, str | bytes], key: str | None = None) -> list[Problem]:
     """Every problem deploying these files would find; nothing is stored."""
-    require_admin(uow, actor)
-    return check(_encoded(files), process_id=key, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES).problems
+    _require_admin(uow, actor)
+    return check(_encoded(files), process_id=key, **SCHEME_RULES).problems
 
 
 def deploy_flow(
     uow: SchemeUnitOfWork, *, actor: str, files: Mapping[str, str | bytes], comment: str, key: str | None = None
 ) -> DeployResult:
     """Validate and deploy as the newest version (of `key`, when given); removes its draft."""
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     comment = _comment(comment)
-    result = deploy(uow, _encoded(files), actor=actor, comment=comment, process_id=key, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES)
+    result = deploy(uow, _encoded(files), actor=actor, comment=comment, process_id=key, **SCHEME_RULES)
     draft = uow.session.get(FlowDraft, result.definition.key)
     if draft is not None and result.created:
         uow.session.delete(draft)
@@ -148,13 +148,13 @@ def deploy_flow(
 
 def rollback(uow: SchemeUnitOfWork, *, actor: str, key: str, number: int, comment: str) -> DeployResult:
     """Deploy an older version's files again, as the newest version."""
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     comment = _comment(comment)
     old = uow.definitions.by_version(key, number)
     latest = uow.definitions.require_latest(key)
     if old.id == latest.id:
         raise ValidationFailed("That is already the newest version.", {"version": ["Choose an older version."]})
-    result = deploy(uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, known_lanes=roles.LANE_ROLES, known_names=DATA_NAMES)
+    result = deploy(uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, **SCHEME_RULES)
     uow.audit.record(
         "definition_rolled_back", actor, key=key, from_version=latest.version, to_version=number,
         new_version=result.definition.version,
@@ -173,7 +173,7 @@ def _comment(comment: str) -> str:
 
 
 def compare(uow: SchemeUnitOfWork, *, actor: str, key: str, old: int, new: int) -> Diff:
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     return diff(uow.definitions.by_version(key, old).files, uow.definitions.by_version(key, new).files)
 
 
@@ -204,7 +204,7 @@ def plan_migration(
 ) -> MigrationPlan:
     """Dry run: for each running application picked (not already on `to_version`), whether it can
     move there and why not."""
-    require_admin(uow, actor)
+    _require_admin(uow, actor)
     target = uow.definitions.by_version(key, to_version)
     total, instances = uow.instances.running_of(
         key, not_on=target.id, version=from_version, business_keys=numbers, limit=max(1, min(limit, DRY_RUN_LIMIT))
@@ -226,7 +226,7 @@ def migrate(
 ) -> list[Moved]:
     """Move each instance in its own transaction (one that cannot move leaves the others moving)."""
     with uow_factory() as uow:
-        require_admin(uow, actor)
+        _require_admin(uow, actor)
         uow.definitions.by_version(key, to_version)
     out = []
     for instance_id in instance_ids:
