@@ -125,6 +125,13 @@ class InstanceRepository:
     def exists(self, business_key: str) -> bool:
         return self.session.scalar(select(Instance.id).where(Instance.business_key == business_key)) is not None
 
+    def newest(self, *, limit: int, status: str | None = None) -> Sequence[tuple[Instance, Definition]]:
+        """The newest instances (of one status, if given) with the definition each runs on."""
+        query = select(Instance, Definition).join(Definition).order_by(Instance.id.desc()).limit(limit)
+        if status is not None:
+            query = query.where(Instance.status == status)
+        return [(instance, definition) for instance, definition in self.session.execute(query)]
+
     def workflow(self, instance: Instance) -> BpmnWorkflow:
         cached = self._runtime.workflows.take(instance.id, instance.version)
         if cached is not None:

@@ -211,7 +211,7 @@ def build(
     page: int = 1,
     per_page: int = 50,
 ) -> Table:
-    """The table called `name`; the caller has already checked that it may be shown."""
+    """The table called `name`; stats/dashboards.py decides who may see it and narrows `f`."""
     if name == "summary_by_scheme":
         return summary(session, f, today=today, by="scheme")
     if name == "summary_by_district":

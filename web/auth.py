@@ -14,7 +14,6 @@ from web.errors import wants_json
 from web.extensions import uow
 from workflows import accounts, roles
 from workflows.errors import NotAllowed
-from workflows.models import User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -65,8 +64,8 @@ def _load(user_id: str) -> CurrentUser | None:
     if not user_id.isdigit():
         return None
     with uow() as work:
-        user = work.session.get(User, int(user_id))
-        return CurrentUser.of(user) if user is not None and user.active else None
+        user = accounts.session_user(work, int(user_id))
+        return CurrentUser.of(user) if user is not None else None
 
 
 @login_manager.request_loader

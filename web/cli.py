@@ -9,11 +9,9 @@ from pathlib import Path
 
 import click
 import waitress
-from sqlalchemy import func, select
 
 from engine.clock import FixedClock
 from engine.errors import DefinitionInvalid
-from engine.models import Definition, Instance
 from engine.runtime import Runtime
 from sla.holidays import recompute_deadlines
 from stats import recorder
@@ -23,8 +21,8 @@ from web.config import Settings
 from web.dbschema import SchemaOutOfDate, require_current, upgrade
 from workflows.demo import DEMO_PASSWORD, load_demo
 from workflows.deployment import deploy_directory
-from workflows.models import Application
 from workflows.simulation import simulate as run_simulation
+from workflows.tracking import count_applications
 from workflows.uow import SchemeUnitOfWork
 
 
@@ -134,7 +132,7 @@ def simulate(ctx: Context, count: int, days: int, seed: int, quiet: bool, if_emp
     """Run COUNT applications through their real BPMN paths, spread over DAYS of history."""
     if if_empty:
         with ctx.uow() as uow:
-            if uow.session.scalar(select(func.count()).select_from(Application)):
+            if count_applications(uow):
                 click.echo("Applications exist already; not simulating more.")
                 return
     clock = FixedClock(datetime.now(UTC))
@@ -160,10 +158,7 @@ def list_definitions(ctx: Context) -> None:
 def list_instances(ctx: Context, status: str, limit: int) -> None:
     """List process instances, newest first."""
     with ctx.uow() as uow:
-        query = select(Instance, Definition).join(Definition).order_by(Instance.id.desc()).limit(limit)
-        if status != "all":
-            query = query.where(Instance.status == status)
-        for inst, d in uow.session.execute(query):
+        for inst, d in uow.instances.newest(limit=limit, status=None if status == "all" else status):
             click.echo(f"{inst.business_key:28} {d.key}:v{d.version:<3} {inst.status:10} {inst.end_event or '':24} {inst.started_at:%Y-%m-%d}")
 
 

@@ -1,4 +1,5 @@
-"""Reads the dashboard's filters from the query string; bad values get a message naming them."""
+"""Reads the dashboard's filters from the query string (bad values get a message naming them) and
+opens the read side for a request: `open_page` is the one request helper of both dashboards."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from stats import queries, tables
+from stats.dashboards import Dashboard, Options, open_dashboard
 from stats.filters import Filters, financial_year
 from workflows.errors import ValidationFailed
 from workflows.schemes import SCHEMES
+from workflows.uow import SchemeUnitOfWork
 
 FY = re.compile(r"^(\d{4})-(\d{2})$")
 UNITS = ("day", "week", "month")
@@ -92,3 +95,27 @@ def step_from(args: MultiDict, f: Filters) -> str | None:
     if not f.scheme:
         raise ValidationFailed("The dashboard filters are not valid.", {"step": ["Choose a scheme with a step."]})
     return step
+
+
+def options_from(args: MultiDict, f: Filters, *, per_page: int = 50) -> Options:
+    """Everything a table may be cut by; a table uses what applies to it."""
+    status, sort = status_and_sort(args)
+    return Options(
+        unit=unit_from(args), status=status, sort=sort, step=step_from(args, f), page=page_from(args), per_page=per_page
+    )
+
+
+def open_page(work: SchemeUnitOfWork, who: str | None, args: MultiDict, *, area: str) -> tuple[Dashboard, dict]:
+    """The dashboard `who` (None: the public) may see with the query string's filters, and the page context."""
+    board = open_dashboard(work, who, lambda today, districts: filters_from(args, today=today, districts=districts))
+    ctx = {
+        "area": area,
+        "f": board.filters,
+        "districts": board.districts,
+        "district_codes": {name: code for code, name in board.districts.items()},
+        "schemes": SCHEMES,
+        "fixed_district": board.fixed_district,
+        "args": {k: v for k, v in args.items() if k != "page"},
+        "computed_at": board.now,
+    }
+    return board, ctx

@@ -97,6 +97,12 @@ def tokens_of(uow: SchemeUnitOfWork, username: str) -> list[ApiToken]:
     return list(uow.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
 
 
+def session_user(uow: SchemeUnitOfWork, user_id: int) -> User | None:
+    """The user a signed-in browser session belongs to, or None once they are removed or deactivated."""
+    user = uow.users.find_by_id(user_id)
+    return user if user is not None and user.active else None
+
+
 def authenticate_token(uow: SchemeUnitOfWork, secret: str) -> User | None:
     """The active user owning this unrevoked token, or None. Records its last use; commits."""
     if not secret or not secret.startswith(TOKEN_PREFIX):

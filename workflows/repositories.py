@@ -29,6 +29,9 @@ class Users:
     def find(self, username: str) -> User | None:
         return self.session.scalars(select(User).where(User.username == username)).first()
 
+    def find_by_id(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
     def get(self, user_id: int) -> User:
         user = self.session.get(User, user_id)
         if user is None:

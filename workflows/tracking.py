@@ -81,6 +81,10 @@ def applications_of(
     return ApplicationList(rows=rows, total=total, page=page, per_page=per_page)
 
 
+def count_applications(uow: SchemeUnitOfWork) -> int:
+    return uow.session.scalar(select(func.count()).select_from(Application)) or 0
+
+
 def application_details(uow: SchemeUnitOfWork, *, actor: str, number: str) -> ApplicationDetails:
     user = uow.users.by_username(actor)
     application = uow.applications.by_number(number)
