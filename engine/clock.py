@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+# India Standard Time: times are stored in UTC; dates are counted and times shown in this zone.
+IST = ZoneInfo("Asia/Kolkata")
 
 
 class Clock(Protocol):

@@ -9,9 +9,14 @@ from sqlalchemy import select
 
 from engine.models import Notification, NotificationState
 from engine.uow import UnitOfWork
+from engine.work_queue import Queue
 
 EMAIL = "email"
 IN_APP = "in_app"
+QUEUE = Queue(
+    Notification, due="next_attempt_at", pending=NotificationState.PENDING, given_up=NotificationState.FAILED,
+    clear_due_when_given_up=True,
+)
 
 
 def enqueue(
@@ -56,14 +61,7 @@ def enqueue(
 
 def claim_next_pending(uow: UnitOfWork, now: datetime) -> Notification | None:
     """Lock the oldest email due for sending; other senders skip it (PostgreSQL SKIP LOCKED)."""
-    query = (
-        select(Notification)
-        .where(Notification.state == NotificationState.PENDING, Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at, Notification.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    return uow.session.scalars(query).first()
+    return QUEUE.claim_next(uow, now)
 
 
 def mark_sent(uow: UnitOfWork, note: Notification) -> None:
@@ -72,14 +70,4 @@ def mark_sent(uow: UnitOfWork, note: Notification) -> None:
 
 
 def record_failure(uow: UnitOfWork, note_id: int, error: str, *, max_attempts: int, backoff: timedelta) -> Notification:
-    note = uow.session.get(Notification, note_id, with_for_update=True)
-    if note is None:
-        raise ValueError(f"Notification {note_id} does not exist.")
-    note.attempts += 1
-    note.last_error = error[:2000]
-    if note.attempts >= max_attempts:
-        note.state = NotificationState.FAILED
-        note.next_attempt_at = None
-    else:
-        note.next_attempt_at = uow.clock.now() + backoff * (2 ** (note.attempts - 1))
-    return note
+    return QUEUE.record_failure(uow, note_id, error, max_attempts=max_attempts, backoff=backoff)

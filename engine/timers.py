@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from engine.models import Instance, Timer, TimerState
 from engine.uow import UnitOfWork
+from engine.work_queue import Queue
 
 BPMN = "bpmn"
+QUEUE = Queue(Timer, due="run_at", pending=TimerState.PENDING, given_up=TimerState.INCIDENT)
 
 
 def waiting_timer_events(workflow: BpmnWorkflow) -> dict[str, datetime]:
@@ -79,16 +81,7 @@ def sync_bpmn_timers(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow
 
 def claim_next_due(uow: UnitOfWork, now: datetime, kinds: tuple[str, ...] | None = None) -> Timer | None:
     """Lock the oldest due pending timer for this transaction; other schedulers skip it."""
-    query = (
-        select(Timer)
-        .where(Timer.state == TimerState.PENDING, Timer.run_at <= now)
-        .order_by(Timer.run_at, Timer.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if kinds:
-        query = query.where(Timer.kind.in_(kinds))
-    return uow.session.scalars(query).first()
+    return QUEUE.claim_next(uow, now, *([Timer.kind.in_(kinds)] if kinds else []))
 
 
 def next_due_at(uow: UnitOfWork, kinds: tuple[str, ...] | None = None) -> datetime | None:
@@ -106,16 +99,7 @@ def mark_fired(uow: UnitOfWork, timer: Timer) -> None:
 
 def record_failure(uow: UnitOfWork, timer_id: int, error: str, *, max_attempts: int, backoff: timedelta) -> Timer:
     """After a failed attempt (rolled back): count it, push the next try back, or raise an incident."""
-    timer = uow.session.get(Timer, timer_id, with_for_update=True)
-    if timer is None:
-        raise ValueError(f"Timer {timer_id} does not exist.")
-    timer.attempts += 1
-    timer.last_error = error[:2000]
-    if timer.attempts >= max_attempts:
-        timer.state = TimerState.INCIDENT
-    else:
-        timer.run_at = uow.clock.now() + backoff * (2 ** (timer.attempts - 1))
-    return timer
+    return QUEUE.record_failure(uow, timer_id, error, max_attempts=max_attempts, backoff=backoff)
 
 
 def retry_incident(uow: UnitOfWork, timer_id: int, *, actor: str) -> Timer:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import holidays
 
-IST = ZoneInfo("Asia/Kolkata")
+from engine.clock import IST
+
 CLOSE_OF_OFFICE = time(17, 30)
 # Searching further than this for a working day means the calendar is broken (every day off).
 _MAX_SCAN_DAYS = 3660

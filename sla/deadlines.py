@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
+
 from engine.models import Task, Timer, TimerState
 from engine.runtime import Runtime
 from engine.uow import UnitOfWork
@@ -35,7 +37,7 @@ def schedule(uow: UnitOfWork, task: Task, calendar_for: CalendarFor) -> None:
     if task.lane != APPLICANT_LANE:
         moments[BREACH] = task.due_at
         moments[APPEAL] = calendar_for(uow, task.due_at.year).add_working_days(task.due_at, policy.appeal_after_days)
-    existing = {t.kind: t for t in uow.session.query(Timer).filter(Timer.task_id == task.id, Timer.kind.in_(SLA_KINDS))}
+    existing = {t.kind: t for t in uow.session.scalars(select(Timer).where(Timer.task_id == task.id, Timer.kind.in_(SLA_KINDS)))}
     for kind, when in moments.items():
         row = existing.get(kind)
         if row is None:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from engine.clock import IST
 from engine.models import Task, TaskState, Timer, TimerState
 from engine.uow import UnitOfWork
+from sla.deadlines import APPLICANT_LANE
 from sla.directory import Directory, Recipient
 from sla.escalation import tell
 
-IST = ZoneInfo("Asia/Kolkata")
 KIND = "sla_digest"
 SEND_AT = time(9, 0)  # India time, before the office day starts
 DUE_SOON = timedelta(days=2)
@@ -55,7 +55,7 @@ class DigestHandler:
         now = uow.clock.now()
         day = timer.payload.get("day") or now.astimezone(IST).date().isoformat()
         tasks = uow.session.scalars(
-            select(Task).where(Task.state.in_(TaskState.OPEN), Task.lane != "applicant", Task.due_at <= now + DUE_SOON)
+            select(Task).where(Task.state.in_(TaskState.OPEN), Task.lane != APPLICANT_LANE, Task.due_at <= now + DUE_SOON)
         ).all()
         per_person: dict[Recipient, list[Task]] = defaultdict(list)
         for task in tasks:

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from engine import outbox
+from engine.clock import IST
 from engine.models import Task, TaskState, Timer
 from engine.uow import UnitOfWork
-from sla.deadlines import APPEAL, BREACH, REMINDER, CalendarFor, policy_of
+from sla.deadlines import APPEAL, APPLICANT_LANE, BREACH, REMINDER, CalendarFor, policy_of
 from sla.directory import Directory, Recipient
-
-IST = ZoneInfo("Asia/Kolkata")
 
 
 def _when(moment) -> str:  # noqa: ANN001
@@ -57,7 +55,7 @@ class SlaHandlers:
         task = self._open_task(uow, timer)
         if task is None:
             return
-        if task.lane == "applicant":
+        if task.lane == APPLICANT_LANE:
             people = [p for p in [self.directory.applicant_of(uow, task.instance_id)] if p]
         elif task.assignee:
             people = [p for p in [self.directory.person(uow, task.assignee)] if p]

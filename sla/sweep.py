@@ -6,19 +6,17 @@ A failing timer is retried with exponential backoff and becomes an incident afte
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from engine import work_queue
 from engine.commands import fire_timers
-from engine.models import Timer
+from engine.models import Timer, TimerState
 from engine.timers import BPMN, claim_next_due, mark_fired, record_failure, waiting_timer_events
 from engine.uow import UnitOfWork
 from sla.directory import Directory
 from sla.escalation import tell
-
-log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Timer], None]
 
@@ -36,11 +34,14 @@ def fire_bpmn_timer(uow: UnitOfWork, timer: Timer) -> None:
         raise TimerNotDue(f"Timer {timer.id} is not due yet by the engine's clock.")
 
 
-@dataclass
-class SweepReport:
-    fired: int = 0
-    failed: int = 0
-    incidents: list[int] = field(default_factory=list)
+class SweepReport(work_queue.Drained):
+    @property
+    def fired(self) -> int:
+        return self.done
+
+    @property
+    def incidents(self) -> list[int]:
+        return self.given_up
 
 
 @dataclass
@@ -53,32 +54,29 @@ class TimerSweep:
     directory: Directory | None = None
 
     def run_once(self, limit: int = 10_000) -> SweepReport:
-        report = SweepReport()
-        for _ in range(limit):
-            with self.uow_factory() as uow:
-                timer = claim_next_due(uow, uow.clock.now(), tuple(self.handlers))
-                if timer is None:
-                    break
-                timer_id, kind = timer.id, timer.kind
-                try:
-                    self.handlers[kind](uow, timer)
-                    mark_fired(uow, timer)
-                    uow.commit()
-                    report.fired += 1
-                    continue
-                except Exception as err:  # noqa: BLE001 - any failure of one timer must not stop the sweep
-                    uow.rollback()
-                    error = f"{type(err).__name__}: {err}"
-            log.warning("timer %s (%s) failed: %s", timer_id, kind, error)
-            with self.uow_factory() as uow:
-                failed = record_failure(uow, timer_id, error, max_attempts=self.max_attempts, backoff=self.backoff)
-                if failed.state == "incident":
-                    uow.audit.record("timer_incident", "scheduler", instance_id=failed.instance_id, timer_id=timer_id, error=error)
-                    if self.directory is not None:
-                        tell(uow, self.directory.administrators(uow), "timer_incident",
-                             {"timer": timer_id, "attempts": failed.attempts, "error": error[:500]},
-                             key=f"incident:{timer_id}:{failed.attempts}", instance_id=failed.instance_id)
-                    report.incidents.append(timer_id)
-                uow.commit()
-            report.failed += 1
-        return report
+        kinds = tuple(self.handlers)
+        return work_queue.drain(
+            self.uow_factory,
+            SweepReport(),
+            claim=lambda uow: claim_next_due(uow, uow.clock.now(), kinds),
+            work=self._fire,
+            fail=self._failed,
+            describe=lambda timer: f"timer {timer.id} ({timer.kind})",
+            limit=limit,
+        )
+
+    def _fire(self, uow: UnitOfWork, timer: Timer) -> None:
+        self.handlers[timer.kind](uow, timer)
+        mark_fired(uow, timer)
+
+    def _failed(self, uow: UnitOfWork, timer_id: int, error: str) -> bool:
+        """Count the failure; at the last attempt, an incident the administrators are told of."""
+        failed = record_failure(uow, timer_id, error, max_attempts=self.max_attempts, backoff=self.backoff)
+        if failed.state != TimerState.INCIDENT:
+            return False
+        uow.audit.record("timer_incident", "scheduler", instance_id=failed.instance_id, timer_id=timer_id, error=error)
+        if self.directory is not None:
+            tell(uow, self.directory.administrators(uow), "timer_incident",
+                 {"timer": timer_id, "attempts": failed.attempts, "error": error[:500]},
+                 key=f"incident:{timer_id}:{failed.attempts}", instance_id=failed.instance_id)
+        return True

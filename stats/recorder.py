@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from engine.commands import StepResult
 from engine.models import Instance, InstanceStatus, Task, TaskState
@@ -170,11 +170,8 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
 
     The caller commits. Amounts come from each instance's current process data.
     """
-    uow.session.query(StepFact).delete()
-    uow.session.query(ApplicationFact).delete()
-    uow.session.query(RegisteredBusiness).delete()
-    for model in monthly.ROLLUPS:
-        uow.session.query(model).delete()
+    for model in (StepFact, ApplicationFact, RegisteredBusiness, *monthly.ROLLUPS):
+        uow.session.execute(delete(model))
     count = 0
     for instance in uow.session.scalars(select(Instance).order_by(Instance.id)):
         scheme = scheme_of(uow, instance)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from engine.clock import IST
 from web.dashboard_labels import LABELS as STAT_LABELS
 from web.forms import LABELS
 from workflows.roles import SUPERVISOR
-
-IST = ZoneInfo("Asia/Kolkata")
 
 
 def rupees(amount: int | None) -> str:

@@ -6,8 +6,10 @@ from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
+from engine.clock import IST
+
 LANGUAGES = {"en": "English", "hi": "हिन्दी"}
-TIMEZONE = "Asia/Kolkata"
+TIMEZONE = IST.key
 
 
 def select_locale() -> str:

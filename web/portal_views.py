@@ -88,10 +88,8 @@ def apply(scheme_code: str):  # noqa: ANN201
                     applicant=request.form.get("applicant") or None,
                     documents=_uploads(),
                     store=document_store(),
+                    draft_id=int(draft_id) if draft_id.isdigit() else None,
                 )
-            if draft_id.isdigit():
-                with uow() as work:
-                    drafts.discard_draft(work, actor=actor(), draft_id=int(draft_id))
             flash(_("Application submitted. Your application number is %(number)s.", number=application.number))
             return redirect(url_for("portal.application", number=application.number))
         except ValidationFailed as err:
@@ -106,14 +104,13 @@ def apply(scheme_code: str):  # noqa: ANN201
 @login_required
 def application(number: str):  # noqa: ANN201
     with uow() as work:
-        details = application_details(work, actor=actor(), number=number)
-        submitted = details.application.submitted_at
-        calendar = calendar_provider(settings().state, settings().weekly_offs)(work, submitted.year)
-        overall_due = calendar.add_working_days(submitted, details.time_limit_days)
+        details = application_details(
+            work, actor=actor(), number=number, calendar_for=calendar_provider(settings().state, settings().weekly_offs)
+        )
     scheme = get_scheme(details.application.scheme_code)
     return render_template(
         "application.html", d=details, specs=describe(scheme.form), kinds=KINDS, errors={}, values={},
-        overall_due=overall_due,
+        overall_due=details.overall_due,
     )
 
 
@@ -124,13 +121,10 @@ def answer(number: str):  # noqa: ANN201
     """The applicant answers a return: remarks, corrections to the form, new documents; one step."""
     try:
         with uow() as work:
-            details = application_details(work, actor=actor(), number=number)
-        scheme = get_scheme(details.application.scheme_code)
-        changes = {k: v for k, v in coerce(scheme, request.form).items() if details.application.data.get(k) != v}
-        with uow() as work:
             answer_clarification(
                 work, document_store(), actor=actor(), number=number, task_id=request.form.get("task_id", ""),
-                remarks=request.form.get("remarks", ""), changes=changes, uploads=_uploads(),
+                remarks=request.form.get("remarks", ""), read_form=lambda scheme: coerce(scheme, request.form),
+                uploads=_uploads(),
             )
     except ValidationFailed as err:
         flash(str(err), "error")

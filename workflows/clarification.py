@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from workflows import access
 from workflows.decisions import decide
 from workflows.documents import FolderStore, StoredFiles, Upload, check_uploads
 from workflows.errors import NotAllowed
 from workflows.models import Application
+from workflows.schemes import Scheme, get_scheme
 from workflows.uow import SchemeUnitOfWork
+
+# Reads the answer's form for the application's scheme: the typed values of its fields.
+ReadForm = Callable[[Scheme], Mapping[str, Any]]
 
 
 def answer_clarification(
@@ -20,11 +25,19 @@ def answer_clarification(
     number: str,
     task_id: str,
     remarks: str,
-    changes: Mapping[str, Any],
+    read_form: ReadForm,
     uploads: Sequence[Upload] = (),
 ) -> Application:
-    """Documents, corrections and the resubmission are stored together or not at all; commits once."""
+    """Documents, corrections and the resubmission are stored together or not at all; commits once.
+
+    The corrections are the fields of the form (`read_form`) whose value differs from the
+    application's, read and compared in the same transaction as the answer.
+    """
     application = uow.applications.by_number(number)
+    if not access.may_see_application(uow.users.by_username(actor), application):
+        raise NotAllowed(f"You cannot see {number}.")
+    form = read_form(get_scheme(application.scheme_code))
+    changes = {k: v for k, v in form.items() if application.data.get(k) != v}
     task = uow.tasks.get(task_id)
     if task.instance_id != application.instance_id:
         raise NotAllowed(f"That task does not belong to {number}.")

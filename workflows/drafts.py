@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from workflows import roles
 from workflows.errors import NotAllowed, ValidationFailed
-from workflows.models import Draft
+from workflows.models import Draft, User
 from workflows.schemes import get_scheme
 from workflows.uow import SchemeUnitOfWork
 
@@ -55,3 +55,15 @@ def drafts_of(uow: SchemeUnitOfWork, *, actor: str) -> list[Draft]:
 def discard_draft(uow: SchemeUnitOfWork, *, actor: str, draft_id: int) -> None:
     uow.session.delete(get_draft(uow, actor=actor, draft_id=draft_id))
     uow.commit()
+
+
+def remove_with_submission(uow: SchemeUnitOfWork, user: User, draft_id: int) -> None:
+    """The draft an application is submitted from goes in the submission's transaction (no commit).
+
+    A draft already gone (a second click) does not stop the submission; someone else's does."""
+    draft = uow.session.get(Draft, draft_id)
+    if draft is None:
+        return
+    if draft.owner_id != user.id:
+        raise NotAllowed("There is no such draft, or it is not yours.")
+    uow.session.delete(draft)

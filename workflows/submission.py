@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.commands import StepResult, start_instance
-from workflows import roles
+from workflows import drafts, roles
 from workflows.documents import FolderStore, StoredFiles, Upload, check_uploads
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus
@@ -27,11 +27,13 @@ def submit_application(
     applicant: str | None = None,
     documents: Sequence[Upload] = (),
     store: FolderStore | None = None,
+    draft_id: int | None = None,
 ) -> Application:
     """Validate, number and start an application with its documents; commits once.
 
     `applicant` is needed when a facilitation operator files on someone's behalf. Documents are
     checked before anything is stored; their files are removed again if the transaction fails.
+    The draft `draft_id` the form was filled from is removed in the same transaction.
     """
     scheme = get_scheme(scheme_code)
     user = uow.users.by_username(actor)
@@ -45,6 +47,8 @@ def submit_application(
             raise ValidationFailed("Applications are filed for applicants.", {"applicant": [f"{applicant} is not an applicant."]})
     else:
         raise NotAllowed(f"Only applicants and facilitation centres submit applications; you are {user.role}.")
+    if draft_id is not None:
+        drafts.remove_with_submission(uow, user, draft_id)
     district = uow.districts.get(district_code)
     cleaned = scheme.validate(data)
     content_types = check_uploads(documents)

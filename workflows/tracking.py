@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select
 
@@ -16,6 +18,14 @@ from workflows.schemes import get_scheme
 from workflows.task_view import Diagram, diagram_of
 from workflows.timeline import Entry, timeline
 from workflows.uow import SchemeUnitOfWork
+
+
+class WorkingDays(Protocol):
+    def add_working_days(self, start: datetime, days: int) -> datetime: ...
+
+
+# (unit of work, year) -> the working-day calendar of that year (sla.calendars.CalendarProvider).
+CalendarFor = Callable[[SchemeUnitOfWork, int], WorkingDays]
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,8 @@ class ApplicationDetails:
     time_limit_days: int
     may_answer: CurrentStep | None
     may_upload: bool
+    # The scheme's overall time limit counted in working days from submission (with a calendar).
+    overall_due: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,9 @@ def count_applications(uow: SchemeUnitOfWork) -> int:
     return uow.session.scalar(select(func.count()).select_from(Application)) or 0
 
 
-def application_details(uow: SchemeUnitOfWork, *, actor: str, number: str) -> ApplicationDetails:
+def application_details(
+    uow: SchemeUnitOfWork, *, actor: str, number: str, calendar_for: CalendarFor | None = None
+) -> ApplicationDetails:
     user = uow.users.by_username(actor)
     application = uow.applications.by_number(number)
     if not access.may_see_application(user, application):
@@ -115,6 +129,9 @@ def application_details(uow: SchemeUnitOfWork, *, actor: str, number: str) -> Ap
         for t in uow.tasks.for_instance(application.instance_id)
         if t.lane == roles.APPLICANT and t.state != TaskState.CANCELLED
     )
+    time_limit_days = get_scheme(application.scheme_code).time_limit_days
+    submitted = application.submitted_at
+    overall_due = calendar_for(uow, submitted.year).add_working_days(submitted, time_limit_days) if calendar_for else None
     return ApplicationDetails(
         application=application,
         scheme_name=get_scheme(application.scheme_code).name,
@@ -124,9 +141,10 @@ def application_details(uow: SchemeUnitOfWork, *, actor: str, number: str) -> Ap
         diagram=diagram_of(uow, application),
         days_taken=round((end - application.submitted_at).total_seconds() / 86400, 1),
         days_with_applicant=round(with_applicant / 86400, 1),
-        time_limit_days=get_scheme(application.scheme_code).time_limit_days,
+        time_limit_days=time_limit_days,
         may_answer=answer,
         may_upload=application.status not in ("approved", "rejected"),
+        overall_due=overall_due,
     )
 
 
