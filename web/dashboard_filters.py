@@ -1,5 +1,4 @@
-"""Reads the dashboard's filters from the query string (bad values get a message naming them) and
-opens the read side for a request: `open_page` is the one request helper of both dashboards."""
+"""Reads the dashboard's filters from the query string; bad values get a message naming them."""
 
 from __future__ import annotations
 
@@ -9,11 +8,10 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from stats import queries, tables
-from stats.dashboards import Dashboard, Options, open_dashboard
+from stats.dashboards import Options
 from stats.filters import Filters, financial_year
 from workflows.errors import ValidationFailed
 from workflows.schemes import SCHEMES
-from workflows.uow import SchemeUnitOfWork
 
 FY = re.compile(r"^(\d{4})-(\d{2})$")
 UNITS = ("day", "week", "month")
@@ -104,18 +102,3 @@ def options_from(args: MultiDict, f: Filters, *, per_page: int = 50) -> Options:
         unit=unit_from(args), status=status, sort=sort, step=step_from(args, f), page=page_from(args), per_page=per_page
     )
 
-
-def open_page(work: SchemeUnitOfWork, who: str | None, args: MultiDict, *, area: str) -> tuple[Dashboard, dict]:
-    """The dashboard `who` (None: the public) may see with the query string's filters, and the page context."""
-    board = open_dashboard(work, who, lambda today, districts: filters_from(args, today=today, districts=districts))
-    ctx = {
-        "area": area,
-        "f": board.filters,
-        "districts": board.districts,
-        "district_codes": {name: code for code, name in board.districts.items()},
-        "schemes": SCHEMES,
-        "fixed_district": board.fixed_district,
-        "args": {k: v for k, v in args.items() if k != "page"},
-        "computed_at": board.now,
-    }
-    return board, ctx

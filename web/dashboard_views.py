@@ -6,8 +6,9 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from web.auth import actor
-from web.dashboard_filters import open_page, options_from, page_from, unit_from
-from web.exports import export as export_table
+from web.dashboard_filters import unit_from
+from web.dashboard_pages import export as export_table
+from web.dashboard_pages import open_page, table_page
 from web.extensions import uow
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -38,31 +39,19 @@ def steps():  # noqa: ANN201
 @bp.get("/officers")
 @login_required
 def officers():  # noqa: ANN201
-    with uow() as work:
-        board, ctx = open_page(work, actor(), request.args, area="dashboard")
-        table = board.table("officers")
-    return render_template("stats_page.html", table=table, title="officers", **ctx)
+    return table_page(actor(), "officers", area="dashboard", title="officers")
 
 
 @bp.get("/applications")
 @login_required
 def applications():  # noqa: ANN201
-    with uow() as work:
-        board, ctx = open_page(work, actor(), request.args, area="dashboard")
-        table = board.table("applications", options_from(request.args, board.filters))
-    return render_template(
-        "stats_page.html", table=table, title="applications", page=page_from(request.args),
-        **ctx,
-    )
+    return table_page(actor(), "applications", area="dashboard", title="applications")
 
 
 @bp.get("/ranking")
 @login_required
 def ranking():  # noqa: ANN201
-    with uow() as work:
-        board, ctx = open_page(work, actor(), request.args, area="dashboard")
-        table = board.table("ranking")
-    return render_template("stats_page.html", table=table, title="ranking", **ctx)
+    return table_page(actor(), "ranking", area="dashboard", title="ranking")
 
 
 @bp.get("/export/<name>.<fmt>")

@@ -1,4 +1,4 @@
-"""CSV and XLSX downloads of a dashboard table (openpyxl for XLSX); one endpoint body for both dashboards."""
+"""CSV and XLSX downloads of a dashboard table (openpyxl for XLSX)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, abort, request
+from flask import Response
 from openpyxl import Workbook
 
 from stats.tables import Table
-from web.dashboard_filters import open_page, options_from
 from web.dashboard_labels import label
-from web.extensions import uow
 
 FORMATS = ("csv", "xlsx")
 # One download holds at most this many rows; larger lists are downloaded page by page (?page=2).
@@ -57,12 +55,3 @@ def download(table: Table, fmt: str, *, stem: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
-
-def export(who: str | None, name: str, fmt: str, *, stem: str) -> Response:
-    """The table `name` of the dashboard `who` (None: the public) may see, with the query string's filters."""
-    if fmt not in FORMATS:
-        abort(404)
-    with uow() as work:
-        board, _ctx = open_page(work, who, request.args, area="export")
-        table = board.table(name, options_from(request.args, board.filters, per_page=EXPORT_ROWS))
-    return download(table, fmt, stem=stem)

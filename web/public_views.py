@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from web.dashboard_filters import open_page, options_from, page_from, unit_from
-from web.exports import export as export_table
+from web.dashboard_filters import unit_from
+from web.dashboard_pages import export as export_table
+from web.dashboard_pages import open_page, table_page
 from web.extensions import uow
 from workflows import events
 
@@ -27,38 +28,22 @@ def index():  # noqa: ANN201
 
 @bp.get("/districts")
 def districts_page():  # noqa: ANN201
-    with uow() as work:
-        board, ctx = open_page(work, None, request.args, area="public")
-        by_district = board.table("summary_by_district")
-    return render_template("stats_page.html", table=by_district, title="districts", **ctx)
+    return table_page(None, "summary_by_district", area="public", title="districts")
 
 
 @bp.get("/applications")
 def applications():  # noqa: ANN201
-    with uow() as work:
-        board, ctx = open_page(work, None, request.args, area="public")
-        table = board.table("applications", options_from(request.args, board.filters))
-    return render_template(
-        "stats_page.html", table=table, title="applications", page=page_from(request.args), **ctx
-    )
+    return table_page(None, "applications", area="public", title="applications")
 
 
 @bp.get("/ranking")
 def ranking():  # noqa: ANN201
-    with uow() as work:
-        board, ctx = open_page(work, None, request.args, area="public")
-        table = board.table("ranking")
-    return render_template("stats_page.html", table=table, title="ranking", **ctx)
+    return table_page(None, "ranking", area="public", title="ranking")
 
 
 @bp.get("/businesses")
 def businesses():  # noqa: ANN201
-    with uow() as work:
-        board, ctx = open_page(work, None, request.args, area="public")
-        table = board.table("businesses", options_from(request.args, board.filters))
-    return render_template(
-        "stats_page.html", table=table, title="businesses", page=page_from(request.args), **ctx
-    )
+    return table_page(None, "businesses", area="public", title="businesses")
 
 
 @bp.get("/events")
