@@ -4,13 +4,13 @@ in the same transaction as the change they report."""
 from __future__ import annotations
 
 from engine import outbox
-from workflows.models import Application, User
+from workflows.models import Application
 from workflows.schemes import get_scheme
 from workflows.uow import SchemeUnitOfWork
 
 
 def notify_applicant(uow: SchemeUnitOfWork, application: Application, template: str, *, key: str, remarks: str = "") -> None:
-    user = uow.session.get(User, application.applicant_id)
+    user = uow.users.find_by_id(application.applicant_id)
     if user is None:
         return
     params = {

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from sqlalchemy import func, select
 
-from engine.models import Task, TaskState
+from engine.models import TaskState
 from workflows import access, roles
 from workflows.errors import NotAllowed
 from workflows.inbox import sla_status
@@ -147,6 +147,3 @@ def application_details(
         overall_due=overall_due,
     )
 
-
-def open_task_ids(uow: SchemeUnitOfWork, instance_id: int) -> list[str]:
-    return [t.id for t in uow.session.scalars(select(Task).where(Task.instance_id == instance_id, Task.state.in_(TaskState.OPEN)))]
