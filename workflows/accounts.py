@@ -134,7 +134,7 @@ def save_user(
         errors["username"] = ["Letters, digits, dot, dash and underscore only."]
     if role not in roles.ALL_ROLES:
         errors["role"] = [f"Choose one of: {', '.join(roles.ALL_ROLES)}."]
-    needs_district = role not in roles.STATE_ROLES
+    needs_district = role not in roles.DISTRICTLESS_ROLES
     if needs_district and not district_code:
         errors["district_code"] = ["District roles need a district."]
     if not needs_district:
