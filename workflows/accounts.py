@@ -40,6 +40,8 @@ def sign_in(uow: SchemeUnitOfWork, username: str, password: str) -> User:
         raise SignInFailed(f"Too many failed attempts. Try again in {minutes} minutes.")
     user = uow.users.find(name)
     if user is not None and user.active and check_password(user.password_hash, password or ""):
+        if user.role == roles.INTEGRATION:
+            raise SignInFailed("This account is for other systems: it uses API tokens and cannot sign in.")
         if throttle:
             uow.session.delete(throttle)
         uow.audit.record("signed_in", user.username)
