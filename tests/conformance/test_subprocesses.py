@@ -6,6 +6,7 @@ import pytest
 
 from engine.errors import DefinitionInvalid
 from tests.conformance.conftest import Driver
+from workflows.timeline import timeline
 
 
 def test_embedded_subprocess(driver: Driver) -> None:
@@ -49,6 +50,9 @@ def test_call_activity_to_a_separately_deployed_process_binds_the_latest_version
     assert called.payload == {"key": "inspection", "version": 2} and called.definition_id == v2.id
     (row,) = [t for t in driver.task_rows() if t.bpmn_id == "inspect"]
     assert row.name == "Inspect the site (v2)"
+    with driver.uow() as uow:
+        shown = [e for e in timeline(uow, driver.instance().id) if e.kind == "process_called"]
+    assert [e.detail for e in shown] == [{"key": "inspection", "version": 2}], "the call is on the timeline"
     # A third version after the call started changes nothing for this instance.
     driver.deploy("call_activity_callee.bpmn", replace={"Inspect the site": "Inspect the site (v3)"})
     driver.complete("inspect")
