@@ -109,3 +109,20 @@ def test_service_task_with_an_unknown_operator_is_refused_at_deploy(driver: Driv
     (problem,) = refused.value.problems
     assert problem.element_id == "count" and "send_sms" in problem.message
     assert "working_days" in problem.message and "notify_applicant" in problem.message
+
+
+def test_messages_and_signals_reach_a_separately_deployed_called_process(driver: Driver) -> None:
+    # The called process 'inspection' waits for a signal, then for a message; the caller has neither.
+    driver.deploy("signal_catch.bpmn", replace={'id="signal_catch"': 'id="inspection"'})
+    driver.deploy("call_activity_caller.bpmn")
+    driver.start("caller", {"n": 7})
+    driver.complete("prepare")
+    assert driver.signal("budget_released", {"head": "2851"}) == 1
+    assert driver.open_steps() == ["disburse"] and driver.data()["head"] == "2851"
+    driver.complete("disburse")
+    assert driver.open_steps() == ["decide"] and driver.data()["n"] == 7
+    driver.deploy("message_catch.bpmn", replace={'id="message_catch"': 'id="inspection"'})  # version 2
+    driver.start("caller", business_key="C-2")
+    driver.complete("prepare")
+    driver.message("loan_sanctioned", {"loan_amount": 1})
+    assert driver.open_steps() == ["release"] and driver.data()["loan_amount"] == 1
