@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from engine.definitions import deploy
 from engine.errors import DefinitionInvalid, MessageNotExpected, ScriptError
-from tests.conformance.conftest import Driver
+from tests.conformance.conftest import MODELS, Driver
 
 
 def test_message_intermediate_catch_merges_the_payload(driver: Driver) -> None:
@@ -126,3 +129,13 @@ def test_messages_and_signals_reach_a_separately_deployed_called_process(driver:
     driver.complete("prepare")
     driver.message("loan_sanctioned", {"loan_amount": 1})
     assert driver.open_steps() == ["release"] and driver.data()["loan_amount"] == 1
+
+
+def test_service_task_without_an_operator_is_refused_at_deploy(driver: Driver) -> None:
+    text = (MODELS / "service_task.bpmn").read_text()
+    text = re.sub(r"<bpmn:extensionElements>.*</bpmn:extensionElements>", "", text, flags=re.S)
+    with pytest.raises(DefinitionInvalid) as refused, driver.uow() as uow:
+        deploy(uow, {"service_task.bpmn": text.encode()}, actor="admin")
+    (problem,) = refused.value.problems
+    assert problem.element_id == "count" and problem.element_name == "Working days taken"
+    assert problem.message == "The service task names no operator; choose one of: notify_applicant, working_days."

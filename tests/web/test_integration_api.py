@@ -117,3 +117,27 @@ def test_the_operations_are_in_the_openapi_document(app: Flask) -> None:
     paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in paths["/api/v1/applications/{number}/messages"]
     assert "post" in paths["/api/v1/signals"]
+
+
+def test_a_step_that_fails_after_the_message_is_a_409_and_stores_nothing(app: Flask) -> None:
+    failing = (MODELS / "message_catch.bpmn").read_text().replace(
+        '<bpmn:userTask id="release" name="Release the subsidy" />',
+        '<bpmn:scriptTask id="release" name="Release the subsidy"><bpmn:script>share = amount // parts</bpmn:script>'
+        "</bpmn:scriptTask>",
+    )
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        deploy(uow, {"message_catch.bpmn": failing.encode()}, actor="admin")
+        uow.commit()
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        start_instance(uow, "message_catch", business_key="X-9", data={"amount": 10}, actor="admin")
+        uow.commit()
+    client, headers = _client(app, "integration")
+    path = "/api/v1/applications/X-9/messages"
+    response = client.post(path, json={"name": "loan_sanctioned", "payload": {"parts": 0}}, headers=headers)
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "script_error" and "Release the subsidy" in error["message"]
+    assert "ZeroDivisionError" in error["message"] or "division" in error["message"]
+    # Nothing was stored: the instance still waits for the message, and a good one goes through.
+    again = client.post(path, json={"name": "loan_sanctioned", "payload": {"parts": 2}}, headers=headers)
+    assert again.status_code == 200 and again.get_json()["status"] == "completed"
