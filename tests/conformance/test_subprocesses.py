@@ -84,3 +84,15 @@ def test_escalation_boundary_on_a_subprocess(driver: Driver) -> None:
     driver.start("escalation_boundary", {"amount": 50_000}, business_key="C-small")
     driver.complete("verify")
     assert driver.open_steps() == ["decide"]
+
+
+def test_a_timer_inside_a_called_process_is_durable(driver: Driver) -> None:
+    driver.deploy("timer_catch.bpmn", replace={'id="timer_catch"': 'id="inspection"'})
+    driver.deploy("call_activity_caller.bpmn")
+    driver.start("caller", {"x": 1})
+    driver.complete("prepare")
+    assert driver.timers() == [("bpmn", "pending")] and driver.open_steps() == []
+    assert driver.advance(hours=1, seconds=1) == 1
+    assert driver.open_steps() == ["review"]
+    driver.complete("review")
+    assert driver.open_steps() == ["decide"] and driver.data()["x"] == 1
