@@ -141,3 +141,22 @@ def test_a_step_that_fails_after_the_message_is_a_409_and_stores_nothing(app: Fl
     # Nothing was stored: the instance still waits for the message, and a good one goes through.
     again = client.post(path, json={"name": "loan_sanctioned", "payload": {"parts": 2}}, headers=headers)
     assert again.status_code == 200 and again.get_json()["status"] == "completed"
+
+
+def test_the_timeline_names_called_processes_messages_and_signals(app: Flask) -> None:
+    from datetime import UTC, datetime
+
+    from flask import render_template
+
+    from workflows.timeline import Entry
+
+    at = datetime(2025, 7, 7, 5, 0, tzinfo=UTC)
+    entries = [
+        Entry(at, "gm.agr", "process_called", None, None, None, {"key": "inspection", "version": 2}),
+        Entry(at, "treasury.api", "message_received", None, None, None, {"message": "loan_sanctioned"}),
+        Entry(at, "treasury.api", "signal_received", None, None, None, {"signal": "budget_released"}),
+    ]
+    with app.test_request_context("/"):
+        html = render_template("_timeline.html", timeline=entries)
+    assert "Called the process “inspection” (version 2)." in html
+    assert "Message received: loan_sanctioned." in html and "Signal received: budget_released." in html
