@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 
+from engine.calls import CalledProcessNotDeployed, called_specs
 from engine.errors import (
     DuplicateBusinessKey,
     MessageNotExpected,
@@ -26,6 +25,7 @@ from engine.errors import (
     TaskClaimedByOther,
     TaskNotReady,
 )
+from engine.events import MESSAGE, SIGNAL, catches, deliver, waiting_names
 from engine.models import Instance, InstanceStatus, Task, TaskState
 from engine.projection import project
 from engine.uow import UnitOfWork
@@ -70,6 +70,7 @@ def start_instance(
     )
     uow.instances.add(instance)
     uow.flush()
+    workflow.instance_id = instance.id  # for service operators (engine/services.py)
     uow.audit.record(
         "instance_started", actor, instance_id=instance.id, definition_id=definition.id, business_key=business_key
     )
@@ -158,7 +159,7 @@ def complete_task(
     uow.flush()  # the projection below reads open task rows from the database
     try:
         spiff_task.run()
-    except SpiffWorkflowException as err:
+    except Exception as err:  # noqa: BLE001 - every failure of a step is said plainly (ScriptError)
         raise ScriptError(_describe(err)) from err
     _run(workflow)
     return save_step(uow, instance, workflow, actor, task)
@@ -167,16 +168,51 @@ def complete_task(
 def send_message(
     uow: UnitOfWork, business_key: str, name: str, *, payload: Mapping[str, Any], actor: str
 ) -> StepResult:
-    """Deliver a BPMN message to the instance with this business key."""
+    """Deliver a BPMN message to the instance with this business key (correlation: key and name).
+
+    The payload is merged into the data of the task that catches it. MessageNotExpected names the
+    messages the instance does wait for.
+    """
     instance = uow.instances.by_business_key(business_key)
     workflow = uow.instances.workflow(instance)
-    try:
-        workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=dict(payload)))
-    except WorkflowException as err:
-        raise MessageNotExpected(f"{business_key} is not waiting for the message '{name}'.") from err
-    uow.audit.record("message_received", actor, instance_id=instance.id, message=name)
+    if _deliver(workflow, MESSAGE, name, payload) == 0:
+        waiting = waiting_names(workflow, MESSAGE)
+        raise MessageNotExpected(
+            f"{business_key} is not waiting for the message '{name}'"
+            + (f"; it waits for: {', '.join(waiting)}." if waiting else "; it waits for no message now."),
+            waiting=waiting,
+        )
+    uow.audit.record("message_received", actor, instance_id=instance.id, message=name, payload=dict(payload))
     _run(workflow)
     return save_step(uow, instance, workflow, actor)
+
+
+def send_signal(
+    uow: UnitOfWork, instance: Instance, name: str, *, payload: Mapping[str, Any], actor: str
+) -> StepResult | None:
+    """Deliver a signal to one instance; None (and nothing changed) when it does not wait for it."""
+    workflow = uow.instances.workflow(instance)
+    if instance.status != InstanceStatus.RUNNING or _deliver(workflow, SIGNAL, name, payload) == 0:
+        return None
+    uow.audit.record("signal_received", actor, instance_id=instance.id, signal=name, payload=dict(payload))
+    _run(workflow)
+    return save_step(uow, instance, workflow, actor)
+
+
+def signal_targets(uow: UnitOfWork, name: str) -> list[int]:
+    """Running instances that may wait for this signal (oldest first): those of every version whose
+    process or sub-processes catch it, and those that called a separately deployed process."""
+    definitions = [
+        d for d in uow.instances.running_per_definition() if catches(uow.definitions.specs(d), SIGNAL, name)
+    ]
+    return uow.instances.running_ids(definitions, with_called=True)
+
+
+def _deliver(workflow: BpmnWorkflow, kind: str, name: str, payload: Mapping[str, Any]) -> int:
+    try:
+        return deliver(workflow, kind, name, payload)
+    except Exception as err:  # noqa: BLE001 - a library failure is the model's, said plainly
+        raise ScriptError(_describe(err)) from err
 
 
 def fire_timers(uow: UnitOfWork, instance: Instance, *, actor: str = "system") -> StepResult:
@@ -184,7 +220,7 @@ def fire_timers(uow: UnitOfWork, instance: Instance, *, actor: str = "system") -
     workflow = uow.instances.workflow(instance)
     try:
         workflow.refresh_timers()
-    except SpiffWorkflowException as err:
+    except Exception as err:  # noqa: BLE001 - every failure of a step is said plainly (ScriptError)
         raise ScriptError(_describe(err)) from err
     _run(workflow)
     return save_step(uow, instance, workflow, actor)
@@ -202,13 +238,14 @@ def _open_task(uow: UnitOfWork, task_id: str) -> Task:
 def _run(workflow: BpmnWorkflow) -> None:
     try:
         workflow.do_engine_steps()
-    except SpiffWorkflowException as err:
+    except Exception as err:  # noqa: BLE001 - no library exception escapes a step unexplained
         raise ScriptError(_describe(err)) from err
 
 
 def save_step(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: str, task: Task | None = None) -> StepResult:
     """After any change to a workflow: project its tasks, store it, run the step hooks."""
     created = project(uow, instance, workflow, actor)
+    _record_calls(uow, instance, workflow, actor)
     uow.instances.store(instance, workflow)
     uow.flush()
     last = workflow.last_task
@@ -219,7 +256,21 @@ def save_step(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor
     return result
 
 
-def _describe(err: SpiffWorkflowException) -> str:
+def _record_calls(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: str) -> None:
+    """An audit event (shown on the timeline) for each separately deployed process this step called."""
+    called = called_specs(workflow)
+    for key, definition_id, version in called.drain() if called is not None else ():
+        uow.audit.record(
+            "process_called", actor, instance_id=instance.id, definition_id=definition_id, key=key, version=version
+        )
+
+
+def _describe(err: Exception) -> str:
     task = getattr(err, "task", None)
-    where = f" at '{task.task_spec.bpmn_name or task.task_spec.bpmn_id}'" if task is not None else ""
-    return f"The process could not continue{where}: {err}"
+    spec = getattr(task, "task_spec", None)
+    where = f" at '{spec.bpmn_name or spec.bpmn_id}'" if spec is not None else ""
+    if isinstance(err, SpiffWorkflowException | CalledProcessNotDeployed):
+        text = str(err)
+    else:  # a library or Python error: its type says more than its bare text ('name' for a KeyError)
+        text = f"{type(err).__name__}: {err}"
+    return f"The process could not continue{where}: {text}"

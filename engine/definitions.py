@@ -48,7 +48,10 @@ def deploy(
     Identical content to the newest version deploys nothing. Raises DefinitionInvalid listing
     every problem found; nothing is stored then.
     """
-    checked = check(files, process_id=process_id, known_lanes=known_lanes, known_names=known_names)
+    checked = check(
+        files, process_id=process_id, known_lanes=known_lanes, known_names=known_names,
+        deployed_processes=uow.definitions.latest_versions(), known_operators=uow.runtime.services.names(),
+    )
     if checked.problems:
         raise DefinitionInvalid(checked.problems)
     key, spec, subprocess_specs, screened = checked.key, checked.spec, checked.subprocess_specs, checked.screened
@@ -99,13 +102,20 @@ def check(
     process_id: str | None = None,
     known_lanes: Iterable[str] | None = None,
     known_names: Iterable[str] | None = None,
+    deployed_processes: Iterable[str] = (),
+    known_operators: Iterable[str] = (),
 ) -> Checked:
-    """Every check deploy makes, storing nothing: safe XML, the library's parse, our lint."""
+    """Every check deploy makes, storing nothing: safe XML, the library's parse, our lint.
+
+    A call activity may call a process of `deployed_processes` that is not in `files` (D25); a
+    service task must name one of `known_operators` (D27).
+    """
     screened, problems = screen(files)
     if problems:
         return Checked(problems, screened)
     parser, problems = _parse(screened)
     problems += lint(screened, known_lanes=known_lanes, known_names=known_names)
+    problems += _lint_service_tasks(screened, sorted(known_operators))
     key = None
     if not problems:
         key, problems = _choose_process(parser, process_id)
@@ -113,12 +123,52 @@ def check(
         return Checked(problems, screened)
     try:
         spec = parser.get_spec(key)
-        subprocess_specs = parser.get_subprocess_specs(key)
+        subprocess_specs = parser.get_subprocess_specs(key, require_call_activity_specs=False)
     except ValidationException as err:
         return Checked([_from_validation(err)], screened)
     except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as err:
         return Checked([Problem(f"The process could not be built: {err}")], screened)
-    return Checked([], screened, key, spec, subprocess_specs)
+    problems = _called_elsewhere(screened, subprocess_specs, set(deployed_processes) - {key})
+    if problems:
+        return Checked(problems, screened)
+    return Checked([], screened, key, spec, {k: v for k, v in subprocess_specs.items() if v is not None})
+
+
+def _lint_service_tasks(screened: ScreenedFiles, operators: list[str]) -> list[Problem]:
+    """Every service task names an operator of the registry."""
+    problems = []
+    listed = ", ".join(operators) or "none"
+    for file, root in screened.bpmn.items():
+        for el in root.iter(f"{{{_BPMN_NS}}}serviceTask"):
+            found = el.find(f".//{{{_SPIFF_NS}}}serviceTaskOperator")
+            name = (found.get("id") or "").strip() if found is not None else ""
+            if not name:
+                message = f"The service task names no operator; choose one of: {listed}."
+            elif name not in operators:
+                message = f"The service task calls the operator '{name}', which does not exist (operators: {listed})."
+            else:
+                continue
+            problems.append(Problem(message, file=file, element_id=el.get("id"), element_name=el.get("name")))
+    return problems
+
+
+_BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def _called_elsewhere(screened: ScreenedFiles, specs: Mapping[str, Any], deployed: set[str]) -> list[Problem]:
+    """A call activity whose process is neither in the files nor deployed on its own."""
+    problems = []
+    for key in sorted(k for k, v in specs.items() if v is None and k not in deployed):
+        for file, root in screened.bpmn.items():
+            for el in root.iter(f"{{{_BPMN_NS}}}callActivity"):
+                if el.get("calledElement") == key:
+                    problems.append(Problem(
+                        f"The call activity calls the process '{key}', which is neither in these files nor deployed"
+                        f" (deployed: {', '.join(sorted(deployed)) or 'none'}).",
+                        file=file, element_id=el.get("id"), element_name=el.get("name"),
+                    ))
+    return problems
 
 
 def _parse(screened: ScreenedFiles) -> tuple[SpiffBpmnParser, list[Problem]]:

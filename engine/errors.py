@@ -114,4 +114,10 @@ class ScriptError(EngineError):
 
 
 class MessageNotExpected(EngineError):
+    """Nothing in the instance waits for this message; `waiting` names the messages it does wait for."""
+
     code = "message_not_expected"
+
+    def __init__(self, message: str, *, waiting: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.waiting = list(waiting or [])

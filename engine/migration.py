@@ -141,7 +141,7 @@ def migrate(uow: UnitOfWork, instance: Instance, target: Definition, *, actor: s
     for sub in state.get("subprocesses", {}).values():
         _prune(sub["tasks"])
     specs = uow.definitions.specs(target.id)
-    workflow = uow.runtime.codec.loads(json.dumps(state), specs)
+    workflow = uow.runtime.codec.loads(json.dumps(state), specs, uow.definitions.specs)
     for task in workflow.get_tasks(state=SpiffState.READY | SpiffState.WAITING | SpiffState.STARTED):
         if not task.children:
             task.task_spec._predict(task, mask=SpiffState.NOT_FINISHED_MASK)

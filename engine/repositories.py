@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
 
+from engine.calls import CalledProcessNotDeployed, called_specs
 from engine.clock import Clock
 from engine.errors import DefinitionNotFound, InstanceNotFound, TaskNotFound
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskState
@@ -68,6 +69,13 @@ class DefinitionRepository:
     def specs(self, definition_id: int) -> SpecPair:
         return self._runtime.specs.get(definition_id, lambda: self.get(definition_id).spec)
 
+    def resolve_called(self, key: str) -> tuple[int, int, SpecPair]:
+        """The latest deployed version of a process a call activity names (D25)."""
+        found = self.latest(key)
+        if found is None:
+            raise CalledProcessNotDeployed(f"The call activity calls the process '{key}', of which no version is deployed.")
+        return found.id, found.version, self.specs(found.id)
+
 
 class InstanceRepository:
     def __init__(self, session: Session, runtime: Runtime) -> None:
@@ -98,6 +106,15 @@ class InstanceRepository:
             .group_by(Instance.definition_id)
         )
         return {definition_id: n for definition_id, n in rows}
+
+    def running_ids(self, definition_ids: Sequence[int], *, with_called: bool = False) -> list[int]:
+        """Running instances on these definitions (and, `with_called`, any that bound a call to a
+        separately deployed process: their state names it), oldest first."""
+        where = Instance.definition_id.in_(definition_ids)
+        if with_called:
+            where = where | Instance.state.contains('"called":')
+        query = select(Instance.id).where(Instance.status == InstanceStatus.RUNNING, where).order_by(Instance.id)
+        return list(self.session.scalars(query))
 
     def running_of(
         self,
@@ -133,15 +150,25 @@ class InstanceRepository:
         return [(instance, definition) for instance, definition in self.session.execute(query)]
 
     def workflow(self, instance: Instance) -> BpmnWorkflow:
-        cached = self._runtime.workflows.take(instance.id, instance.version)
-        if cached is not None:
-            return cached
-        specs = DefinitionRepository(self.session, self._runtime).specs(instance.definition_id)
-        return self._runtime.codec.loads(instance.state, specs)
+        definitions = DefinitionRepository(self.session, self._runtime)
+        workflow = self._runtime.workflows.take(instance.id, instance.version)
+        if workflow is None:
+            specs = definitions.specs(instance.definition_id)
+            workflow = self._runtime.codec.loads(instance.state, specs, definitions.specs)
+        workflow.instance_id = instance.id  # for service operators (engine/services.py)
+        return self._attach_resolver(workflow, definitions)
 
     def new_workflow(self, definition_id: int) -> BpmnWorkflow:
-        specs = DefinitionRepository(self.session, self._runtime).specs(definition_id)
-        return self._runtime.codec.new_workflow(specs)
+        definitions = DefinitionRepository(self.session, self._runtime)
+        return self._attach_resolver(self._runtime.codec.new_workflow(definitions.specs(definition_id)), definitions)
+
+    @staticmethod
+    def _attach_resolver(workflow: BpmnWorkflow, definitions: DefinitionRepository) -> BpmnWorkflow:
+        """Let call activities find separately deployed processes through this transaction (D25)."""
+        called = called_specs(workflow)
+        if called is not None:
+            called.resolver = definitions.resolve_called
+        return workflow
 
     def store(self, instance: Instance, workflow: BpmnWorkflow) -> None:
         instance.state = self._runtime.codec.dumps(workflow)

@@ -14,6 +14,7 @@ from engine.db import make_engine, make_session_factory
 from engine.models import Task
 from engine.scripting import make_script_engine
 from engine.serialization import SpecCache, WorkflowCodec
+from engine.services import ServiceRegistry
 from engine.workflow_cache import WorkflowCache
 
 # (unit of work, new task row): the unit of work is typed loosely because it is built on Runtime.
@@ -32,6 +33,8 @@ class Runtime:
     specs: SpecCache
     clock: Clock
     workflows: WorkflowCache = field(default_factory=WorkflowCache)
+    # Named operators service tasks may call; the layers above register theirs at start-up (D27).
+    services: ServiceRegistry = field(default_factory=ServiceRegistry)
     # Called in the same transaction for each task row the engine creates; the SLA layer uses it
     # to set due dates, without the engine knowing about calendars.
     on_task_created: list[TaskHook] = field(default_factory=list)
@@ -49,8 +52,10 @@ class Runtime:
         workflow_cache_size: int = 512,
     ) -> Runtime:
         db = engine or make_engine(database_url)
-        codec = WorkflowCodec(make_script_engine())
+        services = ServiceRegistry()
+        codec = WorkflowCodec(make_script_engine(services=services))
         return cls(
+            services=services,
             db=db,
             session_factory=make_session_factory(db),
             codec=codec,

@@ -30,6 +30,8 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine.services import ServiceFailed, ServiceRegistry
+
 __all__ = ["RestrictedEnvironment", "RestrictedScriptEngine", "ScriptSecurityError", "make_script_engine"]
 
 
@@ -266,15 +268,32 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                 )
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
-        raise ScriptSecurityError("service tasks are not available")
+        raise ScriptSecurityError("service tasks run only through the engine's registry of operators")
 
 
 class RestrictedScriptEngine(PythonScriptEngine):
     """PythonScriptEngine whose evaluate errors keep the underlying message.
 
     The stock evaluate wraps every failure as "Error evaluating expression '...'" and drops the
-    cause's text, so a refused gateway condition or DMN cell would not say why.
+    cause's text, so a refused gateway condition or DMN cell would not say why. Service tasks call
+    the registry of named operators (engine/services.py); the stock call_service fails with a
+    NameError of its own.
     """
+
+    def __init__(self, environment: BasePythonScriptEngineEnvironment, services: ServiceRegistry | None = None) -> None:
+        super().__init__(environment=environment)
+        self.services = services or ServiceRegistry()
+
+    def call_service(self, task: Any, **kwargs: Any) -> Any:
+        name = kwargs.get("operation_name")
+        params = {k: (v.get("value") if isinstance(v, dict) else v) for k, v in (kwargs.get("operation_params") or {}).items()}
+        try:
+            return self.services.call(str(name), params, task.data, getattr(task.workflow.top_workflow, "instance_id", None))
+        except Exception as err:
+            what = str(err) if isinstance(err, ServiceFailed) else f"{type(err).__name__}: {err}"
+            raise WorkflowTaskException(
+                f"The service operator '{name}' failed: {what}", task=task, exception=err
+            ) from err
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         try:
@@ -290,9 +309,12 @@ class RestrictedScriptEngine(PythonScriptEngine):
             ) from err
 
 
-def make_script_engine(functions: Mapping[str, Callable[..., Any]] | None = None) -> PythonScriptEngine:
-    """A script engine for BpmnWorkflow whose code may use only the whitelisted builtins and `functions`.
+def make_script_engine(
+    functions: Mapping[str, Callable[..., Any]] | None = None, services: ServiceRegistry | None = None
+) -> PythonScriptEngine:
+    """A script engine for BpmnWorkflow whose code may use only the whitelisted builtins and `functions`,
+    and whose service tasks may call only the operators of `services`.
 
     The engine holds no per-workflow state, so one instance can serve every workflow and thread.
     """
-    return RestrictedScriptEngine(environment=RestrictedEnvironment(functions))
+    return RestrictedScriptEngine(RestrictedEnvironment(functions), services)

@@ -22,6 +22,8 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from engine.calls import CalledSpecs, called_specs
+
 SpecPair = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 
 
@@ -31,6 +33,9 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        called = called_specs(workflow)
+        if called is not None and called.bound:
+            dct["called"] = dict(called.bound)  # separately deployed processes this instance called
         return dct
 
     def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
@@ -79,19 +84,27 @@ class WorkflowCodec:
         return spec, subs
 
     def new_workflow(self, specs: SpecPair) -> BpmnWorkflow:
-        return BpmnWorkflow(specs[0], specs[1], script_engine=self.script_engine)
+        # A copy per workflow: the spec cache's dict is shared, and call activities add to this one.
+        return BpmnWorkflow(specs[0], CalledSpecs(specs[1]), script_engine=self.script_engine)
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         return self._serializer.serialize_json(workflow)
 
-    def loads(self, state: str, specs: SpecPair) -> BpmnWorkflow:
+    def loads(self, state: str, specs: SpecPair, called: Callable[[int], SpecPair] | None = None) -> BpmnWorkflow:
+        """Restore a workflow; `called` gives the specs of a definition id this instance bound a call to."""
         dct = json.loads(state)
         self._serializer.migrate(dct)
-        dct["spec"], dct["subprocess_specs"] = specs
+        subs = CalledSpecs(specs[1])
+        for key, definition_id in dct.pop("called", {}).items():
+            if called is None:
+                raise ValueError(f"The instance called the process '{key}', whose spec cannot be loaded here.")
+            spec, its_subs = called(definition_id)
+            subs.attach(key, definition_id, spec, its_subs)
+        dct["spec"], dct["subprocess_specs"] = specs[0], subs
         workflow = self._serializer.from_dict(dct)
+        # Sub-workflows (sub-processes, call activities) read the top workflow's engine: a property
+        # without a setter, so it is set here only.
         workflow.script_engine = self.script_engine
-        for sub in workflow.subprocesses.values():
-            sub.script_engine = self.script_engine
         return workflow
 
 

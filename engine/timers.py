@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
+from engine.events import flatten
 from engine.models import Instance, Timer, TimerState
 from engine.uow import UnitOfWork
 from engine.work_queue import Queue
@@ -22,8 +23,9 @@ def waiting_timer_events(workflow: BpmnWorkflow) -> dict[str, datetime]:
     """Spiff task id -> due time of every timer event the workflow waits on."""
     due: dict[str, datetime] = {}
     for task in workflow.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        if not isinstance(definition, TimerEventDefinition):
+        # An event-based gateway waits with its timer inside a MultipleEventDefinition; the due
+        # time is kept in the gateway task's own internal data all the same.
+        if not any(isinstance(d, TimerEventDefinition) for d in flatten(task.task_spec.event_definition)):
             continue
         value = task.internal_data.get("event_value")
         if isinstance(value, dict):  # cycles keep the next due time inside
@@ -37,15 +39,17 @@ _HAS_TIMERS: weakref.WeakKeyDictionary[BpmnProcessSpec, bool] = weakref.WeakKeyD
 
 
 def _has_timers(workflow: BpmnWorkflow) -> bool:
-    """Whether the process (or any of its sub-processes) has a timer event at all; cached per spec."""
-    spec = workflow.spec
-    found = _HAS_TIMERS.get(spec)
+    """Whether the process or any sub-process or called process it holds has a timer event."""
+    return any(_spec_has_timers(s) for s in (workflow.spec, *workflow.subprocess_specs.values()) if s is not None)
+
+
+def _spec_has_timers(spec: BpmnProcessSpec) -> bool:
+    found = _HAS_TIMERS.get(spec)  # cached per spec: specs are immutable once deployed
     if found is None:
-        specs = [spec, *workflow.subprocess_specs.values()]
         found = any(
-            isinstance(getattr(ts, "event_definition", None), TimerEventDefinition)
-            for s in specs
-            for ts in s.task_specs.values()
+            isinstance(d, TimerEventDefinition)
+            for ts in spec.task_specs.values()
+            for d in flatten(getattr(ts, "event_definition", None))
         )
         _HAS_TIMERS[spec] = found
     return found

@@ -11,6 +11,7 @@ from engine.errors import StaleState
 from engine.models import InstanceStatus
 from engine.repositories import AuditLog, DefinitionRepository, InstanceRepository, TaskRepository
 from engine.runtime import Runtime
+from engine.services import enter_unit_of_work, leave_unit_of_work
 
 
 class UnitOfWork:
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.instances = InstanceRepository(self.session, self.runtime)
         self.tasks = TaskRepository(self.session)
         self.audit = AuditLog(self.session, self.clock)
+        self._service_token = enter_unit_of_work(self)
         return self
 
     def __exit__(
@@ -37,6 +39,7 @@ class UnitOfWork:
     ) -> None:
         # close() rolls back whatever was not committed and detaches loaded objects without
         # expiring them, so callers may still read what they loaded.
+        leave_unit_of_work(self._service_token)
         self.session.close()
 
     def flush(self) -> None:

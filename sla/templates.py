@@ -31,6 +31,12 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "hi": ("आवेदन {number} अस्वीकृत",
                "{scheme} हेतु आपका आवेदन {number} अस्वीकृत कर दिया गया है। कारण: {remarks}"),
     },
+    "process_notice": {
+        "en": ("Application {number}: a notice",
+               "A notice about your application {number} for {scheme}: {remarks}"),
+        "hi": ("आवेदन {number}: सूचना",
+               "{scheme} हेतु आपके आवेदन {number} के संबंध में सूचना: {remarks}"),
+    },
     "task_reminder": {
         "en": ("Reminder: {step} for {number} is due {due}",
                "The step \"{step}\" of application {number} is due by {due} (time limit {days} working days)."),

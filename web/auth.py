@@ -127,6 +127,18 @@ def sign_out():  # noqa: ANN201
     return redirect(url_for("auth.sign_in"))
 
 
+# What an `integration` account (another system, token only) may reach: nothing but these API
+# operations; every page and every other API operation answers 403.
+INTEGRATION_ENDPOINTS = frozenset({"api_integration.send_message", "api_integration.send_signal"})
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
+
+    @app.before_request
+    def _integration_accounts_use_the_api_only() -> None:
+        if request.endpoint in INTEGRATION_ENDPOINTS or request.endpoint == "static":
+            return
+        if current_user.is_authenticated and current_user.role == roles.INTEGRATION:
+            raise NotAllowed(_("Integration accounts may only send messages and signals through the API."))

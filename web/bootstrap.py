@@ -9,6 +9,7 @@ from engine.runtime import Runtime
 from engine.timers import BPMN
 from engine.uow import UnitOfWork
 from sla import deadlines, digest
+from sla import services as sla_services
 from sla.calendar import WeeklyOffs
 from sla.calendars import CalendarProvider
 from sla.escalation import SlaHandlers
@@ -18,6 +19,8 @@ from sla.sender import OutboxSender
 from sla.sweep import TimerSweep, fire_bpmn_timer
 from stats import recorder
 from web.config import Settings
+from workflows import integration
+from workflows import services as scheme_services
 from workflows.deemed import deem_approved
 from workflows.directory import UserDirectory
 from workflows.uow import SchemeUnitOfWork
@@ -34,6 +37,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     calendars = calendar_provider(settings.state, settings.weekly_offs)
     deadlines.install(runtime, calendars)
     recorder.install(runtime, calendars)
+    sla_services.install(runtime, calendars)
+    scheme_services.install(runtime)
     return runtime
 
 
@@ -43,6 +48,7 @@ def build_sweep(runtime: Runtime, settings: Settings) -> TimerSweep:
         BPMN: fire_bpmn_timer,
         **SlaHandlers(directory, calendar_provider(settings.state, settings.weekly_offs), deem_approved=deem_approved).as_mapping(),
         digest.KIND: digest.DigestHandler(directory),
+        integration.SIGNAL_KIND: integration.redeliver_signal,
     }
     return TimerSweep(lambda: SchemeUnitOfWork(runtime), handlers=handlers, directory=directory)
 

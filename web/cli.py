@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ import click
 import waitress
 
 from engine.clock import FixedClock
-from engine.errors import DefinitionInvalid
+from engine.errors import DefinitionInvalid, EngineError
 from engine.runtime import Runtime
 from sla.holidays import recompute_deadlines
 from stats import recorder
@@ -19,6 +20,7 @@ from web.app import create_app
 from web.bootstrap import build_runtime, build_scheduler, calendar_provider
 from web.config import Settings
 from web.dbschema import SchemaOutOfDate, require_current, upgrade
+from workflows import accounts, integration
 from workflows.demo import DEMO_PASSWORD, load_demo
 from workflows.deployment import deploy_directory
 from workflows.simulation import simulate as run_simulation
@@ -187,6 +189,32 @@ def calendar_recompute(ctx: Context) -> None:
     with ctx.uow() as uow:
         changed = recompute_deadlines(uow, calendar_provider(ctx.settings.state, ctx.settings.weekly_offs), actor="cli")
     click.echo(f"{changed} open task(s) got a new due date.")
+
+
+@main.command("token")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@pass_ctx
+def token(ctx: Context, username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it once (integration accounts cannot sign in to make one)."""
+    with ctx.uow() as uow:
+        created = accounts.create_token(uow, actor=username, name=name)
+    click.echo(created.secret)
+
+
+@main.command("signal")
+@click.argument("name")
+@click.option("--payload", default="{}", show_default=True, help="A JSON object merged into the data of each catcher.")
+@pass_ctx
+def signal(ctx: Context, name: str, payload: str) -> None:
+    """Send the signal NAME to every instance waiting for it (each in its own transaction)."""
+    try:
+        body = json.loads(payload)
+        name, body = integration.check_event(name, body)
+    except (ValueError, EngineError) as err:
+        raise click.ClickException(f"The payload must be a JSON object: {err}") from err
+    report = integration.broadcast_signal(ctx.uow, name, payload=body, actor="cli")
+    click.echo(f"Signal '{name}' reached {report.reached} instance(s); {report.failed} failed (see incidents).")
 
 
 @main.command()

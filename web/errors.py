@@ -23,7 +23,9 @@ STATUS = [
     (engine_errors.DuplicateBusinessKey, 409),
     (engine_errors.MessageNotExpected, 409),
     (engine_errors.MigrationRefused, 409),
-    (engine_errors.ScriptError, 500),
+    # A step the model cannot take (a failing script, condition or service operator): nothing
+    # was stored; the message says which step and why.
+    (engine_errors.ScriptError, 409),
 ]
 
 
@@ -40,6 +42,8 @@ def error_body(err: engine_errors.EngineError) -> dict[str, object]:
         body["fields"] = err.fields
     if isinstance(err, engine_errors.DefinitionInvalid):
         body["problems"] = [p.as_dict() for p in err.problems]
+    if isinstance(err, engine_errors.MessageNotExpected):
+        body["waiting"] = err.waiting
     return {"error": body}
 
 

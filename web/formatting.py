@@ -83,6 +83,7 @@ ROLE_LABELS = {
     "state_nodal": _l("State nodal agency"),
     "state_committee": _l("State Level Committee"),
     "admin": _l("Administrator"),
+    "integration": _l("Integration (another system)"),
 }
 CHOICE_LABELS = {
     "GEN": _l("General"), "OBC": _l("Other Backward Class"), "SC": _l("Scheduled Caste"), "ST": _l("Scheduled Tribe"),

@@ -40,6 +40,8 @@ def sign_in(uow: SchemeUnitOfWork, username: str, password: str) -> User:
         raise SignInFailed(f"Too many failed attempts. Try again in {minutes} minutes.")
     user = uow.users.find(name)
     if user is not None and user.active and check_password(user.password_hash, password or ""):
+        if user.role == roles.INTEGRATION:
+            raise SignInFailed("This account is for other systems: it uses API tokens and cannot sign in.")
         if throttle:
             uow.session.delete(throttle)
         uow.audit.record("signed_in", user.username)
@@ -140,7 +142,7 @@ def save_user(
         errors["username"] = ["Letters, digits, dot, dash and underscore only."]
     if role not in roles.ALL_ROLES:
         errors["role"] = [f"Choose one of: {', '.join(roles.ALL_ROLES)}."]
-    needs_district = role not in roles.STATE_ROLES
+    needs_district = role not in roles.DISTRICTLESS_ROLES
     if needs_district and not district_code:
         errors["district_code"] = ["District roles need a district."]
     if not needs_district:

@@ -129,7 +129,10 @@ def discard_draft(uow: SchemeUnitOfWork, *, actor: str, key: str) -> None:
 def validate(uow: SchemeUnitOfWork, *, actor: str, files: Mapping[str, str | bytes], key: str | None = None) -> list[Problem]:
     """Every problem deploying these files would find; nothing is stored."""
     _require_admin(uow, actor)
-    return check(_encoded(files), process_id=key, **SCHEME_RULES).problems
+    return check(
+        _encoded(files), process_id=key, **SCHEME_RULES,
+        deployed_processes=uow.definitions.latest_versions(), known_operators=uow.runtime.services.names(),
+    ).problems
 
 
 def deploy_flow(

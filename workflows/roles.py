@@ -11,12 +11,16 @@ BANK_OFFICER = "bank_officer"
 STATE_NODAL = "state_nodal"
 STATE_COMMITTEE = "state_committee"
 ADMIN = "admin"
+# Another system (a bank, the treasury): API tokens only, no pages; may send messages and signals.
+INTEGRATION = "integration"
 
 # Lanes in the BPMN name these roles; deploying a flow with any other lane is refused.
 LANE_ROLES = (APPLICANT, DIC_OFFICER, GM_DIC, DISTRICT_COMMITTEE, BANK_OFFICER, STATE_NODAL, STATE_COMMITTEE)
 OFFICER_ROLES = (DIC_OFFICER, GM_DIC, DISTRICT_COMMITTEE, BANK_OFFICER, STATE_NODAL, STATE_COMMITTEE)
 STATE_ROLES = (STATE_NODAL, STATE_COMMITTEE, ADMIN)
-ALL_ROLES = (APPLICANT, FACILITATION_OPERATOR, *OFFICER_ROLES, ADMIN)
+ALL_ROLES = (APPLICANT, FACILITATION_OPERATOR, *OFFICER_ROLES, ADMIN, INTEGRATION)
+# Roles whose users belong to no district.
+DISTRICTLESS_ROLES = (*STATE_ROLES, INTEGRATION)
 
 # Who supervises (and may reassign) the tasks of each lane.
 SUPERVISOR = {

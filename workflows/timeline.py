@@ -10,7 +10,7 @@ from workflows.uow import SchemeUnitOfWork
 
 # Events an applicant or officer cares about; the rest (data_changed ...) stay in the audit log.
 SHOWN = ("instance_started", "task_created", "task_claimed", "task_unclaimed", "task_reassigned", "task_completed",
-         "document_uploaded")
+         "document_uploaded", "process_called", "message_received", "signal_received")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,11 @@ def timeline(uow: SchemeUnitOfWork, instance_id: int, *, with_people: bool = Tru
                 step=task.name if task else None,
                 outcome=payload.get("outcome"),
                 remarks=(remarks.get(e.task_id) or None) if e.kind == "task_completed" else payload.get("reason"),
-                detail={k: v for k, v in payload.items() if k in ("to", "previous", "document_kind")} if with_people else {},
+                detail={
+                    **({k: v for k, v in payload.items() if k in ("to", "previous", "document_kind")} if with_people else {}),
+                    # what was called or received: a process name and version, a message or signal name
+                    **{k: v for k, v in payload.items() if k in ("key", "version", "message", "signal")},
+                },
             )
         )
     return entries

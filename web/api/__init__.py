@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 
-from web.api import applications, definitions, tasks
+from web.api import applications, definitions, integration, tasks
 
 PREFIX = "/api/v1"
 
@@ -32,7 +32,7 @@ def init_api(app: Flask, csrf: CSRFProtect) -> None:
         },
     )
     api = _Api(app)
-    for module in (applications, tasks, definitions):
+    for module in (applications, tasks, definitions, integration):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=f"{PREFIX}{module.PATH}")
 

@@ -201,3 +201,26 @@ class MovedOut(Schema):
     business_key = fields.String()
     moved = fields.Boolean()
     reason = fields.String()
+
+
+class EventIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"example": "loan_sanctioned"})
+    payload = fields.Dict(
+        keys=fields.String(), load_default=dict,
+        metadata={"description": "Merged into the process data of the step that catches it.",
+                  "example": {"loan_amount": 250000}},
+    )
+
+
+class MessageOut(Schema):
+    number = fields.String()
+    message = fields.String()
+    status = fields.String(metadata={"description": "The process instance's status after the message."})
+    open_steps = fields.List(fields.String(), metadata={"description": "The steps the application waits at now."})
+
+
+class SignalOut(Schema):
+    signal = fields.String()
+    reached = fields.Integer(metadata={"description": "How many instances caught the signal."})
+    failed = fields.Integer(metadata={"description": "Instances where it failed; each is an incident to retry."})
+    incidents = fields.List(fields.Integer())

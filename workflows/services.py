@@ -1,0 +1,32 @@
+"""Service-task operators of the scheme layer: send a notice to the applicant (D27)."""
+
+from __future__ import annotations
+
+from engine.runtime import Runtime
+from engine.services import ServiceCall, ServiceFailed
+from workflows.errors import DomainError
+from workflows.notices import notify_applicant
+
+NOTIFY_APPLICANT = "notify_applicant"
+
+
+def install(runtime: Runtime) -> None:
+    def notify(call: ServiceCall) -> dict[str, str]:
+        text = str(call.param("text") or "").strip()
+        if not text:
+            raise ServiceFailed("The notice has no text (parameter 'text').")
+        applications = getattr(call.uow, "applications", None)
+        if applications is None or call.instance_id is None:
+            raise ServiceFailed("A notice can only be sent for an application.")
+        try:
+            application = applications.by_instance(call.instance_id)
+        except DomainError as err:
+            raise ServiceFailed(str(err)) from None
+        key = str(call.params.get("key") or text[:60])
+        notify_applicant(call.uow, application, "process_notice", key=f"service:{key}", remarks=text[:1000])
+        return {"sent_to": "applicant", "number": application.number}
+
+    runtime.services.register(
+        NOTIFY_APPLICANT, notify, params=("text", "key"),
+        description="Send the applicant an in-app notice (and an email when they have an address) with `text`.",
+    )
