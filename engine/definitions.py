@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +14,11 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DefinitionInvalid, Problem
+from engine.model_expressions import translate
 from engine.models import Definition
 from engine.uow import UnitOfWork
-from engine.validation import ScreenedFiles, lint, screen
+from engine.validation import ScreenedFiles, descriptive_only, lint, screen
+from engine.wording import library_problem, schema_problem, unexpected_problem
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,22 @@ def check(
     known_lanes: Iterable[str] | None = None,
     known_names: Iterable[str] | None = None,
 ) -> Checked:
-    """Every check deploy makes, storing nothing: safe XML, the library's parse, our lint."""
+    """Every check deploy makes, storing nothing: safe XML, a process marked executable, the
+    expressions translated into Python, the library's parse, our lint.
+
+    The returned `screened` holds the files as written (what is stored); the spec is built from
+    a translated copy (docs/decisions.md, D30).
+    """
     screened, problems = screen(files)
     if problems:
         return Checked(problems, screened)
-    parser, problems = _parse(screened)
-    problems += lint(screened, known_lanes=known_lanes, known_names=known_names)
+    descriptive = descriptive_only(screened)
+    if descriptive:
+        return Checked([descriptive], screened)
+    translated, problems = translate(screened)
+    parser, parse_problems = _parse(translated)
+    problems += parse_problems
+    problems += lint(translated, known_lanes=known_lanes, known_names=known_names)
     key = None
     if not problems:
         key, problems = _choose_process(parser, process_id)
@@ -115,9 +126,9 @@ def check(
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key)
     except ValidationException as err:
-        return Checked([_from_validation(err)], screened)
-    except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as err:
-        return Checked([Problem(f"The process could not be built: {err}")], screened)
+        return Checked([library_problem(err)], screened)
+    except (SpiffWorkflowException, NotImplementedError, KeyError, TypeError, ValueError, AttributeError) as err:
+        return Checked([unexpected_problem(err)], screened)
     return Checked([], screened, key, spec, subprocess_specs)
 
 
@@ -128,38 +139,17 @@ def _parse(screened: ScreenedFiles) -> tuple[SpiffBpmnParser, list[Problem]]:
         try:
             parser.add_bpmn_xml(root, filename=name)
         except ValidationException as err:
-            problems.append(_from_validation(err, name))
-        except (SpiffWorkflowException, etree.LxmlError, TypeError, ValueError, KeyError) as err:
-            problems.append(Problem(f"The BPMN could not be read: {err}", file=name))
+            problems.append(schema_problem(err, name, root) if err.line_number else library_problem(err, name))
+        except (SpiffWorkflowException, NotImplementedError, etree.LxmlError, TypeError, ValueError, KeyError) as err:
+            problems.append(unexpected_problem(err, name))
     for name, root in screened.dmn.items():
         try:
             parser.add_dmn_xml(root, filename=name)
         except ValidationException as err:
-            problems.append(_from_validation(err, name))
-        except (SpiffWorkflowException, etree.LxmlError, TypeError, ValueError, KeyError) as err:
-            problems.append(Problem(f"The DMN could not be read: {err}", file=name))
+            problems.append(schema_problem(err, name, root) if err.line_number else library_problem(err, name))
+        except (SpiffWorkflowException, NotImplementedError, etree.LxmlError, TypeError, ValueError, KeyError) as err:
+            problems.append(unexpected_problem(err, name))
     return parser, problems
-
-
-# The library's wording for some findings, said plainly (pattern -> message; groups fill in).
-_PLAIN = (
-    (re.compile(r"Data Store with name (.*) has no implementation"),
-     "The data store '{0}' cannot be used: the engine keeps no data outside the application."),
-    (re.compile(r"Time Specification Error"), "The timer's time is not an ISO 8601 date, duration or cycle."),
-    (re.compile(r"Cannot resolve dataInputAssociation"), "A data input association refers to data that does not exist."),
-    (re.compile(r"Cannot resolve dataOutputAssociation"), "A data output association refers to data that does not exist."),
-)
-
-
-def _from_validation(err: ValidationException, file: str | None = None) -> Problem:
-    line = err.line_number if isinstance(err.line_number, int) else None
-    message = str(err).split("\n")[0].strip()
-    for pattern, plain in _PLAIN:
-        found = pattern.search(message)
-        if found:
-            message = plain.format(*found.groups())
-            break
-    return Problem(message, file=err.file_name or file, element_id=err.id or None, element_name=err.name or None, line=line)
 
 
 def _choose_process(parser: SpiffBpmnParser, wanted: str | None) -> tuple[str | None, list[Problem]]:
