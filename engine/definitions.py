@@ -13,7 +13,8 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.errors import DefinitionInvalid, Problem
+from engine.diff import elements
+from engine.errors import DefinitionInvalid, Problem, ReplaceNotConfirmed
 from engine.model_expressions import translate
 from engine.models import Definition
 from engine.uow import UnitOfWork
@@ -43,11 +44,13 @@ def deploy(
     process_id: str | None = None,
     known_lanes: Iterable[str] | None = None,
     known_names: Iterable[str] | None = None,
+    confirm_replace: bool = False,
 ) -> DeployResult:
     """Validate a BPMN/DMN set and store it as the newest version of its process.
 
     Identical content to the newest version deploys nothing. Raises DefinitionInvalid listing
-    every problem found; nothing is stored then.
+    every problem found; nothing is stored then. Files unrelated to the newest version of the
+    same process id (see `unrelated`) raise ReplaceNotConfirmed unless `confirm_replace`.
     """
     checked = check(files, process_id=process_id, known_lanes=known_lanes, known_names=known_names)
     if checked.problems:
@@ -57,6 +60,12 @@ def deploy(
     latest = uow.definitions.latest(key)
     if latest is not None and latest.checksum == digest:
         return DeployResult(latest, created=False)
+    if latest is not None and not confirm_replace and unrelated(latest.files, screened.text):
+        raise ReplaceNotConfirmed(
+            f"The process '{key}' already exists (version {latest.version}, '{latest.name}'), and these files share "
+            "none of its steps or gateways: deploying them would make an unrelated process its next version. "
+            "Confirm that this is meant to replace it (confirm_replace=true), or give the process another id."
+        )
     definition = Definition(
         key=key,
         version=(latest.version + 1) if latest else 1,
@@ -81,6 +90,23 @@ def deploy(
         comment=comment,
     )
     return DeployResult(definition, created=True)
+
+
+# Kinds whose ids say "the same step" across versions; events are left out, since modelers give
+# every new diagram the same start and end ids (StartEvent_1, start, end).
+_STEP_KINDS = ("task", "Task", "subProcess", "callActivity", "Gateway", "transaction")
+
+
+def unrelated(old_files: Mapping[str, str], new_files: Mapping[str, str]) -> bool:
+    """Whether two BPMN sets have no step (task, sub-process, call activity) or gateway id in
+    common, while the old one has some: the new one is then another process, not an edit."""
+
+    def steps(files: Mapping[str, str]) -> set[str]:
+        bpmn = {name: text for name, text in files.items() if not name.endswith(".dmn")}
+        return {e.id for e in elements(bpmn).values() if any(e.kind.endswith(k) for k in _STEP_KINDS)}
+
+    old = steps(old_files)
+    return bool(old) and not (old & steps(new_files))
 
 
 @dataclass

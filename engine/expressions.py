@@ -403,7 +403,7 @@ def condition_to_python(text: str, language: str | None = None) -> tuple[str, st
         if JUEL_LANGUAGE.search(language):
             return _checked(juel_to_python(source)), "JUEL"
         raise NotTranslatable(f"the language '{language}' is not accepted (accepted: {ACCEPTED})")
-    if re.match(r"[$#]\{", source):
+    if re.match(r"[$#]\{", source) or "${" in source or "#{" in source:
         return _checked(juel_to_python(source)), "JUEL"
     if re.search(r"\bbpmn:\w+\(", source):
         raise NotTranslatable("XPath (bpmn:getDataObject and the like) is not accepted")
@@ -491,12 +491,13 @@ def timer_to_python(text: str, kind: str) -> str:
     source = (text or "").strip()
     if not source:
         raise NotTranslatable(f"the timer's {TIMER_KINDS[kind]} is empty")
-    if ISO_DURATION.fullmatch(source) or ISO_CYCLE.fullmatch(source) or re.match(r"\d{4}-\d{2}-\d{2}", source):
+    looks_iso = re.fullmatch(r"P[\dT][\w.,]*|R\d*/.*|\d{4}-\d{2}-\d{2}.*", source)
+    if looks_iso:
         problem = iso_problem(source, kind)
         if problem:
             raise NotTranslatable(problem)
         return repr(source)
-    if re.match(r"[$#]\{", source):
+    if "${" in source or "#{" in source:
         python = juel_to_python(source)
     elif source.startswith("="):
         python = feel_to_python(source)

@@ -23,6 +23,7 @@ STATUS = [
     (engine_errors.DuplicateBusinessKey, 409),
     (engine_errors.MessageNotExpected, 409),
     (engine_errors.MigrationRefused, 409),
+    (engine_errors.ReplaceNotConfirmed, 409),
     (engine_errors.ScriptError, 500),
 ]
 
