@@ -65,9 +65,9 @@ def _translate_tree(file: str, root: etree._Element) -> list[Problem]:
             python, _ = condition_to_python(text, el.get("language") or default)
         except NotTranslatable as err:
             shown = " ".join(text.split())[:120]
+            accepted = "" if ACCEPTED in str(err) else f" Conditions are accepted in {ACCEPTED}."
             problems.append(_problem(
-                file, el, f"The condition `{shown}` cannot be translated: {err}. Conditions are accepted in {ACCEPTED}."
-                if shown else "The condition is empty."
+                file, el, f"The condition `{shown}` cannot be translated: {err}.{accepted}" if shown else "The condition is empty."
             ))
             continue
         el.text = python

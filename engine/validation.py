@@ -92,13 +92,16 @@ def descriptive_only(files: ScreenedFiles) -> Problem | None:
     for root in files.bpmn.values():
         if any(p.get("isExecutable") == "true" for p in root.iter(f"{{{BPMN_NS}}}process")):
             return None
-    names = [p.get("name") or p.get("id") for root in files.bpmn.values() for p in root.iter(f"{{{BPMN_NS}}}process")]
-    quoted = ", ".join("'" + n + "'" for n in names[:5] if n)
+    processes = [p for root in files.bpmn.values() for p in root.iter(f"{{{BPMN_NS}}}process")]
+    quoted = ", ".join("'" + (p.get("name") or p.get("id")) + "'" for p in processes[:5] if p.get("name") or p.get("id"))
     shown = f" ({quoted})" if quoted else ""
+    first = processes[0] if processes else None
     return Problem(
         f"No process{shown} is marked executable (isExecutable=\"true\"): the file describes a process but "
         "does not ask for one to be run. Mark the process to run as executable and deploy again.",
         file=next(iter(files.bpmn)),
+        element_id=first.get("id") if first is not None else None,
+        element_name=first.get("name") if first is not None else None,
     )
 
 
