@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.constructs import refused_constructs
 from engine.errors import Problem
 from engine.routing import lint_outcomes
 from engine.scripting import ALLOWED_FUNCTIONS
@@ -129,7 +130,7 @@ def lint(
         lane_of = _lanes(root)
         for container in root.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
             problems += _lint_scope(name, container, lanes, decisions, messages, lane_of)
-        problems += lint_compensation(name, root)
+        problems += refused_constructs(name, root)
     problems += _lint_condition_names(files, known_names)
     return problems
 
@@ -208,32 +209,6 @@ def _effective_lane(el: etree._Element, lane_of: Mapping[str, str | None]) -> tu
     if outer is not None:
         return lane_of.get(outer.get("id")), outer
     return lane_of.get(el.get("id")), None
-
-
-def lint_compensation(file: str, root: etree._Element) -> list[Problem]:
-    """SpiffWorkflow 3.2 cannot run compensation: refuse every element that uses it, by name."""
-    problems = []
-    for definition in root.iter(f"{{{BPMN_NS}}}compensateEventDefinition"):
-        event = definition.getparent()
-        kind = {
-            "boundaryEvent": "compensation boundary event",
-            "intermediateThrowEvent": "compensation throw event",
-            "endEvent": "compensation end event",
-            "startEvent": "compensation start event (of an event sub-process)",
-        }.get(etree.QName(event).localname, "compensation event")
-        problems.append(Problem(
-            f"The {kind} cannot be run: the engine does not support compensation. Model the undo "
-            "steps as ordinary tasks on the path that needs them.",
-            file=file, element_id=event.get("id"), element_name=event.get("name"),
-        ))
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.get("isForCompensation") == "true":
-            problems.append(Problem(
-                "The activity is marked as a compensation handler (isForCompensation), which the engine "
-                "does not run: the engine does not support compensation.",
-                file=file, element_id=el.get("id"), element_name=el.get("name"),
-            ))
-    return problems
 
 
 def _lint_scope(

@@ -140,3 +140,4 @@ def test_unquoted_timers_finish_on_time(driver: Driver, clock: FixedClock) -> No
     status, end_event, done = driver.outcome(instance)
     assert (status, end_event) == ("completed", "end_done")
     assert "escalate" not in done and "reminder" not in done
+

@@ -28,6 +28,11 @@ REFUSED = {
     "unparseable_feel.bpmn": ("flow_large", "'some … satisfies'"),
     "unknown_language.bpmn": ("flow_large", "'javascript' is not accepted"),
     "timer_without_zone.bpmn": ("wait_for_fair", "has no time zone"),
+    "conditional_event.bpmn": ("wait_until_ready", "nothing re-evaluates its condition"),
+    "transaction_cancel.bpmn": ("payment", "transaction sub-process cannot be run"),
+    "ad_hoc_subprocess.bpmn": ("paperwork", "ad-hoc sub-process cannot be run"),
+    "complex_gateway.bpmn": ("merge", "complex gateway cannot be run"),
+    "link_events.bpmn": ("go_to_review", "link event cannot be run"),
 }
 
 
@@ -45,6 +50,11 @@ def test_construct_is_refused_naming_the_element(name: str) -> None:
     # The message says which languages are accepted whenever a condition is refused.
     if name.startswith(("unparseable", "unknown_language")):
         assert all("Python, JUEL (${…}) or simple FEEL" in p.message for p in problems)
+
+
+def test_a_transaction_names_its_cancel_event_too() -> None:
+    problems = check({"t.bpmn": (MODELS / "transaction_cancel.bpmn").read_bytes()}, **SCHEME_RULES).problems
+    assert {p.element_id for p in problems} == {"payment", "pay_cancelled"}
 
 
 def test_a_descriptive_model_is_told_only_that() -> None:
