@@ -167,7 +167,10 @@ def test_versions_page_and_comparison(app: Flask) -> None:
 
 UNRELATED = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
     xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="x">
+  <bpmn:collaboration id="c"><bpmn:participant id="pool" name="Something else" processRef="margin_money" /></bpmn:collaboration>
   <bpmn:process id="margin_money" name="Something else" isExecutable="true">
     <bpmn:laneSet id="ls"><bpmn:lane id="l" name="dic_officer">
       <bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Activity_1</bpmn:flowNodeRef>
@@ -183,6 +186,15 @@ UNRELATED = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f2" sourceRef="Activity_1" targetRef="end" />
     <bpmn:endEvent id="end" />
   </bpmn:process>
+  <bpmndi:BPMNDiagram id="di"><bpmndi:BPMNPlane id="plane" bpmnElement="c">
+    <bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="100" y="50" width="500" height="200" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="l_di" bpmnElement="l" isHorizontal="true"><dc:Bounds x="130" y="50" width="470" height="200" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_di" bpmnElement="StartEvent_1"><dc:Bounds x="180" y="132" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="a_di" bpmnElement="Activity_1"><dc:Bounds x="280" y="110" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="e_di" bpmnElement="end"><dc:Bounds x="450" y="132" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="216" y="150" /><di:waypoint x="280" y="150" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="380" y="150" /><di:waypoint x="450" y="150" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>
 """
 
