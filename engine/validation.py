@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from engine.constructs import refused_constructs
+from engine.dmn_cells import lint_dmn_cells
 from engine.errors import Problem
 from engine.routing import lint_outcomes
 from engine.scripting import ALLOWED_FUNCTIONS
@@ -131,6 +132,8 @@ def lint(
         for container in root.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
             problems += _lint_scope(name, container, lanes, decisions, messages, lane_of)
         problems += refused_constructs(name, root)
+    for name, root in files.dmn.items():
+        problems += lint_dmn_cells(name, root)
     problems += _lint_condition_names(files, known_names)
     return problems
 
