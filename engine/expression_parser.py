@@ -141,6 +141,9 @@ class _Parser:
 
     def parse(self) -> str:
         out = self.expression()
+        if self.tok.kind == "name" and self.i and self.tokens[self.i - 1].kind == "name":
+            before, after = self.tokens[self.i - 1].text, self.tok.text
+            raise NotTranslatable(f"names with spaces ('{before} {after}') are not accepted; write one word, such as {before}_{after}")
         if self.tok.kind != "end":
             self.fail()
         return out
