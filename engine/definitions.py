@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,10 +13,13 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.errors import DefinitionInvalid, Problem
+from engine.diff import elements
+from engine.errors import DefinitionInvalid, Problem, ReplaceNotConfirmed
+from engine.model_expressions import translate
 from engine.models import Definition
 from engine.uow import UnitOfWork
-from engine.validation import ScreenedFiles, lint, screen
+from engine.validation import ScreenedFiles, descriptive_only, lint, screen
+from engine.wording import library_problem, schema_problem, unexpected_problem
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,13 @@ def deploy(
     process_id: str | None = None,
     known_lanes: Iterable[str] | None = None,
     known_names: Iterable[str] | None = None,
+    confirm_replace: bool = False,
 ) -> DeployResult:
     """Validate a BPMN/DMN set and store it as the newest version of its process.
 
     Identical content to the newest version deploys nothing. Raises DefinitionInvalid listing
-    every problem found; nothing is stored then.
+    every problem found; nothing is stored then. Files unrelated to the newest version of the
+    same process id (see `unrelated`) raise ReplaceNotConfirmed unless `confirm_replace`.
     """
     checked = check(
         files, process_id=process_id, known_lanes=known_lanes, known_names=known_names,
@@ -59,6 +63,12 @@ def deploy(
     latest = uow.definitions.latest(key)
     if latest is not None and latest.checksum == digest:
         return DeployResult(latest, created=False)
+    if latest is not None and not confirm_replace and unrelated(latest.files, screened.text):
+        raise ReplaceNotConfirmed(
+            f"The process '{key}' already exists (version {latest.version}, '{latest.name}'), and these files share "
+            "none of its steps or gateways: deploying them would make an unrelated process its next version. "
+            "Confirm that this is meant to replace it (confirm_replace=true), or give the process another id."
+        )
     definition = Definition(
         key=key,
         version=(latest.version + 1) if latest else 1,
@@ -85,6 +95,23 @@ def deploy(
     return DeployResult(definition, created=True)
 
 
+# Kinds whose ids say "the same step" across versions; events are left out, since modelers give
+# every new diagram the same start and end ids (StartEvent_1, start, end).
+_STEP_KINDS = ("task", "Task", "subProcess", "callActivity", "Gateway", "transaction")
+
+
+def unrelated(old_files: Mapping[str, str], new_files: Mapping[str, str]) -> bool:
+    """Whether two BPMN sets have no step (task, sub-process, call activity) or gateway id in
+    common, while the old one has some: the new one is then another process, not an edit."""
+
+    def steps(files: Mapping[str, str]) -> set[str]:
+        bpmn = {name: text for name, text in files.items() if not name.endswith(".dmn")}
+        return {e.id for e in elements(bpmn).values() if any(e.kind.endswith(k) for k in _STEP_KINDS)}
+
+    old = steps(old_files)
+    return bool(old) and not (old & steps(new_files))
+
+
 @dataclass
 class Checked:
     """What validation found: the problems, or the parsed process ready to store."""
@@ -105,16 +132,24 @@ def check(
     deployed_processes: Iterable[str] = (),
     known_operators: Iterable[str] = (),
 ) -> Checked:
-    """Every check deploy makes, storing nothing: safe XML, the library's parse, our lint.
+    """Every check deploy makes, storing nothing: safe XML, a process marked executable, the
+    expressions translated into Python, the library's parse, our lint.
 
-    A call activity may call a process of `deployed_processes` that is not in `files` (D25); a
-    service task must name one of `known_operators` (D27).
+    The returned `screened` holds the files as written (what is stored); the spec is built from
+    a translated copy (docs/decisions.md, D30). A call activity may call a process of
+    `deployed_processes` that is not in `files` (D25); a service task must name one of
+    `known_operators` (D27).
     """
     screened, problems = screen(files)
     if problems:
         return Checked(problems, screened)
-    parser, problems = _parse(screened)
-    problems += lint(screened, known_lanes=known_lanes, known_names=known_names)
+    descriptive = descriptive_only(screened)
+    if descriptive:
+        return Checked([descriptive], screened)
+    translated, problems = translate(screened)
+    parser, parse_problems = _parse(translated)
+    problems += parse_problems
+    problems += lint(translated, known_lanes=known_lanes, known_names=known_names)
     problems += _lint_service_tasks(screened, sorted(known_operators))
     key = None
     if not problems:
@@ -125,9 +160,9 @@ def check(
         spec = parser.get_spec(key)
         subprocess_specs = parser.get_subprocess_specs(key, require_call_activity_specs=False)
     except ValidationException as err:
-        return Checked([_from_validation(err)], screened)
-    except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as err:
-        return Checked([Problem(f"The process could not be built: {err}")], screened)
+        return Checked([library_problem(err)], screened)
+    except (SpiffWorkflowException, NotImplementedError, KeyError, TypeError, ValueError, AttributeError) as err:
+        return Checked([unexpected_problem(err)], screened)
     problems = _called_elsewhere(screened, subprocess_specs, set(deployed_processes) - {key})
     if problems:
         return Checked(problems, screened)
@@ -178,38 +213,17 @@ def _parse(screened: ScreenedFiles) -> tuple[SpiffBpmnParser, list[Problem]]:
         try:
             parser.add_bpmn_xml(root, filename=name)
         except ValidationException as err:
-            problems.append(_from_validation(err, name))
-        except (SpiffWorkflowException, etree.LxmlError, TypeError, ValueError, KeyError) as err:
-            problems.append(Problem(f"The BPMN could not be read: {err}", file=name))
+            problems.append(schema_problem(err, name, root) if err.line_number else library_problem(err, name))
+        except (SpiffWorkflowException, NotImplementedError, etree.LxmlError, TypeError, ValueError, KeyError) as err:
+            problems.append(unexpected_problem(err, name))
     for name, root in screened.dmn.items():
         try:
             parser.add_dmn_xml(root, filename=name)
         except ValidationException as err:
-            problems.append(_from_validation(err, name))
-        except (SpiffWorkflowException, etree.LxmlError, TypeError, ValueError, KeyError) as err:
-            problems.append(Problem(f"The DMN could not be read: {err}", file=name))
+            problems.append(schema_problem(err, name, root) if err.line_number else library_problem(err, name))
+        except (SpiffWorkflowException, NotImplementedError, etree.LxmlError, TypeError, ValueError, KeyError) as err:
+            problems.append(unexpected_problem(err, name))
     return parser, problems
-
-
-# The library's wording for some findings, said plainly (pattern -> message; groups fill in).
-_PLAIN = (
-    (re.compile(r"Data Store with name (.*) has no implementation"),
-     "The data store '{0}' cannot be used: the engine keeps no data outside the application."),
-    (re.compile(r"Time Specification Error"), "The timer's time is not an ISO 8601 date, duration or cycle."),
-    (re.compile(r"Cannot resolve dataInputAssociation"), "A data input association refers to data that does not exist."),
-    (re.compile(r"Cannot resolve dataOutputAssociation"), "A data output association refers to data that does not exist."),
-)
-
-
-def _from_validation(err: ValidationException, file: str | None = None) -> Problem:
-    line = err.line_number if isinstance(err.line_number, int) else None
-    message = str(err).split("\n")[0].strip()
-    for pattern, plain in _PLAIN:
-        found = pattern.search(message)
-        if found:
-            message = plain.format(*found.groups())
-            break
-    return Problem(message, file=err.file_name or file, element_id=err.id or None, element_name=err.name or None, line=line)
 
 
 def _choose_process(parser: SpiffBpmnParser, wanted: str | None) -> tuple[str | None, list[Problem]]:

@@ -37,6 +37,12 @@ class DefinitionInvalid(EngineError):
         super().__init__(f"The process definition is not valid: {lines}{more}")
 
 
+class ReplaceNotConfirmed(EngineError):
+    """The files would become the next version of a process they share nothing with."""
+
+    code = "replace_not_confirmed"
+
+
 class Problem:
     """One validation finding, tied to a file and (when known) an element."""
 

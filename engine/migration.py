@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 
 from engine.commands import StepResult, save_step
 from engine.errors import MigrationRefused
+from engine.model_expressions import translate
 from engine.models import Definition, Instance, InstanceStatus
 from engine.scripting import ALLOWED_FUNCTIONS
 from engine.uow import UnitOfWork
@@ -63,6 +64,7 @@ def _spec_names(definition: Definition) -> set[str]:
 def needed_names(definition: Definition) -> set[str]:
     """Names the target's conditions read that the target does not set itself."""
     screened, _ = screen({name: text.encode("utf-8") for name, text in definition.files.items()})
+    screened, _ = translate(screened)  # conditions as the spec runs them (JUEL and FEEL become Python)
     read: set[str] = set()
     for root in screened.bpmn.values():
         for cond in root.iter(f"{{{BPMN_NS}}}conditionExpression"):

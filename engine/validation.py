@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.constructs import refused_constructs
+from engine.dmn_cells import lint_dmn_cells
 from engine.errors import Problem
+from engine.routing import lint_outcomes
 from engine.scripting import ALLOWED_FUNCTIONS
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -83,6 +86,27 @@ def _screen_one(name: str, content: bytes, out: ScreenedFiles) -> Problem | None
     return None
 
 
+def descriptive_only(files: ScreenedFiles) -> Problem | None:
+    """A set with no process marked isExecutable="true" describes a process; it does not run one.
+
+    Said first and alone: the other findings (no lanes, no conditions, ...) would only bury it.
+    """
+    for root in files.bpmn.values():
+        if any(p.get("isExecutable") == "true" for p in root.iter(f"{{{BPMN_NS}}}process")):
+            return None
+    processes = [p for root in files.bpmn.values() for p in root.iter(f"{{{BPMN_NS}}}process")]
+    quoted = ", ".join("'" + (p.get("name") or p.get("id")) + "'" for p in processes[:5] if p.get("name") or p.get("id"))
+    shown = f" ({quoted})" if quoted else ""
+    first = processes[0] if processes else None
+    return Problem(
+        f"No process{shown} is marked executable (isExecutable=\"true\"): the file describes a process but "
+        "does not ask for one to be run. Mark the process to run as executable and deploy again.",
+        file=next(iter(files.bpmn)),
+        element_id=first.get("id") if first is not None else None,
+        element_name=first.get("name") if first is not None else None,
+    )
+
+
 def decision_ids(dmn: Mapping[str, etree._Element]) -> dict[str, str]:
     ids = {}
     for name, root in dmn.items():
@@ -104,8 +128,12 @@ def lint(
     decisions = decision_ids(files.dmn)
     for name, root in files.bpmn.items():
         messages = {el.get("id") for el in root.iter(f"{{{BPMN_NS}}}message")}
+        lane_of = _lanes(root)
         for container in root.iter(f"{{{BPMN_NS}}}process", f"{{{BPMN_NS}}}subProcess"):
-            problems += _lint_scope(name, container, lanes, decisions, messages)
+            problems += _lint_scope(name, container, lanes, decisions, messages, lane_of)
+        problems += refused_constructs(name, root)
+    for name, root in files.dmn.items():
+        problems += lint_dmn_cells(name, root)
     problems += _lint_condition_names(files, known_names)
     return problems
 
@@ -162,12 +190,37 @@ def _children(container: etree._Element, local: str) -> list[etree._Element]:
     return [el for el in container if etree.QName(el).localname == local]
 
 
+def _lanes(root: etree._Element) -> dict[str, str | None]:
+    """The lane each flow node is drawn in, across the whole file (as the library reads lanes)."""
+    lane_of: dict[str, str | None] = {}
+    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in _children(lane, "flowNodeRef"):
+            if ref.text:
+                lane_of[ref.text.strip()] = lane.get("name")
+    return lane_of
+
+
+def _effective_lane(el: etree._Element, lane_of: Mapping[str, str | None]) -> tuple[str | None, etree._Element | None]:
+    """The lane the engine gives a node: an enclosing sub-process's lane wins over its own (the
+    library passes a sub-process's lane down to everything inside it). Returns (lane, sub-process)."""
+    outer = None
+    node = el.getparent()
+    while node is not None:
+        if etree.QName(node).localname in ("subProcess", "transaction", "adHocSubProcess") and lane_of.get(node.get("id")):
+            outer = node
+        node = node.getparent()
+    if outer is not None:
+        return lane_of.get(outer.get("id")), outer
+    return lane_of.get(el.get("id")), None
+
+
 def _lint_scope(
     file: str,
     scope: etree._Element,
     lanes: set[str] | None,
     decisions: Mapping[str, str],
     messages: set[str | None],
+    lane_of: Mapping[str, str | None],
 ) -> list[Problem]:
     problems: list[Problem] = []
     nodes = {
@@ -184,12 +237,6 @@ def _lint_scope(
     def problem(message: str, el: etree._Element) -> None:
         problems.append(Problem(message, file=file, element_id=el.get("id"), element_name=el.get("name")))
 
-    lane_of: dict[str, str | None] = {}
-    for lane in scope.iter(f"{{{BPMN_NS}}}lane"):
-        for ref in _children(lane, "flowNodeRef"):
-            if ref.text:
-                lane_of[ref.text.strip()] = lane.get("name")
-
     outgoing: dict[str, list[etree._Element]] = {}
     incoming: dict[str, list[etree._Element]] = {}
     for flow in flows:
@@ -200,13 +247,18 @@ def _lint_scope(
             problem(f"The sequence flow leads to '{dst}', which is not an element of this process.", flow)
         outgoing.setdefault(src or "", []).append(flow)
         incoming.setdefault(dst or "", []).append(flow)
-        for cond in _children(flow, "conditionExpression"):
-            _check_expression(cond.text or "", "eval", "condition", flow, problem)
+        # Conditions were translated (and refused when they could not be) by engine.model_expressions.
 
     for node_id, el in nodes.items():
         kind = etree.QName(el).localname
         if kind == "userTask":
-            _lint_user_task(el, lane_of.get(node_id), lanes, problem)
+            lane, outer = _effective_lane(el, lane_of)
+            _lint_user_task(el, lane, lanes, problem)
+            drawn = lane_of.get(node_id)
+            if outer is not None and drawn and drawn != lane:
+                problem(f"The user task is drawn in lane '{drawn}' but its sub-process '{outer.get('name') or outer.get('id')}' "
+                        f"is in lane '{lane}'; the engine gives it to '{lane}'. Draw both in the same lane.", el)
+            problems += lint_outcomes(file, el, nodes, outgoing)
         elif kind == "scriptTask":
             for script in _children(el, "script"):
                 _check_expression(script.text or "", "exec", "script", el, problem)

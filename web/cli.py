@@ -12,7 +12,7 @@ import click
 import waitress
 
 from engine.clock import FixedClock
-from engine.errors import DefinitionInvalid, EngineError
+from engine.errors import DefinitionInvalid, EngineError, ReplaceNotConfirmed
 from engine.runtime import Runtime
 from sla.holidays import recompute_deadlines
 from stats import recorder
@@ -95,15 +95,20 @@ def stats_rebuild(ctx: Context) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
 @click.option("--actor", default="system", show_default=True, help="Who deploys (recorded in the audit log).")
 @click.option("--comment", default="", help="Why this version exists.")
+@click.option("--replace", is_flag=True, help="Deploy a file even if it shares no step with the deployed process of the same id.")
 @pass_ctx
-def deploy(ctx: Context, folder: Path | None, actor: str, comment: str) -> None:
+def deploy(ctx: Context, folder: Path | None, actor: str, comment: str, replace: bool) -> None:
     """Deploy every BPMN file of FOLDER (default: the bundled bpmn/) with the DMN files it calls."""
     try:
-        results = deploy_directory(ctx.uow, folder or ctx.settings.bpmn_dir, actor=actor, comment=comment)
+        results = deploy_directory(
+            ctx.uow, folder or ctx.settings.bpmn_dir, actor=actor, comment=comment, confirm_replace=replace
+        )
     except DefinitionInvalid as err:
         for problem in err.problems:
             click.echo(f"  - {problem}", err=True)
         raise click.ClickException("Deployment refused; nothing was deployed from the failing file.") from err
+    except ReplaceNotConfirmed as err:
+        raise click.ClickException(f"{err} (odop deploy --replace)") from err
     for r in results:
         state = "deployed" if r.created else "unchanged"
         click.echo(f"{r.definition.key} v{r.definition.version} {state} ({r.definition.checksum[:12]})")

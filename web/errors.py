@@ -23,6 +23,7 @@ STATUS = [
     (engine_errors.DuplicateBusinessKey, 409),
     (engine_errors.MessageNotExpected, 409),
     (engine_errors.MigrationRefused, 409),
+    (engine_errors.ReplaceNotConfirmed, 409),
     # A step the model cannot take (a failing script, condition or service operator): nothing
     # was stored; the message says which step and why.
     (engine_errors.ScriptError, 409),

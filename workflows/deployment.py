@@ -31,18 +31,22 @@ def bundles(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
     return grouped
 
 
-def deploy_set(uow: SchemeUnitOfWork, files: Mapping[str, bytes], *, actor: str, comment: str = "") -> DeployResult:
+def deploy_set(
+    uow: SchemeUnitOfWork, files: Mapping[str, bytes], *, actor: str, comment: str = "", confirm_replace: bool = False
+) -> DeployResult:
     """Deploy one BPMN/DMN set of a scheme process; commits once."""
-    result = deploy(uow, files, actor=actor, comment=comment, **SCHEME_RULES)
+    result = deploy(uow, files, actor=actor, comment=comment, confirm_replace=confirm_replace, **SCHEME_RULES)
     uow.commit()
     return result
 
 
-def deploy_directory(uow_factory, folder: Path, *, actor: str, comment: str = "") -> list[DeployResult]:  # noqa: ANN001
+def deploy_directory(
+    uow_factory, folder: Path, *, actor: str, comment: str = "", confirm_replace: bool = False  # noqa: ANN001
+) -> list[DeployResult]:
     """Deploy every BPMN file of `folder`, each in its own transaction."""
     files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".bpmn", ".dmn")}
     results = []
     for bundle in bundles(files).values():
         with uow_factory() as uow:
-            results.append(deploy_set(uow, bundle, actor=actor, comment=comment))
+            results.append(deploy_set(uow, bundle, actor=actor, comment=comment, confirm_replace=confirm_replace))
     return results

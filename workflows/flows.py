@@ -136,12 +136,24 @@ def validate(uow: SchemeUnitOfWork, *, actor: str, files: Mapping[str, str | byt
 
 
 def deploy_flow(
-    uow: SchemeUnitOfWork, *, actor: str, files: Mapping[str, str | bytes], comment: str, key: str | None = None
+    uow: SchemeUnitOfWork,
+    *,
+    actor: str,
+    files: Mapping[str, str | bytes],
+    comment: str,
+    key: str | None = None,
+    confirm_replace: bool = False,
 ) -> DeployResult:
-    """Validate and deploy as the newest version (of `key`, when given); removes its draft."""
+    """Validate and deploy as the newest version (of `key`, when given); removes its draft.
+
+    Files that share no step or gateway with the deployed process of the same id are refused
+    (ReplaceNotConfirmed) unless `confirm_replace`: an upload that happens to reuse a process id
+    must not silently become the next version of an unrelated process."""
     _require_admin(uow, actor)
     comment = _comment(comment)
-    result = deploy(uow, _encoded(files), actor=actor, comment=comment, process_id=key, **SCHEME_RULES)
+    result = deploy(
+        uow, _encoded(files), actor=actor, comment=comment, process_id=key, confirm_replace=confirm_replace, **SCHEME_RULES
+    )
     draft = uow.session.get(FlowDraft, result.definition.key)
     if draft is not None and result.created:
         uow.session.delete(draft)
@@ -157,7 +169,10 @@ def rollback(uow: SchemeUnitOfWork, *, actor: str, key: str, number: int, commen
     latest = uow.definitions.require_latest(key)
     if old.id == latest.id:
         raise ValidationFailed("That is already the newest version.", {"version": ["Choose an older version."]})
-    result = deploy(uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, **SCHEME_RULES)
+    # The version was chosen by number: going back to it is never an accidental replacement.
+    result = deploy(
+        uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, confirm_replace=True, **SCHEME_RULES
+    )
     uow.audit.record(
         "definition_rolled_back", actor, key=key, from_version=latest.version, to_version=number,
         new_version=result.definition.version,

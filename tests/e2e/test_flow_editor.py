@@ -14,7 +14,7 @@ from engine.errors import DefinitionInvalid
 from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in
 from tests.integration.scheme_helpers import MM_DATA
-from tests.web.test_flow_admin_api import CORPUS_FILES
+from tests.web.test_flow_admin_api import CORPUS_FILES, UNRELATED
 from workflows import flows
 from workflows.decisions import claim, decide
 from workflows.submission import submit_application
@@ -247,3 +247,29 @@ def test_conditions_and_lanes_in_the_settings_panel(app: Flask, browser: Browser
         draft = flows.flow(uow, actor="admin", key="margin_money").draft
     assert "outcome == refused" in draft.files["margin_money.bpmn"]
     assert '<bpmn:lane id="lane_bank_officer" name="district_committee">' in draft.files["margin_money.bpmn"]
+
+
+def test_replacing_a_flow_with_an_unrelated_diagram_asks_first(app: Flask, browser: Browser, live_url: str, shots: Shots) -> None:
+    page = signed_in(browser, live_url, "admin")
+    _editor(page)
+    page.evaluate("(xml) => window.flowEditor.modeler.importXML(xml)", UNRELATED)
+    page.fill("#deploy-comment", "A different flow under the same id")
+    asked: list[str] = []
+
+    def answer(accept: bool):  # noqa: ANN202
+        def handle(dialog) -> None:  # noqa: ANN001
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    page.once("dialog", answer(False))
+    page.click("#deploy")
+    expect(page.locator("#editor-status")).to_contain_text("share none of its steps")
+    assert "'margin_money' already exists" in asked[0] and "replacing the process" in asked[0]
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        assert uow.definitions.latest("margin_money").version == 1, "declining deploys nothing"
+    page.once("dialog", answer(True))
+    page.click("#deploy")
+    expect(page.locator("#editor-status")).to_have_text("Deployed as version 2.")
+    with SchemeUnitOfWork(_runtime(app)) as uow:
+        assert "Activity_1" in uow.definitions.by_version("margin_money", 2).user_tasks

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from engine.wording import LEAKS
 from tests.flow_edits import margin_money_files, with_site_visit
 from tests.web.conftest import sign_in
 from web.config import ROOT
@@ -38,6 +39,12 @@ def test_every_corpus_file_deploys_or_is_refused_with_reasons(app: Flask, path: 
         assert problems and all(p["message"] for p in problems)
         # Each problem names where it is: an element, a file, or the whole set.
         assert all(p["element_id"] or p["file"] or "process" in p["message"].lower() for p in problems)
+        # ... in plain words: no Python repr, schema type, namespace or traceback.
+        leaks = [p["message"] for p in problems if LEAKS.search(p["message"])]
+        assert not leaks, leaks
+        # A model that marks nothing executable is told that, and only that.
+        if b'isExecutable="true"' not in path.read_bytes():
+            assert len(problems) == 1 and "marked executable" in problems[0]["message"], problems
     else:
         definition = body["definition"]
         xml = client.get(f"/api/v1/definitions/{definition['key']}/{definition['version']}/files/{path.name}")
@@ -156,3 +163,60 @@ def test_versions_page_and_comparison(app: Flask) -> None:
     assert client.get("/admin/flows/margin_money/compare?old=1&new=9").status_code == 302
     assert client.get("/admin/flows/margin_money/versions/2?compare=9").status_code == 404
     assert client.get("/admin/flows/nothing").status_code == 404
+
+
+UNRELATED = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="x">
+  <bpmn:collaboration id="c"><bpmn:participant id="pool" name="Something else" processRef="margin_money" /></bpmn:collaboration>
+  <bpmn:process id="margin_money" name="Something else" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="dic_officer">
+      <bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Activity_1</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="StartEvent_1" />
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Activity_1" />
+    <bpmn:userTask id="Activity_1" name="Look at it">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="time_limit_days" value="2" />
+        <spiffworkflow:property name="outcomes" value="approve" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="Activity_1" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="di"><bpmndi:BPMNPlane id="plane" bpmnElement="c">
+    <bpmndi:BPMNShape id="pool_di" bpmnElement="pool" isHorizontal="true"><dc:Bounds x="100" y="50" width="500" height="200" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="l_di" bpmnElement="l" isHorizontal="true"><dc:Bounds x="130" y="50" width="470" height="200" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_di" bpmnElement="StartEvent_1"><dc:Bounds x="180" y="132" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="a_di" bpmnElement="Activity_1"><dc:Bounds x="280" y="110" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="e_di" bpmnElement="end"><dc:Bounds x="450" y="132" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="216" y="150" /><di:waypoint x="280" y="150" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="380" y="150" /><di:waypoint x="450" y="150" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
+
+
+def test_an_unrelated_file_with_an_existing_process_id_asks_for_confirmation(app: Flask) -> None:
+    client = sign_in(app, "admin")
+    upload = _upload(client, {"other.bpmn": UNRELATED.encode()})
+    assert upload.status_code == 409, upload.data[:300]
+    error = upload.get_json()["error"]
+    assert error["code"] == "replace_not_confirmed"
+    assert "'margin_money' already exists" in error["message"] and "confirm_replace" in error["message"]
+    # The editor's JSON route answers the same, and stores nothing.
+    editor = client.post("/api/v1/definitions/margin_money/versions", json={"files": {"other.bpmn": UNRELATED}, "comment": "x"})
+    assert editor.status_code == 409 and editor.get_json()["error"]["code"] == "replace_not_confirmed"
+    assert [d["version"] for d in client.get("/api/v1/definitions").get_json() if d["key"] == "margin_money"] == [1]
+    confirmed = _upload(client, {"other.bpmn": UNRELATED.encode()}, confirm_replace="true")
+    assert confirmed.status_code == 201 and confirmed.get_json()["definition"]["version"] == 2
+    # An edit (steps in common) needs no confirmation, nor does going back to a version by number.
+    back = client.post("/api/v1/definitions/margin_money/rollback", json={"version": 1, "comment": "Undo"})
+    assert back.status_code == 201
+    edited = client.post(
+        "/api/v1/definitions/margin_money/versions",
+        json={"files": {k: v.decode() for k, v in _mm().items()}, "comment": "Site visit"},
+    )
+    assert edited.status_code == 201 and edited.get_json()["definition"]["version"] == 4

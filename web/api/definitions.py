@@ -59,16 +59,23 @@ def get_file(key: str, version: int, name: str):  # noqa: ANN201
     return Response(files[name], mimetype="application/xml")
 
 
-def _uploaded() -> tuple[dict[str, bytes], str, str | None]:
-    """Files from a multipart upload (field `files`, repeatable) or from a JSON body."""
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _uploaded() -> tuple[dict[str, bytes], str, str | None, bool]:
+    """Files from a multipart upload (field `files`, repeatable) or from a JSON body; the comment,
+    the process id and `confirm_replace` (form field, JSON field or query argument)."""
     if request.files:
         files = {f.filename or "unnamed": f.read() for f in request.files.getlist("files")}
-        return files, request.form.get("comment", ""), request.form.get("process_id") or None
+        confirm = _flag(request.form.get("confirm_replace") or request.args.get("confirm_replace"))
+        return files, request.form.get("comment", ""), request.form.get("process_id") or None, confirm
     try:
         body = FilesIn().load(request.get_json(silent=True) or {})
     except MarshmallowError as err:
         raise ValidationFailed("Send the files as multipart `files` or as JSON {files: {name: xml}}.", err.messages) from err
-    return body["files"], body["comment"], request.args.get("process_id") or None
+    confirm = body["confirm_replace"] or _flag(request.args.get("confirm_replace"))
+    return body["files"], body["comment"], request.args.get("process_id") or None, confirm
 
 
 def _validation(problems: list[Problem]) -> dict:
@@ -83,11 +90,15 @@ def _deployed(result: DeployResult) -> dict:
 @login_required
 @blp.response(201, DeployedOut)
 @blp.doc(description="Upload and deploy: multipart `files` (one BPMN file and the DMN files it calls), `comment`, "
-         "optional `process_id`; or JSON `{files: {name: xml}, comment}`. 422 lists every problem found.")
+         "optional `process_id` and `confirm_replace`; or JSON `{files: {name: xml}, comment, confirm_replace}`. "
+         "422 lists every problem found; 409 `replace_not_confirmed` when the files share no step or gateway id with "
+         "the deployed process of the same id (send `confirm_replace=true` to replace it).")
 def deploy():  # noqa: ANN201
-    files, comment, process_id = _uploaded()
+    files, comment, process_id, confirm = _uploaded()
     with uow() as work:
-        result = flows.deploy_flow(work, actor=actor(), files=files, comment=comment, key=process_id)
+        result = flows.deploy_flow(
+            work, actor=actor(), files=files, comment=comment, key=process_id, confirm_replace=confirm
+        )
     return _deployed(result)
 
 
@@ -96,7 +107,7 @@ def deploy():  # noqa: ANN201
 @blp.response(200, ValidationOut)
 @blp.doc(description="Every check deploy makes; nothing is stored. The same bodies as the upload.")
 def validate():  # noqa: ANN201
-    files, _, process_id = _uploaded()
+    files, _, process_id, _ = _uploaded()
     with uow() as work:
         problems = flows.validate(work, actor=actor(), files=files, key=process_id)
     return _validation(problems)
@@ -117,9 +128,13 @@ def validate_for(body: dict, key: str):  # noqa: ANN201
 @blp.arguments(FilesIn)
 @blp.response(201, DeployedOut)
 def deploy_for(body: dict, key: str):  # noqa: ANN201
-    """Deploy edited files as the newest version of `key` (the editor's Deploy)."""
+    """Deploy edited files as the newest version of `key` (the editor's Deploy). 409
+    `replace_not_confirmed` when they share no step or gateway id with it; resend with
+    `confirm_replace: true` to replace it."""
     with uow() as work:
-        result = flows.deploy_flow(work, actor=actor(), files=body["files"], comment=body["comment"], key=key)
+        result = flows.deploy_flow(
+            work, actor=actor(), files=body["files"], comment=body["comment"], key=key, confirm_replace=body["confirm_replace"]
+        )
     return _deployed(result)
 
 

@@ -144,6 +144,11 @@ class FilesIn(Schema):
     )
     comment = fields.String(load_default="", validate=validate.Length(max=500))
     based_on = fields.Integer(load_default=None, allow_none=True)
+    confirm_replace = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Deploy even though the files share no step or gateway id with the deployed process "
+                  "of the same id (otherwise 409 replace_not_confirmed)."},
+    )
 
 
 class VersionRef(Schema):

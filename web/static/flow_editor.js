@@ -255,7 +255,13 @@ async function deploy() {
     document.getElementById("deploy-comment").focus();
     return status(T.needComment, true);
   }
-  const { status: code, body } = await call("POST", cfg.api.deploy, { files: await currentFiles(), comment });
+  const files = await currentFiles();
+  let { status: code, body } = await call("POST", cfg.api.deploy, { files, comment });
+  // 409 replace_not_confirmed: the files share no step with the deployed process; ask, then resend.
+  if (code === 409 && body.error && body.error.code === "replace_not_confirmed") {
+    if (!window.confirm(`${body.error.message}\n\n${T.confirmReplace}`)) return status(body.error.message, true);
+    ({ status: code, body } = await call("POST", cfg.api.deploy, { files, comment, confirm_replace: true }));
+  }
   if (code === 201) {
     showProblems([]);
     const v = body.definition.version;
