@@ -58,7 +58,10 @@ class Driver:
         return SchemeUnitOfWork(self.runtime())
 
     # --- commands ---------------------------------------------------------------------------------
-    def deploy(self, *names: str, process_id: str | None = None, replace: dict[str, str] | None = None) -> Definition:
+    def deploy(
+        self, *names: str, process_id: str | None = None, replace: dict[str, str] | None = None,
+        confirm_replace: bool = False,
+    ) -> Definition:
         files = {}
         for name in names:
             text = (MODELS / name).read_text()
@@ -66,7 +69,7 @@ class Driver:
                 text = text.replace(old, new)
             files[name] = text.encode()
         with self.uow() as uow:
-            result = deploy(uow, files, actor="admin", process_id=process_id)
+            result = deploy(uow, files, actor="admin", process_id=process_id, confirm_replace=confirm_replace)
             uow.commit()
             return result.definition
 

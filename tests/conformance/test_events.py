@@ -124,7 +124,9 @@ def test_messages_and_signals_reach_a_separately_deployed_called_process(driver:
     assert driver.open_steps() == ["disburse"] and driver.data()["head"] == "2851"
     driver.complete("disburse")
     assert driver.open_steps() == ["decide"] and driver.data()["n"] == 7
-    driver.deploy("message_catch.bpmn", replace={'id="message_catch"': 'id="inspection"'})  # version 2
+    driver.deploy(  # version 2: another model under the same id, so the replacement is confirmed (D33)
+        "message_catch.bpmn", replace={'id="message_catch"': 'id="inspection"'}, confirm_replace=True
+    )
     driver.start("caller", business_key="C-2")
     driver.complete("prepare")
     driver.message("loan_sanctioned", {"loan_amount": 1})
