@@ -20,7 +20,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def index():  # noqa: ANN201
     with uow() as work:
         tokens = accounts.tokens_of(work, actor())
-    return render_template("account.html", tokens=tokens, new_secret=session.pop("new_token", None))
+    return render_template("account.html", tokens=tokens, new_secret=None)
 
 
 @bp.post("/language")
@@ -43,9 +43,11 @@ def create_token():  # noqa: ANN201
     except ValidationFailed as err:
         flash(str(err), "error")
         return redirect(url_for("account.index"))
-    # Shown once on the next page; only its hash is kept.
-    session["new_token"] = created.secret
-    return redirect(url_for("account.index"))
+    # Shown once, in this answer only (never stored, never in the session cookie; pages of signed-in
+    # users are not cached): only its hash is kept.
+    with uow() as work:
+        tokens = accounts.tokens_of(work, actor())
+    return render_template("account.html", tokens=tokens, new_secret=created.secret)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
