@@ -6,14 +6,16 @@ import io
 
 from PIL import Image
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 
 def pdf(*, javascript: str | None = None, attachment: bytes | None = None) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
-    if javascript is not None:
-        writer.add_js(javascript)
+    if javascript is not None:  # document-level JavaScript, in the catalogue's name tree
+        action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(javascript)})
+        tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("init"), writer._add_object(action)])})
+        writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): writer._add_object(tree)})
     if attachment is not None:
         writer.add_attachment("tool.exe", attachment)
     out = io.BytesIO()

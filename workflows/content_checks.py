@@ -90,6 +90,8 @@ def _image_problem(content_type: str, content: bytes) -> str | None:
                     return f"The file starts like a {expected} image but is {image.format}."
                 if image.width * image.height > MAX_PIXELS:
                     return f"The image is too large ({image.width} × {image.height} pixels)."
+                image.verify()  # the structure (and a PNG's checksums)
+            with Image.open(io.BytesIO(content)) as image:
                 image.load()  # decodes every pixel: a broken or truncated image fails here
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as err:
