@@ -77,7 +77,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _back_to() -> str:
+def back_to() -> str:
     """The page to come back to after signing in: this one, or for a form sent (POST) the form's page."""
     if request.method == "GET":
         return request.full_path.rstrip("?")
@@ -100,7 +100,7 @@ def _unauthorized():  # noqa: ANN202
             if ended == "idle" else _("Your session has ended. Sign in again to go on."),
             "error",
         )
-    return redirect(url_for("auth.sign_in", next=_back_to()))
+    return redirect(url_for("auth.sign_in", next=back_to()))
 
 
 @login_manager.user_loader
