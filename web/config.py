@@ -29,6 +29,8 @@ class Settings:
     secure_cookies: bool = True
     # A signed-in session that has seen no request for this long ends (shared centre PCs).
     idle_timeout_minutes: int = 30
+    # The reverse proxy's address whose X-Forwarded-For gives the client's (sign-in throttling).
+    trusted_proxy: str = ""
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings(host=""))
     testing: bool = False
 
@@ -45,6 +47,7 @@ class Settings:
             weekly_offs=env.get("ODOP_WEEKLY_OFFS", "sun,sat2,sat4"),
             secure_cookies=env.get("ODOP_SECURE_COOKIES", "1") != "0",
             idle_timeout_minutes=_minutes(env.get("ODOP_IDLE_TIMEOUT_MINUTES", "30")),
+            trusted_proxy=env.get("ODOP_TRUSTED_PROXY", ""),
             smtp=SmtpSettings(
                 host=env.get("ODOP_SMTP_HOST", ""),
                 port=int(env.get("ODOP_SMTP_PORT", "25")),
