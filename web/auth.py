@@ -16,7 +16,6 @@ from web.errors import wants_json
 from web.extensions import settings, uow
 from workflows import accounts, roles, signin
 from workflows.errors import NotAllowed
-from workflows.models import User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -110,10 +109,9 @@ def _load(user_id: str) -> CurrentUser | None:
     if not user_id.isdigit():
         return None
     with uow() as work:
-        generation = signin.session_generation(work, int(user_id))
-        user = work.session.get(User, int(user_id)) if generation is not None else None
+        user = signin.active_user(work, int(user_id))
         me = CurrentUser.of(user) if user is not None else None
-    if me is None or session.get("gen") != generation:
+    if me is None or session.get("gen") != me.session_generation:
         g.session_ended = "ended"
         return None
     now = time.time()  # wall-clock time: the runtime's clock is the business clock tests move by days

@@ -147,7 +147,7 @@ def sign_out(uow: SchemeUnitOfWork, *, actor: str) -> None:
     uow.commit()
 
 
-def session_generation(uow: SchemeUnitOfWork, user_id: int) -> int | None:
-    """The generation a session of this user must carry to be valid; None for an inactive or unknown user."""
+def active_user(uow: SchemeUnitOfWork, user_id: int) -> User | None:
+    """The user a session names, while active; its `session_generation` is what the session must carry."""
     user = uow.session.get(User, user_id)
-    return user.session_generation if user is not None and user.active else None
+    return user if user is not None and user.active else None
