@@ -12,7 +12,7 @@ from workflows import roles
 from workflows.access import require_admin
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import ApiToken, User
-from workflows.passwords import hash_password
+from workflows.passwords import check_password, hash_password
 from workflows.signin import end_sessions
 from workflows.uow import SchemeUnitOfWork
 
@@ -129,6 +129,28 @@ def save_user(
     uow.audit.record("user_created" if created else "user_updated", actor, username=username, role=role, district=district_code)
     uow.commit()
     return user
+
+
+def change_password(uow: SchemeUnitOfWork, *, actor: str, current: str, new: str) -> int:
+    """A user changes their own password (the current one must be right); every session of the
+    user ends (D46). Returns the new session generation, for the session the change was made in.
+    Commits once."""
+    user = uow.users.by_username(actor)
+    errors: dict[str, list[str]] = {}
+    if not check_password(user.password_hash, current or ""):
+        errors["current_password"] = ["This is not your current password."]
+    if len(new or "") < 10:
+        errors["new_password"] = ["At least 10 characters."]
+    elif new == current:
+        errors["new_password"] = ["Choose a password different from the current one."]
+    if errors:
+        raise ValidationFailed("The password was not changed.", errors)
+    user.password_hash = hash_password(new)
+    uow.flush()
+    end_sessions(uow, user)
+    uow.audit.record("password_changed", actor)
+    uow.commit()
+    return uow.session.scalar(select(User.session_generation).where(User.id == user.id))
 
 
 def set_language(uow: SchemeUnitOfWork, *, actor: str, language: str) -> User:

@@ -207,3 +207,22 @@ def test_hsts_when_cookies_are_secure(app: Flask) -> None:
         assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     finally:
         runtime.db.dispose()
+
+
+def test_changing_ones_own_password_ends_the_other_sessions(app: Flask) -> None:
+    browser = sign_in(app, "applicant1.agr")
+    copy = _copy_of(app, browser)
+    wrong = browser.post("/account/password", data={"current_password": "nope", "new_password": "short"})
+    assert wrong.status_code == 422
+    page = wrong.get_data(as_text=True)
+    assert "This is not your current password." in page and "At least 10 characters." in page
+    assert copy.get("/account").status_code == 200, "a refused change ends nothing"
+    changed = browser.post(
+        "/account/password", data={"current_password": DEMO_PASSWORD, "new_password": "a much longer one 2025"}
+    )
+    assert changed.status_code == 302
+    assert browser.get("/account").status_code == 200, "the session it was changed in goes on"
+    response = copy.get("/account")
+    assert response.status_code == 302 and "/sign-in" in response.location
+    assert _try(app.test_client(), "applicant1.agr", DEMO_PASSWORD, OWNER).status_code == 401
+    assert _try(app.test_client(), "applicant1.agr", "a much longer one 2025", OWNER).status_code == 302
