@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from PIL import Image
 from pypdf import PdfWriter
 
 from tests import files
@@ -54,3 +55,11 @@ def test_polyglots_are_refused_with_the_reason(name: str, content: bytes, reason
 )
 def test_real_files_are_accepted(content: bytes, content_type: str) -> None:
     assert check_upload("scan", content) == content_type
+
+
+def test_an_image_bomb_is_refused_before_it_is_decoded() -> None:
+    bomb = io.BytesIO()
+    Image.new("1", (12_000, 8_000)).save(bomb, format="PNG")  # 96 megapixels in a few kilobytes
+    assert len(bomb.getvalue()) < 100_000
+    with pytest.raises(ValidationFailed, match="pixels"):
+        check_upload("bomb.png", bomb.getvalue())

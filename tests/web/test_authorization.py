@@ -87,6 +87,8 @@ CASES = [
     Case("save filter", "POST", "/inbox/filters", frozenset(SIGNED_IN), ok=(302,), data={"name": "f", "view": "mine"}),
     Case("submit form", "POST", "/apply/MDA", frozenset(FILERS), ok=(422,), data={"action": "submit"}),
     Case("create token", "POST", "/account/tokens", frozenset(SIGNED_IN), data={"name": "t"}),
+    Case("change password", "POST", "/account/password", frozenset(SIGNED_IN), ok=(422,),
+         data={"current_password": "x", "new_password": "y"}),
     Case("notifications", "GET", "/notifications", frozenset(SIGNED_IN)),
     Case("mark read", "POST", "/notifications/read", frozenset(SIGNED_IN), ok=(302,)),
     Case("holidays", "GET", "/admin/holidays", frozenset(ADMINS)),
