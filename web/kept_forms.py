@@ -9,7 +9,7 @@ form; a request too large for the server gets a page that leads back to the form
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, url_for
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
     def _csrf(err: CSRFError):  # noqa: ANN202
         if wants_json():
             return jsonify({"error": {"code": "csrf_failed", "message": err.description}}), 400
+        if request.endpoint == "auth.sign_in":  # the sign-in form itself: show it again with a fresh token
+            return _refused(err.description or "", 400)
         if not current_user.is_authenticated:
             # The session (and its form token) is gone: sign in, then back to the form.
             flash(_("Your session had ended, so the form was not sent. Sign in again: you will come back "
