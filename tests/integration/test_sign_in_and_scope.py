@@ -122,3 +122,11 @@ def test_a_centre_cannot_file_in_another_district_and_nothing_is_stored(rt: Runt
     with SchemeUnitOfWork(rt) as uow:
         assert uow.session.scalar(select(func.count()).select_from(Application)) == 0
         assert uow.session.scalar(select(func.count()).select_from(Instance)) == 0
+
+
+def test_control_characters_never_reach_the_database(rt: Runtime) -> None:
+    with pytest.raises(signin.SignInFailed, match="not correct"):
+        _sign_in(rt, "x\x00y", "198.51.100.\x0011", name="dic\x00.agr\r\n")
+    with SchemeUnitOfWork(rt) as uow:
+        keys = {(r.address, r.username) for r in uow.session.scalars(select(LoginThrottle))}
+    assert keys == {("198.51.100.11", "dic.agr"), ("198.51.100.11", "")}
