@@ -1,4 +1,4 @@
-"""A user's own page: language, API tokens."""
+"""A user's own page: language, password, API tokens."""
 
 from __future__ import annotations
 
@@ -20,7 +20,26 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def index():  # noqa: ANN201
     with uow() as work:
         tokens = accounts.tokens_of(work, actor())
-    return render_template("account.html", tokens=tokens, new_secret=session.pop("new_token", None))
+    return render_template("account.html", tokens=tokens, new_secret=None, errors={})
+
+
+@bp.post("/password")
+@login_required
+def password():  # noqa: ANN201
+    """Change one's own password; every other session of the user ends, this one goes on."""
+    try:
+        with uow() as work:
+            generation = accounts.change_password(
+                work, actor=actor(), current=request.form.get("current_password", ""),
+                new=request.form.get("new_password", ""),
+            )
+    except ValidationFailed as err:
+        with uow() as work:
+            tokens = accounts.tokens_of(work, actor())
+        return render_template("account.html", tokens=tokens, new_secret=None, errors=err.fields), 422
+    session["gen"] = generation
+    flash(_("Password changed. Every other session of yours has ended."))
+    return redirect(url_for("account.index"))
 
 
 @bp.post("/language")
@@ -43,9 +62,11 @@ def create_token():  # noqa: ANN201
     except ValidationFailed as err:
         flash(str(err), "error")
         return redirect(url_for("account.index"))
-    # Shown once on the next page; only its hash is kept.
-    session["new_token"] = created.secret
-    return redirect(url_for("account.index"))
+    # Shown once, in this answer only (never stored, never in the session cookie; pages of signed-in
+    # users are not cached): only its hash is kept.
+    with uow() as work:
+        tokens = accounts.tokens_of(work, actor())
+    return render_template("account.html", tokens=tokens, new_secret=created.secret, errors={})
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 from engine.runtime import Runtime
@@ -22,6 +23,7 @@ from web import (
     home,
     i18n,
     inbox_views,
+    kept_forms,
     notice_views,
     portal_views,
     public_views,
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     formatting.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    kept_forms.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(inbox_views.bp)
@@ -86,6 +89,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if settings.secure_cookies:  # served over HTTPS only: browsers must never fall back to HTTP
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # Pages of signed-in users and every API answer may hold personal data: never kept by a
+        # browser or a proxy (a shared centre PC's back button shows nothing after sign-out).
+        if request.endpoint != "static" and (request.path.startswith("/api/") or current_user.is_authenticated):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
 
     if settings.run_scheduler and not settings.testing:

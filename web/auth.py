@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from web.errors import wants_json
-from web.extensions import uow
-from workflows import accounts, roles
+from web.extensions import settings, uow
+from workflows import accounts, roles, signin
 from workflows.errors import NotAllowed
 
 bp = Blueprint("auth", __name__)
@@ -32,6 +34,7 @@ class CurrentUser:
     district_code: str | None
     language: str
     via_token: bool = False
+    session_generation: int = 0
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
@@ -49,23 +52,76 @@ class CurrentUser:
 
     @classmethod
     def of(cls, user: Any, *, via_token: bool = False) -> CurrentUser:
-        return cls(user.id, user.username, user.full_name, user.role, user.district_code, user.language or "en", via_token)
+        return cls(
+            user.id, user.username, user.full_name, user.role, user.district_code, user.language or "en", via_token,
+            user.session_generation or 0,
+        )
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path of this site, else the start page.
+
+    Refused: anything with a scheme or a host, `//` and backslashes (browsers read both as another
+    host) and control characters, which browsers drop before reading the URL (`/%09/evil.example/`
+    would become `//evil.example/`); CR/LF would also break the Location header.
+    """
+    home = url_for("home.index")
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return home
+    if not all(c.isprintable() for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return home
+    return target
+
+
+def back_to() -> str:
+    """The page to come back to after signing in: this one, or for a form sent (POST) the form's page."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("home.index")
 
 
 @login_manager.unauthorized_handler
 def _unauthorized():  # noqa: ANN202
     if wants_json():
         return jsonify({"error": {"code": "unauthorized", "message": "Sign in, or send an API token as a bearer token."}}), 401
-    return redirect(url_for("auth.sign_in", next=request.full_path))
+    ended = g.pop("session_ended", None)
+    if ended:
+        logout_user()
+        flash(
+            _("You were signed out after %(minutes)d minutes without activity. Sign in again to go on.",
+              minutes=settings().idle_timeout_minutes)
+            if ended == "idle" else _("Your session has ended. Sign in again to go on."),
+            "error",
+        )
+    return redirect(url_for("auth.sign_in", next=back_to()))
 
 
 @login_manager.user_loader
 def _load(user_id: str) -> CurrentUser | None:
+    """The session's user while the session is valid: the user is active, the session carries the
+    user's current session generation (D46) and has not been idle longer than the time-out."""
     if not user_id.isdigit():
         return None
     with uow() as work:
-        user = accounts.session_user(work, int(user_id))
-        return CurrentUser.of(user) if user is not None else None
+        user = signin.active_user(work, int(user_id))
+        me = CurrentUser.of(user) if user is not None else None
+    if me is None or session.get("gen") != me.session_generation:
+        g.session_ended = "ended"
+        return None
+    now = time.time()  # wall-clock time: the runtime's clock is the business clock tests move by days
+    seen = session.get("seen")
+    if not isinstance(seen, int | float) or now - seen > settings().idle_timeout_minutes * 60:
+        g.session_ended = "idle"
+        return None
+    if now - seen >= 15:  # the cookie is re-signed at most every 15 seconds
+        session["seen"] = now
+    return me
 
 
 @login_manager.request_loader
@@ -99,28 +155,36 @@ def require_roles(*allowed: str):  # noqa: ANN201
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():  # noqa: ANN201
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
         try:
             with uow() as work:
-                user = accounts.sign_in(work, request.form.get("username", ""), request.form.get("password", ""))
+                user = signin.sign_in(
+                    work, request.form.get("username", ""), request.form.get("password", ""),
+                    address=request.remote_addr or "",
+                )
                 me = CurrentUser.of(user)
-        except accounts.SignInFailed as err:
-            error = str(err)
+        except signin.SignInThrottled as err:
+            error, status, headers = str(err), 429, {"Retry-After": str(err.retry_after)}
+        except signin.SignInFailed as err:
+            error, status = str(err), 401
         else:
             session.clear()
             login_user(me)
             session["lang"] = me.language
-            target = request.args.get("next", "")
+            session["gen"] = me.session_generation
+            session["seen"] = time.time()
             # Only local paths: an open redirect would let a phishing link borrow our sign-in page.
-            if not target.startswith("/") or target.startswith("//") or "\\" in target:
-                target = url_for("home.index")
-            return redirect(target)
-    return render_template("sign_in.html", error=error), (401 if error else 200)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("sign_in.html", error=error), status, headers
 
 
 @bp.post("/sign-out")
 def sign_out():  # noqa: ANN201
+    """Ends every session of the user (D46), so a copied cookie stops working too."""
+    if current_user.is_authenticated and not current_user.via_token:
+        with uow() as work:
+            signin.sign_out(work, actor=current_user.username)
     logout_user()
     session.clear()
     flash(_("You have signed out."))

@@ -234,7 +234,11 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     except SchemaOutOfDate as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"Serving on http://{host}:{port}")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="odop")
+    proxy = {}
+    if ctx.settings.trusted_proxy:  # the client's address (sign-in throttling) from the proxy's X-Forwarded-For
+        proxy = {"trusted_proxy": ctx.settings.trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": {"x-forwarded-for"}, "clear_untrusted_proxy_headers": True}
+    waitress.serve(app, host=host, port=port, threads=threads, ident="odop", **proxy)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ class Settings:
     # Weekly offs of the state's offices, e.g. "sun,sat2,sat4" (see sla.calendar.WeeklyOffs.parse).
     weekly_offs: str = "sun,sat2,sat4"
     secure_cookies: bool = True
+    # A signed-in session that has seen no request for this long ends (shared centre PCs).
+    idle_timeout_minutes: int = 30
+    # The reverse proxy's address whose X-Forwarded-For gives the client's (sign-in throttling).
+    trusted_proxy: str = ""
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings(host=""))
     testing: bool = False
 
@@ -42,6 +46,8 @@ class Settings:
             state=env.get("ODOP_STATE", "UP"),
             weekly_offs=env.get("ODOP_WEEKLY_OFFS", "sun,sat2,sat4"),
             secure_cookies=env.get("ODOP_SECURE_COOKIES", "1") != "0",
+            idle_timeout_minutes=_minutes(env.get("ODOP_IDLE_TIMEOUT_MINUTES", "30")),
+            trusted_proxy=env.get("ODOP_TRUSTED_PROXY", ""),
             smtp=SmtpSettings(
                 host=env.get("ODOP_SMTP_HOST", ""),
                 port=int(env.get("ODOP_SMTP_PORT", "25")),
@@ -51,6 +57,12 @@ class Settings:
                 sender=env.get("ODOP_MAIL_FROM", SmtpSettings.sender),
             ),
         )
+
+
+def _minutes(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 24 * 60:
+        raise ValueError(f"ODOP_IDLE_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440, not {text!r}")
+    return int(text)
 
 
 def _instance_secret() -> str:

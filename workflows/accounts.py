@@ -1,62 +1,22 @@
-"""Use cases of accounts: sign-in with throttling, API tokens, and user administration."""
+"""Use cases of accounts: API tokens and user administration (signing in: workflows/signin.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 
 from workflows import roles
 from workflows.access import require_admin
 from workflows.errors import NotAllowed, ValidationFailed
-from workflows.models import ApiToken, LoginThrottle, User
+from workflows.models import ApiToken, User
 from workflows.passwords import check_password, hash_password
+from workflows.signin import end_sessions
 from workflows.uow import SchemeUnitOfWork
 
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
 TOKEN_PREFIX = "odop_"
-
-
-class SignInFailed(NotAllowed):
-    code = "sign_in_failed"
-
-
-def sign_in(uow: SchemeUnitOfWork, username: str, password: str) -> User:
-    """The user, or SignInFailed with one message for every cause (no hint which part was wrong).
-
-    After MAX_FAILURES failures within WINDOW the name is locked for LOCKOUT, even for the right
-    password; commits once (the failure count must survive the failed attempt).
-    """
-    now = uow.clock.now()
-    name = (username or "").strip().lower()[:100]
-    throttle = uow.session.get(LoginThrottle, name)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        raise SignInFailed(f"Too many failed attempts. Try again in {minutes} minutes.")
-    user = uow.users.find(name)
-    if user is not None and user.active and check_password(user.password_hash, password or ""):
-        if user.role == roles.INTEGRATION:
-            raise SignInFailed("This account is for other systems: it uses API tokens and cannot sign in.")
-        if throttle:
-            uow.session.delete(throttle)
-        uow.audit.record("signed_in", user.username)
-        uow.commit()
-        return user
-    if throttle is None or now - throttle.window_start > WINDOW:
-        if throttle is None:
-            throttle = LoginThrottle(username=name, failures=0, window_start=now)
-            uow.session.add(throttle)
-        throttle.failures, throttle.window_start, throttle.locked_until = 0, now, None
-    throttle.failures += 1
-    if throttle.failures >= MAX_FAILURES:
-        throttle.locked_until = now + LOCKOUT
-    uow.commit()
-    raise SignInFailed("The user name or password is not correct.")
 
 
 @dataclass(frozen=True)
@@ -97,12 +57,6 @@ def revoke_token(uow: SchemeUnitOfWork, *, actor: str, token_id: int) -> None:
 def tokens_of(uow: SchemeUnitOfWork, username: str) -> list[ApiToken]:
     user = uow.users.by_username(username)
     return list(uow.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
-
-
-def session_user(uow: SchemeUnitOfWork, user_id: int) -> User | None:
-    """The user a signed-in browser session belongs to, or None once they are removed or deactivated."""
-    user = uow.users.find_by_id(user_id)
-    return user if user is not None and user.active else None
 
 
 def authenticate_token(uow: SchemeUnitOfWork, secret: str) -> User | None:
@@ -165,12 +119,38 @@ def save_user(
         user = User(username=username)
         uow.users.add(user)
     user.full_name, user.role, user.district_code = full_name.strip(), role, district_code
+    ends_sessions = not created and (password is not None or (user.active and not active))
     user.email, user.phone, user.active, user.language = email or None, phone or None, active, language
     if password is not None:
         user.password_hash = hash_password(password)
+    if ends_sessions:  # a new password or a deactivation ends every session of the user
+        uow.flush()
+        end_sessions(uow, user)
     uow.audit.record("user_created" if created else "user_updated", actor, username=username, role=role, district=district_code)
     uow.commit()
     return user
+
+
+def change_password(uow: SchemeUnitOfWork, *, actor: str, current: str, new: str) -> int:
+    """A user changes their own password (the current one must be right); every session of the
+    user ends (D46). Returns the new session generation, for the session the change was made in.
+    Commits once."""
+    user = uow.users.by_username(actor)
+    errors: dict[str, list[str]] = {}
+    if not check_password(user.password_hash, current or ""):
+        errors["current_password"] = ["This is not your current password."]
+    if len(new or "") < 10:
+        errors["new_password"] = ["At least 10 characters."]
+    elif new == current:
+        errors["new_password"] = ["Choose a password different from the current one."]
+    if errors:
+        raise ValidationFailed("The password was not changed.", errors)
+    user.password_hash = hash_password(new)
+    uow.flush()
+    end_sessions(uow, user)
+    uow.audit.record("password_changed", actor)
+    uow.commit()
+    return uow.session.scalar(select(User.session_generation).where(User.id == user.id))
 
 
 def set_language(uow: SchemeUnitOfWork, *, actor: str, language: str) -> User:

@@ -1,4 +1,5 @@
-"""Use cases of documents: upload (checked by content, not by name) and authorized download."""
+"""Use cases of documents: upload (checked by content, not by name: the file is opened, see
+workflows/content_checks.py) and authorized download."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workflows import access
+from workflows.content_checks import problem_with
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, Document
 from workflows.uow import SchemeUnitOfWork
@@ -69,6 +71,11 @@ def check_upload(filename: str, content: bytes) -> str:
     content_type = sniff(content)
     if content and content_type is None:
         problems.append("Only PDF, JPEG and PNG files are accepted (checked by their content).")
+    elif content_type is not None and len(content) <= MAX_BYTES:
+        problem = problem_with(content_type, content)
+        if problem:
+            problems.append(problem)
+            content_type = None
     if problems or content_type is None:
         raise ValidationFailed("The document was not accepted.", {"file": problems})
     return content_type

@@ -35,6 +35,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(8), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Every signed-in session carries the generation it began in; bumping it (sign-out, a new
+    # password, deactivation) ends all of them, copied cookies included.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Application(Base):
@@ -127,14 +130,17 @@ class Document(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins per username, to slow down password guessing."""
+    """Failed sign-ins per client address and user name (user name '' counts every name tried
+    from the address), to slow password guessing down with growing waits; never a lock that
+    someone at another address can keep on the owner (see workflows.signin)."""
 
     __tablename__ = "login_throttle"
 
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(100), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Draft(Base):

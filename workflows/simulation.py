@@ -62,7 +62,10 @@ def simulate(
     for moment in tqdm(moments, disable=not progress, unit="app", desc="simulating"):
         clock.set(_office_hours(moment, rng))
         filer = rng.choice(filers)
-        owner = filer if filer.role == roles.APPLICANT else rng.choice([a for a in applicants if a.district_code == filer.district_code] or applicants)
+        local = [a for a in applicants if a.district_code == filer.district_code]
+        if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
+            filer = rng.choice(applicants)
+        owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
         scheme = rng.choice(list(SCHEMES.values()))
         with SchemeUnitOfWork(runtime) as uow:
             application = submit_application(

@@ -9,7 +9,7 @@ from engine.commands import StepResult, start_instance
 from workflows import drafts, roles
 from workflows.documents import FolderStore, StoredFiles, Upload, check_uploads
 from workflows.errors import NotAllowed, ValidationFailed
-from workflows.models import Application, ApplicationStatus
+from workflows.models import Application, ApplicationStatus, User
 from workflows.notices import notify_applicant
 from workflows.numbering import format_number, number_prefix
 from workflows.progress import apply_step
@@ -31,22 +31,14 @@ def submit_application(
 ) -> Application:
     """Validate, number and start an application with its documents; commits once.
 
-    `applicant` is needed when a facilitation operator files on someone's behalf. Documents are
+    `applicant` is needed when a facilitation operator files on someone's behalf (only for an
+    applicant of the centre's own district, D47). Documents are
     checked before anything is stored; their files are removed again if the transaction fails.
     The draft `draft_id` the form was filled from is removed in the same transaction.
     """
     scheme = get_scheme(scheme_code)
     user = uow.users.by_username(actor)
-    if user.role == roles.APPLICANT:
-        owner = user
-    elif user.role == roles.FACILITATION_OPERATOR:
-        if not applicant:
-            raise ValidationFailed("Name the applicant you are filing for.", {"applicant": ["Required."]})
-        owner = uow.users.by_username(applicant)
-        if owner.role != roles.APPLICANT:
-            raise ValidationFailed("Applications are filed for applicants.", {"applicant": [f"{applicant} is not an applicant."]})
-    else:
-        raise NotAllowed(f"Only applicants and facilitation centres submit applications; you are {user.role}.")
+    owner = applicant_for(uow, user, applicant)
     if draft_id is not None:
         drafts.remove_with_submission(uow, user, draft_id)
     district = uow.districts.get(district_code)
@@ -88,3 +80,31 @@ def submit_application(
                 files.attach(uow, application, actor, upload, content_type)
         uow.commit()
     return application
+
+
+def applicant_for(uow: SchemeUnitOfWork, user: User, applicant: str | None) -> User:
+    """Whom `user` files for: themselves, or for a facilitation centre the named applicant of its
+    own district. A wrong name is a field error (the form is shown again with what was typed)."""
+    if user.role == roles.APPLICANT:
+        return user
+    if user.role != roles.FACILITATION_OPERATOR:
+        raise NotAllowed(f"Only applicants and facilitation centres submit applications; you are {user.role}.")
+    name = (applicant or "").strip().lower()
+    if not name:
+        raise ValidationFailed("Name the applicant you are filing for.", {"applicant": ["Required."]})
+    owner = uow.users.find(name) if name.isprintable() else None
+    if owner is None or not owner.active:
+        raise ValidationFailed(
+            "There is no such applicant.", {"applicant": [f"There is no active user '{name}'; check the user name."]}
+        )
+    if owner.role != roles.APPLICANT:
+        raise ValidationFailed("Applications are filed for applicants.", {"applicant": [f"{name} is not an applicant."]})
+    if owner.district_code != user.district_code:
+        raise ValidationFailed(
+            "A facilitation centre files only for applicants of its own district.",
+            {"applicant": [
+                f"{name} is an applicant of district {owner.district_code}; a facilitation centre of "
+                f"{user.district_code} files only for applicants of its own district."
+            ]},
+        )
+    return owner

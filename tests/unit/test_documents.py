@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.files import PDF
 from workflows.documents import MAX_BYTES, check_upload, sniff
 from workflows.errors import ValidationFailed
 
@@ -24,7 +25,7 @@ def test_names_with_paths_are_refused(name: str) -> None:
 
 
 def test_a_pdf_named_png_is_accepted_as_what_it_is() -> None:
-    assert check_upload("scan.png", b"%PDF-1.4") == "application/pdf"
+    assert check_upload("scan.png", PDF) == "application/pdf"
 
 
 def test_size_limit_and_empty_files() -> None:

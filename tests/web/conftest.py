@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.clock import FixedClock
+from tests import files
 from web.app import create_app
 from web.bootstrap import build_runtime
 from web.config import ROOT, Settings
@@ -41,7 +42,7 @@ MDA_FORM = {
     "travel_fare": "2400",
     "benefit_in_last_two_years": "no",
 }
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = files.PDF  # a real one-page PDF: uploads are opened before they are accepted
 
 
 def now() -> datetime:

@@ -77,11 +77,11 @@ def test_forms_need_a_csrf_token(app: Flask) -> None:
 
 def test_failed_sign_ins_are_throttled(app: Flask) -> None:
     client = app.test_client()
-    for _ in range(5):
+    for _ in range(4):
         response = client.post("/sign-in", data={"username": "dic.agr", "password": "wrong"})
         assert response.status_code == 401 and b"not correct" in response.data
     response = client.post("/sign-in", data={"username": "dic.agr", "password": "odop-demo-2025"})
-    assert response.status_code == 401 and b"Too many failed attempts" in response.data
+    assert response.status_code == 429 and b"Too many failed attempts" in response.data
 
 
 def test_session_cookie_is_httponly_and_samesite(app: Flask) -> None:
@@ -94,10 +94,11 @@ def test_session_cookie_is_httponly_and_samesite(app: Flask) -> None:
 def test_api_token_created_used_and_revoked(app: Flask) -> None:
     number = submit_mda(app)
     client = sign_in(app, "dic.agr")
-    client.post("/account/tokens", data={"name": "MIS sync"})
-    page = client.get("/account").get_data(as_text=True)
+    created = client.post("/account/tokens", data={"name": "MIS sync"})
+    page = created.get_data(as_text=True)
     secret = page.split("data-token>")[1].split("<")[0]
     assert secret.startswith("odop_")
+    assert created.headers["Cache-Control"] == "no-store"
     assert secret not in client.get("/account").get_data(as_text=True), "shown once"
     api = app.test_client()
     headers = {"Authorization": f"Bearer {secret}"}

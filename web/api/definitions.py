@@ -25,7 +25,7 @@ from web.api.schemas import (
 )
 from web.auth import actor
 from web.extensions import uow
-from workflows import flows
+from workflows import flows, processes
 from workflows.errors import ValidationFailed
 
 PATH = "/definitions"
@@ -36,8 +36,9 @@ blp = Blueprint("api_definitions", __name__, description="Deployed process versi
 @login_required
 @blp.response(200, DefinitionOut(many=True))
 def list_definitions():  # noqa: ANN201
+    """Administrators: every version; officers: the processes of their lanes."""
     with uow() as work:
-        return work.definitions.list()
+        return processes.definitions(work, actor=actor())
 
 
 @blp.get("/<key>/<int:version>")
@@ -45,7 +46,7 @@ def list_definitions():  # noqa: ANN201
 @blp.response(200, DefinitionOut)
 def get_definition(key: str, version: int):  # noqa: ANN201
     with uow() as work:
-        return work.definitions.by_version(key, version)
+        return processes.definition(work, actor=actor(), key=key, version=version)
 
 
 @blp.get("/<key>/<int:version>/files/<name>")

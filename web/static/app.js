@@ -31,3 +31,83 @@ window.addEventListener("load", async () => {
     el.textContent = "The diagram could not be shown.";
   }
 });
+
+// Keeping what was typed (D49). A form marked data-keep="<user>" is copied into this tab's
+// sessionStorage when it is sent. If the answer is a page that refuses it (the sign-in page after
+// the session ended, a "not sent" page for a file too large, an error page: each carries
+// <meta name="odop-keep-typed">), the copy stays until the same user opens the same form again,
+// which fills it in; any other page (the form was accepted) forgets it. Files cannot be kept.
+(() => {
+  const KEY = "odop-kept-form";
+  const MAX_AGE_MS = 8 * 3600 * 1000;
+  const skip = new Set(["file", "password", "hidden", "submit", "button", "reset"]);
+  const fields = (form) => [...form.elements].filter((el) => el.name && !skip.has(el.type));
+  const read = () => {
+    try { return JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch (e) { return null; }
+  };
+  const forget = () => sessionStorage.removeItem(KEY);
+  // getAttribute: form.action would be a field named "action" (the submit buttons are).
+  const actionOf = (form) => new URL(form.getAttribute("action") || location.href, location.href).pathname;
+
+  const tooLarge = (input) => [...(input.files || [])].some((f) => f.size > Number(input.dataset.maxBytes));
+  const showSize = (input) => {
+    const note = document.getElementById(input.getAttribute("aria-describedby") || "");
+    const big = tooLarge(input);
+    input.setCustomValidity(big ? input.dataset.tooLarge : "");
+    if (note) { note.hidden = !big; note.textContent = big ? input.dataset.tooLarge : ""; }
+    return big;
+  };
+  // Files are checked here before they are sent (the server checks again).
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("input[type=file][data-max-bytes]")) showSize(event.target);
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (actionOf(form) === "/sign-out") { forget(); return; }
+    const big = [...form.querySelectorAll("input[type=file][data-max-bytes]")].filter(showSize);
+    if (big.length) { event.preventDefault(); big[0].focus(); return; }
+    if (!form.matches("form[data-keep]")) return;
+    const values = fields(form).map((el) => [el.name, el.type === "checkbox" || el.type === "radio" ? el.checked : el.value]);
+    sessionStorage.setItem(KEY, JSON.stringify({
+      page: location.pathname, action: actionOf(form), owner: form.dataset.keep, at: Date.now(), values,
+    }));
+  });
+
+  const kept = read();
+  if (!kept) return;
+  const form = [...document.querySelectorAll("form[data-keep]")].find((f) => actionOf(f) === kept.action);
+  const usable = form && kept.page === location.pathname && kept.owner === form.dataset.keep && Date.now() - kept.at < MAX_AGE_MS;
+  if (!usable) {
+    if (!document.querySelector('meta[name="odop-keep-typed"]')) forget();
+    return;
+  }
+  forget();
+  let changed = 0;
+  const seen = {};
+  const byName = {};
+  for (const el of fields(form)) (byName[el.name] = byName[el.name] || []).push(el);
+  for (const [name, value] of kept.values) {
+    const i = seen[name] || 0;
+    seen[name] = i + 1;
+    const el = (byName[name] || [])[i];
+    if (!el) continue;
+    if (el.type === "checkbox" || el.type === "radio") {
+      if (el.checked !== value) { el.checked = value; changed += 1; }
+    } else if (el.value !== value) {
+      el.value = value;
+      changed += 1;
+    }
+  }
+  if (changed) {
+    const note = document.createElement("p");
+    note.className = "flash";
+    note.setAttribute("role", "status");
+    note.dataset.keptNote = "1";
+    note.textContent = document.documentElement.lang === "hi"
+      ? "आपने जो भरा था वह फिर से भर दिया गया है; फ़ाइलें दोबारा चुनें।"
+      : "What you typed before has been filled in again; choose any files again.";
+    form.before(note);
+  }
+  form.dataset.restored = String(changed);
+})();
