@@ -98,7 +98,13 @@ class TaskAlreadyCompleted(TaskNotReady):
 
 
 class TaskClaimedByOther(EngineError):
+    """Someone else holds the task; the message names them (and so does `holder`)."""
+
     code = "task_claimed_by_other"
+
+    def __init__(self, message: str, *, holder: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 class StaleState(EngineError):
@@ -115,3 +121,11 @@ class ScriptError(EngineError):
 
 class MessageNotExpected(EngineError):
     code = "message_not_expected"
+
+
+class DatabaseUnavailable(EngineError):
+    """The database failed in a way that may pass (connection dropped, deadlock, serialization
+    failure, lock timeout) and the command could not safely be tried again: try again shortly."""
+
+    code = "database_unavailable"
+    retry_after_seconds = 2
