@@ -24,22 +24,42 @@ from engine.runtime import Runtime
 COMMITTED = "odop_committed"
 
 
+WRITTEN = "odop_written"
+# Written on the way to the view's use case, the same again on a second run: a token's last use.
+BOOKKEEPING = frozenset({"api_tokens"})
+
+
 def init_app(app: Flask, runtime: Runtime) -> None:
     """Wrap every view registered so far (call it after the blueprints are registered)."""
-    if not event.contains(runtime.session_factory, "after_commit", _note_commit):
-        event.listen(runtime.session_factory, "after_commit", _note_commit)
+    for name, listener in (("after_flush", _note_flush), ("after_commit", _note_commit), ("after_rollback", _forget)):
+        if not event.contains(runtime.session_factory, name, listener):
+            event.listen(runtime.session_factory, name, listener)
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = _retrying(view)
 
 
-def _note_commit(_session: Session) -> None:
-    if has_request_context():
+def _note_flush(session: Session, _context: Any) -> None:
+    written = session.info.setdefault(WRITTEN, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        written.add(getattr(obj, "__tablename__", ""))
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(WRITTEN, None)
+
+
+def _note_commit(session: Session) -> None:
+    written = session.info.pop(WRITTEN, set())
+    if has_request_context() and written - BOOKKEEPING:
         setattr(g, COMMITTED, True)
 
 
 def _retrying(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
+        # What the request's hooks committed before the view (a token's last use) is not repeated
+        # by running the view again; only the view's own commits count.
+        setattr(g, COMMITTED, False)
         return once_more(lambda: view(*args, **kwargs), safe=_safe_to_run_again)
 
     return run
