@@ -203,20 +203,14 @@ def _race(rt: Runtime, race: Race, task_ids: list[str], failures: list[BaseExcep
 
 
 def _run_races(rt: Runtime, tasks: list[str]) -> list[list]:
-    """Every race's rounds. On PostgreSQL the five races run at the same time (ten threads: more
-    contention, less waiting); SQLite's writers queue on one lock, and ten threads polling it
-    would starve some, so there they run one race after the other."""
+    """Every race's rounds, the five races at the same time (ten threads: each pair races on its
+    own tasks, the others add contention, and one pair's waiting is another's working)."""
     failures: list[BaseException] = []
-    together = rt.db.dialect.name == "postgresql"
-    out = []
-    running: list[threading.Thread] = []
+    out, running = [], []
     for n, race in enumerate(RACES):
         results, threads = _race(rt, race, tasks[n * ROUNDS : (n + 1) * ROUNDS], failures)
         out.append(results)
         running += threads
-        if not together:
-            for t in running:
-                t.join()
     for t in running:
         t.join()
     if failures:
