@@ -2,7 +2,9 @@
 what the first left (issue 13, docs/decisions.md D35).
 
 Each race runs ROUNDS rounds on fresh tasks: two threads, each with its own unit of work (its own
-session and connection), meet at a barrier and act on the same task at once. Afterwards:
+session and connection), meet at a barrier and act on the same task at once; the five races run
+at the same time. The instances are created in bulk first; one round in STATS_EVERY races on a
+scheme's process, which the statistics count. Afterwards:
 
 - every round's results are those of one of the two serial orders, and for claim/claim,
   claim/complete, complete/complete and reassign/complete exactly one command won (the loser got
@@ -23,7 +25,7 @@ import re
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,7 +74,7 @@ def _calendar(uow, year):  # noqa: ANN001, ANN202
 
 
 @pytest.fixture
-def race_runtime(database_url: str) -> Runtime:
+def race_runtime(database_url: str) -> Iterator[Runtime]:
     rt = Runtime.create(database_url, clock=TickingClock(datetime(2025, 7, 7, 4, 30, tzinfo=UTC)))
     recorder.install(rt, _calendar)
     yield rt
