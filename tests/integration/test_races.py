@@ -224,7 +224,7 @@ def _watch(rt: Runtime, snapshots: list[dict[str, tuple]], done: threading.Event
     """Snapshots of the completed rows, taken while the races run (compared with the end's)."""
 
     def watch() -> None:
-        while not done.wait(2):
+        while not done.wait(5):
             snapshots.append(_completed_rows(rt))
 
     watcher = threading.Thread(target=watch)
