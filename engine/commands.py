@@ -83,7 +83,7 @@ def claim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
     if task.assignee == actor:
         return task
     if task.assignee is not None:
-        raise TaskClaimedByOther(f"'{task.name}' is already claimed by {task.assignee}.")
+        raise TaskClaimedByOther(f"'{task.name}' is already claimed by {task.assignee}.", holder=task.assignee)
     task.assignee = actor
     task.state = TaskState.CLAIMED
     task.claimed_at = uow.clock.now()
@@ -96,7 +96,7 @@ def unclaim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
     if task.assignee is None:
         return task
     if task.assignee != actor:
-        raise TaskClaimedByOther(f"'{task.name}' is claimed by {task.assignee}, not by you.")
+        raise TaskClaimedByOther(f"'{task.name}' is claimed by {task.assignee}, not by you.", holder=task.assignee)
     previous = task.assignee
     task.assignee = None
     task.state = TaskState.READY
@@ -125,15 +125,19 @@ def complete_task(
     actor: str,
     data: Mapping[str, Any],
     expected_version: int | None = None,
+    override_claim: bool = False,
 ) -> StepResult:
     """Complete a ready user task with `data` (merged into the task data) and run on to the next wait.
 
     `expected_version` is the instance version the caller saw; if the instance changed since,
-    StaleState is raised and nothing changes.
+    StaleState is raised and nothing changes. `override_claim` completes a task even if someone
+    holds it (the system's deemed approval).
     """
     task = _open_task(uow, task_id)
-    if task.assignee is not None and task.assignee != actor:
-        raise TaskClaimedByOther(f"'{task.name}' is claimed by {task.assignee}; only they can complete it.")
+    if task.assignee is not None and task.assignee != actor and not override_claim:
+        raise TaskClaimedByOther(
+            f"'{task.name}' is claimed by {task.assignee}; only they can complete it.", holder=task.assignee
+        )
     instance = uow.instances.get(task.instance_id)
     if expected_version is not None and instance.version != expected_version:
         raise StaleState("This application changed since you opened it. Reload it to see the changes.")
@@ -227,7 +231,13 @@ def fire_timers(uow: UnitOfWork, instance: Instance, *, actor: str = "system") -
 
 
 def _open_task(uow: UnitOfWork, task_id: str) -> Task:
-    task = uow.tasks.get(task_id)
+    """The task row, locked for the rest of the transaction, if it is still open.
+
+    Claim, unclaim, reassign and complete decide on this locked row: of two commands on one task
+    the second waits for the first to commit and then sees its result (so a completed row is
+    never written again, and of two claims one wins).
+    """
+    task = uow.tasks.lock(task_id)
     if task.state == TaskState.COMPLETED:
         raise TaskAlreadyCompleted(f"'{task.name}' was already completed by {task.completed_by}.")
     if task.state not in TaskState.OPEN:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -60,3 +61,14 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def insert_unless_present(session: Session, table: Table, values: dict[str, Any], *, unique: list[str]) -> bool:
+    """INSERT … ON CONFLICT (`unique`) DO NOTHING: True if this call added the row.
+
+    For rows that several processes may create at once (a scheduler's start-up timer): the
+    loser of the race skips instead of failing with a unique violation.
+    """
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
+    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]

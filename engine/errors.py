@@ -104,7 +104,13 @@ class TaskAlreadyCompleted(TaskNotReady):
 
 
 class TaskClaimedByOther(EngineError):
+    """Someone else holds the task; the message names them (and so does `holder`)."""
+
     code = "task_claimed_by_other"
+
+    def __init__(self, message: str, *, holder: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 class StaleState(EngineError):
@@ -127,3 +133,10 @@ class MessageNotExpected(EngineError):
     def __init__(self, message: str, *, waiting: list[str] | None = None) -> None:
         super().__init__(message)
         self.waiting = list(waiting or [])
+
+class DatabaseUnavailable(EngineError):
+    """The database failed in a way that may pass (connection dropped, deadlock, serialization
+    failure, lock timeout) and the command could not safely be tried again: try again shortly."""
+
+    code = "database_unavailable"
+    retry_after_seconds = 2

@@ -188,6 +188,20 @@ class TaskRepository:
             raise TaskNotFound(f"There is no task with id {task_id}.")
         return found
 
+    def lock(self, task_id: str) -> Task:
+        """The task row as committed now, locked until this transaction ends.
+
+        PostgreSQL: `SELECT … FOR UPDATE` waits for a concurrent writer of the row and then reads
+        its committed values; SQLite serializes writers already (`BEGIN IMMEDIATE`, engine/db.py).
+        Commands check the state and assignee of this row, so what they write was decided on the
+        row as it is at write time, never on an earlier read.
+        """
+        self.session.flush()  # our own pending changes first, so the fresh read includes them
+        found = self.session.get(Task, task_id, with_for_update=True, populate_existing=True)
+        if found is None:
+            raise TaskNotFound(f"There is no task with id {task_id}.")
+        return found
+
     def open_for_instance(self, instance_id: int) -> Sequence[Task]:
         return self.session.scalars(
             select(Task).where(Task.instance_id == instance_id, Task.state.in_(TaskState.OPEN))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.errors import StaleState
+from engine.errors import DatabaseUnavailable, StaleState
 from engine.models import InstanceStatus
 from engine.repositories import AuditLog, DefinitionRepository, InstanceRepository, TaskRepository
 from engine.runtime import Runtime
@@ -54,7 +54,17 @@ class UnitOfWork:
     def commit(self) -> None:
         try:
             self.flush()
-            self.session.commit()
+            try:
+                self.session.commit()
+            except DBAPIError as err:
+                if not err.connection_invalidated:
+                    raise
+                # Lost during COMMIT itself: the server may or may not have stored the change,
+                # so the command must not simply run again (D36).
+                raise DatabaseUnavailable(
+                    "The connection to the database was lost while saving; it is not known whether "
+                    "the change was stored. Reload the page to see, then try again if needed."
+                ) from err
         except OperationalError as err:
             self.rollback()
             if "locked" in str(err.orig):

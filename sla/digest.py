@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from engine.clock import IST
+from engine.db import insert_unless_present
 from engine.models import Task, TaskState, Timer, TimerState
 from engine.uow import UnitOfWork
 from sla.deadlines import APPLICANT_LANE
@@ -39,12 +40,16 @@ def ensure_timer(uow: UnitOfWork) -> None:
 
 
 def _schedule(uow: UnitOfWork, at: datetime) -> None:
+    """The day's timer, unless it exists: two schedulers starting at once both get here, and the
+    second insert is skipped by the database (ON CONFLICT DO NOTHING), not refused."""
     day = at.astimezone(IST).date().isoformat()
-    exists = uow.session.scalar(select(Timer.id).where(Timer.kind == KIND, Timer.task_id == f"digest-{day}"))
-    if exists is None:
-        uow.session.add(Timer(kind=KIND, task_id=f"digest-{day}", due_at=at, run_at=at, state=TimerState.PENDING,
-                              attempts=0, created_at=uow.clock.now(), payload={"day": day}))
-        uow.flush()
+    insert_unless_present(
+        uow.session,
+        Timer.__table__,
+        dict(kind=KIND, task_id=f"digest-{day}", due_at=at, run_at=at, state=TimerState.PENDING, attempts=0,
+             created_at=uow.clock.now(), payload={"day": day}),
+        unique=["task_id", "kind"],
+    )
 
 
 class DigestHandler:

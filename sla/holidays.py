@@ -86,7 +86,10 @@ def recompute_deadlines(uow: UnitOfWork, provider: CalendarProvider, *, actor: s
     """Recompute `due_at` and the pending SLA timers of every open task; returns how many changed."""
     provider.invalidate()
     changed = 0
-    for task in uow.session.scalars(select(Task).where(Task.state.in_(TaskState.OPEN), Task.time_limit_days.is_not(None))):
+    # Locked as read (PostgreSQL re-checks the state of a row a concurrent completion held, and
+    # skips it), so a task completed meanwhile never gets a new due date: D35.
+    open_tasks = select(Task).where(Task.state.in_(TaskState.OPEN), Task.time_limit_days.is_not(None)).with_for_update()
+    for task in uow.session.scalars(open_tasks):
         before = task.due_at
         schedule(uow, task, provider)
         if task.due_at != before:

@@ -27,6 +27,7 @@ from web import (
     notice_views,
     portal_views,
     public_views,
+    retry,
     task_views,
 )
 from web.api import init_api
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(flow_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
+    retry.init_app(app, runtime)  # after every view is registered
 
     @app.after_request
     def _headers(response: Response) -> Response:

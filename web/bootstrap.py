@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from engine.clock import Clock
+from engine.retry import once_more
 from engine.runtime import Runtime
 from engine.timers import BPMN
 from engine.uow import UnitOfWork
@@ -61,7 +62,12 @@ def build_sender(runtime: Runtime, settings: Settings) -> OutboxSender | None:
 
 
 def build_scheduler(runtime: Runtime, settings: Settings) -> TimerScheduler:
-    with UnitOfWork(runtime) as uow:
-        digest.ensure_timer(uow)
-        uow.commit()
+    def ensure_digest() -> None:
+        with UnitOfWork(runtime) as uow:
+            digest.ensure_timer(uow)
+            uow.commit()
+
+    # Idempotent (INSERT … ON CONFLICT DO NOTHING), so schedulers may start together and a
+    # transient database failure is simply tried once more (D35, D36).
+    once_more(ensure_digest, idempotent=True)
     return TimerScheduler(build_sweep(runtime, settings), sender=build_sender(runtime, settings))

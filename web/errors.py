@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from engine import errors as engine_errors
+from engine.retry import is_transient
 from workflows import errors as domain_errors
 
 STATUS = [
@@ -27,6 +30,7 @@ STATUS = [
     # A step the model cannot take (a failing script, condition or service operator): nothing
     # was stored; the message says which step and why.
     (engine_errors.ScriptError, 409),
+    (engine_errors.DatabaseUnavailable, 503),
 ]
 
 
@@ -73,3 +77,21 @@ def init_app(app: Flask) -> None:
                 body["fields"] = {k: v for part in messages.values() for k, v in part.items()}
             return jsonify({"error": body}), status
         return render_template("error.html", message=err.description, status=status), status
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def _database(err: Exception):  # noqa: ANN202
+        # A transient failure left after web/retry.py's second try: 503, try again shortly (D36).
+        if not is_transient(err):
+            raise err  # a bug or a constraint: Flask's 500 handling, with the traceback logged
+        app.logger.warning("Database unavailable: %s", err)
+        return _unavailable(engine_errors.DatabaseUnavailable("The database is briefly unavailable. Try again in a moment."))
+
+    @app.errorhandler(engine_errors.DatabaseUnavailable)
+    def _unavailable(err: engine_errors.DatabaseUnavailable):  # noqa: ANN202
+        if wants_json():
+            response = make_response(jsonify(error_body(err)), 503)
+        else:
+            response = make_response(render_template("error.html", message=str(err), status=503), 503)
+        response.headers["Retry-After"] = str(err.retry_after_seconds)
+        return response
