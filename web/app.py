@@ -22,6 +22,7 @@ from web import (
     home,
     i18n,
     inbox_views,
+    input_checks,
     notice_views,
     portal_views,
     public_views,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     formatting.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    input_checks.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(inbox_views.bp)

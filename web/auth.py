@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.exceptions import Unauthorized
 
 from web.errors import wants_json
 from web.extensions import uow
@@ -55,8 +56,8 @@ class CurrentUser:
 
 @login_manager.unauthorized_handler
 def _unauthorized():  # noqa: ANN202
-    if wants_json():
-        return jsonify({"error": {"code": "unauthorized", "message": "Sign in, or send an API token as a bearer token."}}), 401
+    if wants_json():  # answered by web/errors.py like every other error
+        raise Unauthorized("Sign in, or send an API token as a bearer token.")
     return redirect(url_for("auth.sign_in", next=request.full_path))
 
 

@@ -29,9 +29,11 @@ def _day(raw: str | None) -> date:
 @login_required
 @require_roles(roles.ADMIN)
 def holidays_page():  # noqa: ANN201
-    year = request.args.get("year", "")
+    year = request.args.get("year", "").strip()
+    if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
+        raise ValidationFailed("Choose a year from 1900 to 2100.", {"year": [f"'{year[:12]}' is not a year from 1900 to 2100."]})
     with uow() as work:
-        year_number = int(year) if year.isdigit() else work.clock.now().year
+        year_number = int(year) if year else work.clock.now().year
         days = holidays.year_of(work, settings().state, year_number)
     return render_template("admin_holidays.html", days=days, year=year_number, state=settings().state)
 

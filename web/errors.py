@@ -1,16 +1,27 @@
-"""The one place where domain errors become HTTP responses."""
+"""The one place where errors become HTTP responses: one vocabulary of codes, one JSON shape.
+
+Every error answer of the API (and every JSON answer elsewhere) is
+`{"error": {"code": ..., "message": ..., "fields"?: {name: [messages]}, "problems"?: [...]}}`,
+documented as `ErrorOut` in the OpenAPI document. `code` is the error class's `code` for domain
+and engine errors, and `HTTP_CODES` for the errors HTTP itself raises (docs/decisions.md, D40).
+Pages get the same status with the message on the error page.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine import errors as engine_errors
+from sla.holidays import CalendarError
 from workflows import errors as domain_errors
 
 STATUS = [
     (domain_errors.ValidationFailed, 422),
     (engine_errors.DefinitionInvalid, 422),
+    (CalendarError, 422),
     (domain_errors.NotAllowed, 403),
     (engine_errors.NotFound, 404),
     (domain_errors.UnknownScheme, 404),
@@ -26,6 +37,40 @@ STATUS = [
     (engine_errors.ScriptError, 500),
 ]
 
+# Codes of the errors HTTP itself raises (a route that does not exist, a body that is too large...).
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "not_allowed",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class MalformedJson(BadRequest):
+    """A body sent as JSON that is not JSON we can read (broken, not UTF-8, nested too deeply)."""
+
+    error_code = "malformed_json"
+    description = "The body is not valid JSON (UTF-8, well formed, at most 64 levels deep)."
+
+
+def _codes_of(cls: type) -> set[str]:
+    return {cls.code} | {c for sub in cls.__subclasses__() for c in _codes_of(sub)}
+
+
+def codes() -> list[str]:
+    """Every code an error answer can carry: the vocabulary the OpenAPI document enumerates."""
+    import workflows.accounts  # noqa: F401, PLC0415 - defines SignInFailed
+
+    return sorted(_codes_of(engine_errors.EngineError) | set(HTTP_CODES.values()) | {MalformedJson.error_code})
+
 
 def status_for(err: engine_errors.EngineError) -> int:
     for kind, status in STATUS:
@@ -34,12 +79,49 @@ def status_for(err: engine_errors.EngineError) -> int:
     return 400
 
 
+def field_messages(messages: Any) -> dict[str, list[str]]:
+    """Marshmallow's nested messages as {"field" or "field.sub": [text, ...]}; list positions are dropped."""
+    out: dict[str, list[str]] = {}
+
+    def walk(value: Any, name: str) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                index = isinstance(key, int) or str(key).isdigit()
+                walk(sub, name if index else (f"{name}.{key}" if name else str(key)))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, name)
+        else:
+            out.setdefault(name or "_schema", []).append(str(value))
+
+    walk(messages, "")
+    return out
+
+
 def error_body(err: engine_errors.EngineError) -> dict[str, object]:
     body: dict[str, object] = {"code": err.code, "message": str(err)}
     if isinstance(err, domain_errors.ValidationFailed):
-        body["fields"] = err.fields
+        body["fields"] = field_messages(err.fields)
     if isinstance(err, engine_errors.DefinitionInvalid):
         body["problems"] = [p.as_dict() for p in err.problems]
+    return {"error": body}
+
+
+def http_body(err: HTTPException) -> dict[str, object]:
+    status = err.code or 500
+    code = getattr(err, "error_code", None) or HTTP_CODES.get(status) or "bad_request"
+    body: dict[str, object] = {"code": code, "message": err.description or err.name}
+    messages = (getattr(err, "data", None) or {}).get("messages")
+    if messages and status == 400:  # webargs could not read the JSON body
+        body = {"code": MalformedJson.error_code, "message": MalformedJson.description}
+    elif messages:  # request parsing (webargs): {"json": {"field": [...]}, "query": {...}}
+        body["code"] = "validation_failed"
+        body["message"] = "The request is not valid."
+        fields: dict[str, list[str]] = {}
+        for part in messages.values() if isinstance(messages, dict) else [messages]:
+            for name, texts in field_messages(part).items():
+                fields.setdefault(name, []).extend(texts)
+        body["fields"] = fields
     return {"error": body}
 
 
@@ -57,14 +139,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # noqa: ANN202
-        code = (err.name or "error").lower().replace(" ", "_")
         status = err.code or 500
         if wants_json():
-            body: dict[str, object] = {"code": code, "message": err.description}
-            messages = (getattr(err, "data", None) or {}).get("messages")
-            if messages:  # request parsing (webargs): {"json": {"field": [...]}}
-                body["code"] = "validation_failed"
-                body["message"] = "The request is not valid."
-                body["fields"] = {k: v for part in messages.values() for k, v in part.items()}
-            return jsonify({"error": body}), status
+            return jsonify(http_body(err)), status, _kept_headers(err)
         return render_template("error.html", message=err.description, status=status), status
+
+
+def _kept_headers(err: HTTPException) -> dict[str, str]:
+    """Headers the error itself carries (Allow on 405, Retry-After on 429/503), not its content type."""
+    return {k: v for k, v in err.get_headers() if k.lower() != "content-type"}

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.errors import codes
+from web.input_checks import INT_MAX
 from workflows.inbox import SLA_STATES, SORTS, VIEWS
+
+# Ids and version numbers: what a database `integer` column holds.
+NUMBER = validate.Range(min=1, max=INT_MAX)
+PAGE = validate.Range(min=1, max=100_000)
 
 
 class ApplicationOut(Schema):
@@ -28,7 +34,7 @@ class ApplicationIn(Schema):
 
 class ApplicationListArgs(Schema):
     status = fields.String(validate=validate.OneOf(["in_process", "returned", "approved", "rejected"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
 
 
 class StepOut(Schema):
@@ -51,7 +57,7 @@ class TaskListArgs(Schema):
     sla = fields.String(validate=validate.OneOf(SLA_STATES))
     q = fields.String(metadata={"description": "Application number or applicant name contains this."})
     sort = fields.String(load_default="due", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
 
 
@@ -93,7 +99,7 @@ class CompleteIn(Schema):
     outcome = fields.String(required=True, metadata={"example": "approve"})
     remarks = fields.String(load_default="")
     fields_ = fields.Dict(data_key="fields", load_default=dict, metadata={"description": "e.g. loan_amount"})
-    expected_version = fields.Integer(metadata={"description": "The instance version you read; 409 if it changed."})
+    expected_version = fields.Integer(validate=NUMBER, metadata={"description": "The instance version you read; 409 if it changed."})
 
 
 class ReassignIn(Schema):
@@ -143,11 +149,11 @@ class FilesIn(Schema):
         metadata={"description": "File name -> XML text: one BPMN file and the DMN files it calls."},
     )
     comment = fields.String(load_default="", validate=validate.Length(max=500))
-    based_on = fields.Integer(load_default=None, allow_none=True)
+    based_on = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
 
 
 class VersionRef(Schema):
-    version = fields.Integer(required=True)
+    version = fields.Integer(required=True, validate=NUMBER)
     comment = fields.String(load_default="", validate=validate.Length(max=500))
 
 
@@ -165,13 +171,13 @@ class DiffOut(Schema):
 
 
 class DiffArgs(Schema):
-    old = fields.Integer(required=True)
-    new = fields.Integer(required=True)
+    old = fields.Integer(required=True, validate=NUMBER)
+    new = fields.Integer(required=True, validate=NUMBER)
 
 
 class MigrationPlanIn(Schema):
-    to_version = fields.Integer(required=True)
-    from_version = fields.Integer(load_default=None, allow_none=True)
+    to_version = fields.Integer(required=True, validate=NUMBER)
+    from_version = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
     numbers = fields.List(fields.String(), load_default=None, allow_none=True)
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=1000))
 
@@ -192,8 +198,8 @@ class MigrationPlanOut(Schema):
 
 
 class MigrateIn(Schema):
-    to_version = fields.Integer(required=True)
-    instance_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=5000))
+    to_version = fields.Integer(required=True, validate=NUMBER)
+    instance_ids = fields.List(fields.Integer(validate=NUMBER), required=True, validate=validate.Length(min=1, max=5000))
 
 
 class MovedOut(Schema):
@@ -201,3 +207,19 @@ class MovedOut(Schema):
     business_key = fields.String()
     moved = fields.Boolean()
     reason = fields.String()
+
+
+class ErrorDetail(Schema):
+    code = fields.String(required=True, validate=validate.OneOf(codes()), metadata={"description": "See docs/decisions.md, D40."})
+    message = fields.String(required=True, metadata={"description": "What is wrong, for the person who sent the request."})
+    fields_ = fields.Dict(
+        data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
+        metadata={"description": "With validation_failed: what is wrong with each field."},
+    )
+    problems = fields.List(fields.Nested(ProblemOut), metadata={"description": "With definition_invalid: every problem found."})
+
+
+class ErrorOut(Schema):
+    """Every error answer: {"error": {"code", "message", "fields"?, "problems"?}} (web/errors.py)."""
+
+    error = fields.Nested(ErrorDetail, required=True)
