@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.auth import actor
+from web.errors import redirect_on_error
 from web.extensions import uow
 from web.i18n import LANGUAGES
 from workflows import accounts
-from workflows.errors import ValidationFailed
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -36,13 +36,10 @@ def language():  # noqa: ANN201
 
 @bp.post("/tokens")
 @login_required
+@redirect_on_error(lambda: url_for("account.index"))
 def create_token():  # noqa: ANN201
-    try:
-        with uow() as work:
-            created = accounts.create_token(work, actor=actor(), name=request.form.get("name", ""))
-    except ValidationFailed as err:
-        flash(str(err), "error")
-        return redirect(url_for("account.index"))
+    with uow() as work:
+        created = accounts.create_token(work, actor=actor(), name=request.form.get("name", ""))
     # Shown once on the next page; only its hash is kept.
     session["new_token"] = created.secret
     return redirect(url_for("account.index"))

@@ -9,9 +9,12 @@ Pages get the same status with the message on the error page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, session
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine import errors as engine_errors
@@ -125,11 +128,56 @@ def http_body(err: HTTPException) -> dict[str, object]:
     return {"error": body}
 
 
+KEPT = "kept_form"
+KEEP_LIMIT = 3000  # characters of typing kept in the (cookie) session; longer forms re-render instead
+NOT_KEPT = ("csrf_token", "password")
+
+
+def flash_and_redirect(err: Exception, url: str):  # noqa: ANN201
+    """Say what went wrong on the page the person came from, with what they typed kept for its form."""
+    flash(str(err), "error")
+    values = {k: v for k, v in request.form.items() if k not in NOT_KEPT}
+    if values and sum(len(k) + len(v) for k, v in values.items()) <= KEEP_LIMIT:
+        session[KEPT] = {"path": urlsplit(url).path, "values": values}
+    return redirect(url)
+
+
+def redirect_on_error(target: Callable[..., str]):  # noqa: ANN201
+    """For form posts: a refused request (400, 409, 422; not 403 or 404) is flashed and the person is
+    sent back to `target(**view_arguments)` with the form as typed (`kept` in templates)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):  # noqa: ANN202
+            try:
+                return view(*args, **kwargs)
+            except engine_errors.EngineError as err:
+                if status_for(err) not in (400, 409, 422):
+                    raise
+                return flash_and_redirect(err, target(**kwargs))
+
+        return wrapper
+
+    return decorate
+
+
+def kept_form() -> dict[str, str]:
+    """What was typed in the form that sent the person to this page, once (empty otherwise)."""
+    if "kept_form" not in g:
+        kept = session.get(KEPT)
+        g.kept_form = {}
+        if kept and kept.get("path") == request.path:
+            g.kept_form = session.pop(KEPT)["values"]
+    return g.kept_form
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/health" or request.accept_mimetypes.best == "application/json"
 
 
 def init_app(app: Flask) -> None:
+    app.context_processor(lambda: {"kept": kept_form()})
+
     @app.errorhandler(engine_errors.EngineError)
     def _domain(err: engine_errors.EngineError):  # noqa: ANN202
         status = status_for(err)
