@@ -27,8 +27,9 @@ def _error(response, status: int, code: str | None = None) -> dict:  # noqa: ANN
 
 @pytest.mark.parametrize(
     "body",
-    [b"{", b"\x00", b"\xff\xfe{}", b"[" * 50_000 + b"]" * 50_000, b'{"task_ids": ' + b"[" * 50_000, b"{'a': 1}", b""],
-    ids=["brace", "nul", "not-utf8", "deep", "deep-unclosed", "single-quotes", "empty"],
+    [b"{", b"\x00", b"\xff\xfe{}", b"[" * 50_000 + b"]" * 50_000, b'{"task_ids": ' + b"[" * 50_000, b"{'a': 1}",
+     b'{"task_ids": ["a"], "x": NaN}', b'{"task_ids": [' + b"[" * 65 + b"]" * 65 + b"]}"],
+    ids=["brace", "nul", "not-utf8", "deep", "deep-unclosed", "single-quotes", "nan", "65-levels"],
 )
 def test_malformed_json_is_400(app_on_both: Flask, body: bytes) -> None:
     client = sign_in(app_on_both, "dic.agr")
@@ -42,6 +43,12 @@ def test_json_that_is_not_an_object_is_422(app_on_both: Flask, body: object) -> 
     client = sign_in(app_on_both, "dic.agr")
     response = client.post(f"{API}/tasks/claim", json=body)
     _error(response, 422, "validation_failed")
+
+
+def test_an_empty_json_body_is_a_missing_one(app_on_both: Flask) -> None:
+    client = sign_in(app_on_both, "dic.agr")
+    response = client.post(f"{API}/tasks/claim", data=b"", content_type="application/json")
+    assert "task_ids" in _error(response, 422, "validation_failed")["fields"]
 
 
 def test_page_numbers_beyond_64_bits_are_422_naming_the_field(app_on_both: Flask) -> None:
