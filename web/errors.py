@@ -9,12 +9,24 @@ Pages get the same status with the message on the error page.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, jsonify, redirect, render_template, request, session
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine import errors as engine_errors
@@ -129,17 +141,27 @@ def http_body(err: HTTPException) -> dict[str, object]:
 
 
 KEPT = "kept_form"
-KEEP_LIMIT = 3000  # characters of typing kept in the (cookie) session; longer forms re-render instead
+KEEP_LIMIT = 2500  # bytes of typing (as JSON) carried to the next page in the cookie session
 NOT_KEPT = ("csrf_token", "password")
 
 
-def flash_and_redirect(err: Exception, url: str):  # noqa: ANN201
-    """Say what went wrong on the page the person came from, with what they typed kept for its form."""
+def flash_and_redirect(err: Exception, url: str, status: int = 422):  # noqa: ANN201
+    """Say what went wrong on the page the person came from, with what they typed in its form.
+
+    Short typing travels in the session to `url`; longer typing (a cookie holds about 4 kB) gets
+    that page rendered here, in this answer, with `status`."""
     flash(str(err), "error")
     values = {k: v for k, v in request.form.items() if k not in NOT_KEPT}
-    if values and sum(len(k) + len(v) for k, v in values.items()) <= KEEP_LIMIT:
+    if not values:
+        return redirect(url)
+    if len(json.dumps(values)) <= KEEP_LIMIT:
         session[KEPT] = {"path": urlsplit(url).path, "values": values}
-    return redirect(url)
+        return redirect(url)
+    endpoint, args = current_app.url_map.bind_to_environ(request.environ).match(urlsplit(url).path, method="GET")
+    g.kept_form = values
+    response = make_response(current_app.view_functions[endpoint](**args))
+    response.status_code = status
+    return response
 
 
 def redirect_on_error(target: Callable[..., str]):  # noqa: ANN201
@@ -154,7 +176,7 @@ def redirect_on_error(target: Callable[..., str]):  # noqa: ANN201
             except engine_errors.EngineError as err:
                 if status_for(err) not in (400, 409, 422):
                     raise
-                return flash_and_redirect(err, target(**kwargs))
+                return flash_and_redirect(err, target(**kwargs), status_for(err))
 
         return wrapper
 

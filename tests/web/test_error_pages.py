@@ -69,3 +69,18 @@ def test_forbidden_and_missing_are_not_redirected(app: Flask) -> None:
     applicant = sign_in(app, "applicant1.agr")
     assert applicant.post("/applications/MDA/UP/AGR/2025-26/99999/answer", data={"remarks": "x"}).status_code == 404
     assert applicant.post("/applications/MDA/UP/AGR/2025-26/99999/documents").status_code in (302, 404)
+
+
+def test_typing_too_long_for_the_session_is_shown_in_place(app: Flask) -> None:
+    number = submit_mda(app)
+    task = open_task_id(app, number)
+    officer = sign_in(app, "dic.agr")
+    assert officer.post(f"/tasks/{task}/decide", data={"outcome": "return", "remarks": "Send the stall bill."}).status_code == 302
+    applicant = sign_in(app, "applicant1.agr")
+    page = applicant.get(f"/applications/{number}").get_data(as_text=True)
+    answer_task = page.split('name="task_id" value="')[1].split('"')[0]
+    remarks = "स्टॉल का बिल संलग्न है। " * 80  # about 1,900 characters of Hindi: far more than a cookie holds as JSON
+    response = applicant.post(f"/applications/{number}/answer", data={"task_id": answer_task, "remarks": remarks, "mobile": "12345"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert remarks.strip() in page and 'value="12345"' in page
