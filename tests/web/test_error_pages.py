@@ -84,3 +84,35 @@ def test_typing_too_long_for_the_session_is_shown_in_place(app: Flask) -> None:
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert remarks.strip() in page and 'value="12345"' in page
+
+
+def test_one_vocabulary_of_error_codes() -> None:
+    import workflows.accounts  # noqa: F401, PLC0415 - defines SignInFailed
+    from engine.errors import EngineError  # noqa: PLC0415
+    from web.errors import HTTP_CODES, codes, status_for  # noqa: PLC0415
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(c for sub in cls.__subclasses__() for c in subclasses(sub))]
+
+    classes = [c for c in subclasses(EngineError) if c.__module__.split(".")[0] in ("engine", "workflows", "sla")]
+    by_code: dict[str, type] = {}
+    for cls in classes:
+        assert by_code.setdefault(cls.code, cls) is cls, f"{cls.__name__} reuses the code {cls.code}"
+    # Every concrete error has a status of its own; only the two base classes fall back to 400.
+    fallback = {cls.code for cls in classes if status_for(cls.__new__(cls)) == 400}
+    assert fallback == {"engine_error", "domain_error"}
+    assert set(by_code) | set(HTTP_CODES.values()) | {"malformed_json"} == set(codes())
+
+
+def test_the_document_declares_the_error_shape_for_every_operation(app: Flask) -> None:
+    doc = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert "Error" not in doc["components"]["schemas"]  # flask-smorest's own shape, which nothing answered
+    error = doc["components"]["schemas"]["ErrorDetail"]
+    assert error["required"] == ["code", "message"] and "malformed_json" in error["properties"]["code"]["enum"]
+    operations = [op for path in doc["paths"].values() for op in path.values() if isinstance(op, dict) and "responses" in op]
+    assert len(operations) >= 22
+    for op in operations:
+        ref = op["responses"]["default"]["$ref"]
+        assert doc["components"]["responses"][ref.rsplit("/", 1)[1]]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorOut"
+        }
