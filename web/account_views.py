@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.auth import actor
+from web.errors import redirect_on_error
 from web.extensions import uow
 from web.i18n import LANGUAGES
 from workflows import accounts
@@ -55,13 +56,10 @@ def language():  # noqa: ANN201
 
 @bp.post("/tokens")
 @login_required
+@redirect_on_error(lambda: url_for("account.index"))
 def create_token():  # noqa: ANN201
-    try:
-        with uow() as work:
-            created = accounts.create_token(work, actor=actor(), name=request.form.get("name", ""))
-    except ValidationFailed as err:
-        flash(str(err), "error")
-        return redirect(url_for("account.index"))
+    with uow() as work:
+        created = accounts.create_token(work, actor=actor(), name=request.form.get("name", ""))
     # Shown once, in this answer only (never stored, never in the session cookie; pages of signed-in
     # users are not cached): only its hash is kept.
     with uow() as work:

@@ -23,6 +23,7 @@ from web import (
     home,
     i18n,
     inbox_views,
+    input_checks,
     kept_forms,
     notice_views,
     portal_views,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     auth.init_app(app)
     errors.init_app(app)
     kept_forms.init_app(app)
+    input_checks.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(inbox_views.bp)

@@ -8,9 +8,10 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.exceptions import Unauthorized
 
 from web.errors import wants_json
 from web.extensions import settings, uow
@@ -88,8 +89,8 @@ def back_to() -> str:
 
 @login_manager.unauthorized_handler
 def _unauthorized():  # noqa: ANN202
-    if wants_json():
-        return jsonify({"error": {"code": "unauthorized", "message": "Sign in, or send an API token as a bearer token."}}), 401
+    if wants_json():  # answered by web/errors.py like every other error
+        raise Unauthorized("Sign in, or send an API token as a bearer token.")
     ended = g.pop("session_ended", None)
     if ended:
         logout_user()

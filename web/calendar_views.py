@@ -11,6 +11,7 @@ from flask_login import login_required
 from sla import holidays, incidents
 from web.auth import actor, require_roles
 from web.bootstrap import calendar_provider
+from web.errors import redirect_on_error
 from web.extensions import settings, uow
 from workflows import roles
 from workflows.errors import ValidationFailed
@@ -29,9 +30,11 @@ def _day(raw: str | None) -> date:
 @login_required
 @require_roles(roles.ADMIN)
 def holidays_page():  # noqa: ANN201
-    year = request.args.get("year", "")
+    year = request.args.get("year", "").strip()
+    if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
+        raise ValidationFailed("Choose a year from 1900 to 2100.", {"year": [f"'{year[:12]}' is not a year from 1900 to 2100."]})
     with uow() as work:
-        year_number = int(year) if year.isdigit() else work.clock.now().year
+        year_number = int(year) if year else work.clock.now().year
         days = holidays.year_of(work, settings().state, year_number)
     return render_template("admin_holidays.html", days=days, year=year_number, state=settings().state)
 
@@ -39,22 +42,19 @@ def holidays_page():  # noqa: ANN201
 @bp.post("/holidays")
 @login_required
 @require_roles(roles.ADMIN)
+@redirect_on_error(lambda: url_for("calendar.holidays_page"))
 def change_holiday():  # noqa: ANN201
     form = request.form
     provider = calendar_provider(settings().state, settings().weekly_offs)
-    try:
-        day = _day(form.get("day"))
-        with uow() as work:
-            action = form.get("action")
-            if action == "add":
-                holidays.add_holiday(work, provider, actor=actor(), day=day, name=form.get("name", ""))
-            elif action == "working":
-                holidays.declare_working_day(work, provider, actor=actor(), day=day)
-            else:
-                holidays.undo_change(work, provider, actor=actor(), day=day)
-    except (holidays.CalendarError, ValidationFailed) as err:
-        flash(str(err), "error")
-        return redirect(url_for("calendar.holidays_page"))
+    day = _day(form.get("day"))
+    with uow() as work:
+        action = form.get("action")
+        if action == "add":
+            holidays.add_holiday(work, provider, actor=actor(), day=day, name=form.get("name", ""))
+        elif action == "working":
+            holidays.declare_working_day(work, provider, actor=actor(), day=day)
+        else:
+            holidays.undo_change(work, provider, actor=actor(), day=day)
     flash(_("Calendar changed. Recompute the deadlines of open tasks to apply it to them."))
     return redirect(url_for("calendar.holidays_page", year=day.year))
 

@@ -15,6 +15,8 @@ from workflows.schemes import SCHEMES
 
 FY = re.compile(r"^(\d{4})-(\d{2})$")
 UNITS = ("day", "week", "month")
+# The dashboards cover the scheme's years; dates outside are refused, not computed with.
+FIRST, LAST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def _date(args: MultiDict, name: str, errors: dict[str, list[str]]) -> date | None:
@@ -22,10 +24,14 @@ def _date(args: MultiDict, name: str, errors: dict[str, list[str]]) -> date | No
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        errors[name] = [f"'{text}' is not a date; use YYYY-MM-DD."]
+        errors[name] = [f"'{text[:40]}' is not a date; use YYYY-MM-DD."]
         return None
+    if not FIRST <= day <= LAST:
+        errors[name] = [f"Choose a date from {FIRST.isoformat()} to {LAST.isoformat()}."]
+        return None
+    return day
 
 
 def filters_from(args: MultiDict, *, today: date, districts: dict[str, str]) -> Filters:
@@ -36,7 +42,9 @@ def filters_from(args: MultiDict, *, today: date, districts: dict[str, str]) -> 
     if fy:
         match = FY.match(fy)
         if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-            errors["fy"] = [f"'{fy}' is not a financial year; write it like 2025-26."]
+            errors["fy"] = [f"'{fy[:40]}' is not a financial year; write it like 2025-26."]
+        elif not FIRST.year <= int(match.group(1)) < LAST.year:
+            errors["fy"] = [f"Choose a financial year from {FIRST.year}-{(FIRST.year + 1) % 100:02d} to {LAST.year - 1}-{LAST.year % 100:02d}."]
         else:
             start, end = financial_year(date(int(match.group(1)), 4, 1))
     chosen_start, chosen_end = _date(args, "start", errors), _date(args, "end", errors)

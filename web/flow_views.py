@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import DefinitionInvalid
 from web.auth import actor, require_roles
+from web.errors import redirect_on_error
 from web.extensions import uow
 from workflows import flows, roles
 from workflows.errors import ValidationFailed
@@ -87,16 +87,13 @@ def compare(key: str):  # noqa: ANN201
 @bp.post("/<key>/rollback")
 @login_required
 @require_roles(roles.ADMIN)
+@redirect_on_error(lambda key: url_for("flows.flow_page", key=key))
 def rollback(key: str):  # noqa: ANN201
-    try:
-        with uow() as work:
-            result = flows.rollback(
-                work, actor=actor(), key=key, number=request.form.get("version", type=int) or 0,
-                comment=request.form.get("comment", ""),
-            )
-    except (ValidationFailed, DefinitionInvalid) as err:
-        flash(str(err), "error")
-        return redirect(url_for("flows.flow_page", key=key))
+    with uow() as work:
+        result = flows.rollback(
+            work, actor=actor(), key=key, number=request.form.get("version", type=int) or 0,
+            comment=request.form.get("comment", ""),
+        )
     flash(_("Version %(old)s deployed again as version %(new)s.", old=request.form.get("version"), new=result.definition.version))
     return redirect(url_for("flows.flow_page", key=key))
 

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.auth import actor
+from web.errors import redirect_on_error
 from web.extensions import uow
 from workflows import decisions, saved_filters
-from workflows.errors import ValidationFailed
 from workflows.inbox import InboxQuery, inbox_counts, inbox_page
 from workflows.schemes import SCHEMES
 
@@ -58,20 +58,23 @@ def claim_many():  # noqa: ANN201
     return redirect(url_for("inbox.index", view="mine"))
 
 
+def _filtered_inbox() -> str:
+    params = {k: request.form.get(k, "") for k in ("view", "scheme", "step", "sla", "sort", "q")}
+    return url_for("inbox.index", **{k: v for k, v in params.items() if v})
+
+
 @bp.post("/filters")
 @login_required
+@redirect_on_error(_filtered_inbox)
 def save_filter():  # noqa: ANN201
     params = {k: request.form.get(k, "") for k in ("view", "scheme", "step", "sla", "sort")}
     params["search"] = request.form.get("q", "")
-    try:
-        with uow() as work:
-            saved_filters.save_filter(
-                work, actor=actor(), name=request.form.get("name", ""), params=params, shared=bool(request.form.get("shared"))
-            )
-        flash(_("Filter saved."))
-    except ValidationFailed as err:
-        flash(str(err), "error")
-    return redirect(url_for("inbox.index", **{("q" if k == "search" else k): v for k, v in params.items() if v}))
+    with uow() as work:
+        saved_filters.save_filter(
+            work, actor=actor(), name=request.form.get("name", ""), params=params, shared=bool(request.form.get("shared"))
+        )
+    flash(_("Filter saved."))
+    return redirect(_filtered_inbox())
 
 
 @bp.post("/filters/<int:filter_id>/delete")

@@ -6,9 +6,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import StaleState, TaskAlreadyCompleted, TaskNotReady
 from web.auth import actor, require_roles
 from web.bootstrap import calendar_provider
+from web.errors import redirect_on_error
 from web.extensions import document_store, settings, uow
 from web.forms import coerce, describe
 from workflows import drafts, roles
@@ -117,38 +117,30 @@ def application(number: str):  # noqa: ANN201
 @bp.post("/applications/<path:number>/answer")
 @login_required
 @require_roles(*FILERS)
+@redirect_on_error(lambda number: url_for("portal.application", number=number))
 def answer(number: str):  # noqa: ANN201
     """The applicant answers a return: remarks, corrections to the form, new documents; one step."""
-    try:
-        with uow() as work:
-            answer_clarification(
-                work, document_store(), actor=actor(), number=number, task_id=request.form.get("task_id", ""),
-                remarks=request.form.get("remarks", ""), read_form=lambda scheme: coerce(scheme, request.form),
-                uploads=_uploads(),
-            )
-    except ValidationFailed as err:
-        flash(str(err), "error")
-        return redirect(url_for("portal.application", number=number))
-    except (TaskAlreadyCompleted, TaskNotReady, StaleState) as err:
-        flash(str(err), "error")
-        return redirect(url_for("portal.application", number=number))
+    with uow() as work:
+        answer_clarification(
+            work, document_store(), actor=actor(), number=number, task_id=request.form.get("task_id", ""),
+            remarks=request.form.get("remarks", ""), read_form=lambda scheme: coerce(scheme, request.form),
+            uploads=_uploads(),
+        )
     flash(_("Your answer was sent to the office."))
     return redirect(url_for("portal.application", number=number))
 
 
 @bp.post("/applications/<path:number>/documents")
 @login_required
+@redirect_on_error(lambda number: url_for("portal.application", number=number))
 def upload(number: str):  # noqa: ANN201
     uploads = _uploads()
     if not uploads:
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("portal.application", number=number))
-    try:
-        with uow() as work:
-            upload_document(work, document_store(), actor=actor(), number=number, upload=uploads[0])
-        flash(_("Document uploaded."))
-    except ValidationFailed as err:
-        flash(str(err), "error")
+    with uow() as work:
+        upload_document(work, document_store(), actor=actor(), number=number, upload=uploads[0])
+    flash(_("Document uploaded."))
     return redirect(url_for("portal.application", number=number))
 
 

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import StaleState, TaskAlreadyCompleted, TaskClaimedByOther, TaskNotReady
 from web.auth import actor
+from web.errors import kept_form, redirect_on_error
 from web.extensions import uow
 from web.forms import whole_rupees
 from workflows import decisions, processes
@@ -26,7 +26,7 @@ def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None,
 @bp.get("/<task_id>")
 @login_required
 def show(task_id: str):  # noqa: ANN201
-    return _page(task_id)
+    return _page(task_id, form=kept_form())
 
 
 @bp.post("/<task_id>/claim")
@@ -49,6 +49,8 @@ def unclaim(task_id: str):  # noqa: ANN201
 
 @bp.post("/<task_id>/decide")
 @login_required
+# The second of two officers deciding the same task is sent back to it, told what happened.
+@redirect_on_error(lambda task_id: url_for("tasks.show", task_id=task_id))
 def decide(task_id: str):  # noqa: ANN201
     form = request.form
     fields = {}
@@ -69,10 +71,6 @@ def decide(task_id: str):  # noqa: ANN201
             )
     except ValidationFailed as err:
         return _page(task_id, errors=err.fields, form=form.to_dict(), status=422)
-    except (TaskAlreadyCompleted, TaskNotReady, TaskClaimedByOther, StaleState) as err:
-        # The second of two officers deciding the same task lands here: say what happened.
-        flash(str(err), "error")
-        return redirect(url_for("tasks.show", task_id=task_id))
     flash(_("Decision recorded for %(number)s.", number=application.number))
     if request.form.get("from") == "portal":
         return redirect(url_for("portal.application", number=application.number))
@@ -81,16 +79,13 @@ def decide(task_id: str):  # noqa: ANN201
 
 @bp.post("/reassign")
 @login_required
+@redirect_on_error(lambda: request.referrer or url_for("inbox.index"))
 def reassign():  # noqa: ANN201
     ids = request.form.getlist("task_id")
     if not ids:
         abort(400, _("Select at least one task."))
-    try:
-        with uow() as work:
-            decisions.reassign(work, ids, actor=actor(), to=request.form.get("to") or None, reason=request.form.get("reason", ""))
-    except ValidationFailed as err:
-        flash(str(err), "error")
-        return redirect(request.referrer or url_for("inbox.index"))
+    with uow() as work:
+        decisions.reassign(work, ids, actor=actor(), to=request.form.get("to") or None, reason=request.form.get("reason", ""))
     flash(_("Reassigned."))
     return redirect(url_for("tasks.show", task_id=ids[0]) if len(ids) == 1 else url_for("inbox.index"))
 

@@ -15,6 +15,8 @@ from workflows.schemes import get_scheme
 from workflows.uow import SchemeUnitOfWork
 
 NEEDS_REMARKS = ("return", "reject")
+# A decided amount (e.g. the bank's loan) above this is a typing mistake, and beyond what a column holds.
+MAX_AMOUNT = 10**12
 
 
 def _task_and_application(uow: SchemeUnitOfWork, task_id: str) -> tuple[Task, Application]:
@@ -109,8 +111,8 @@ def _decision_data(
         value = extra.get(name)
         if value in (None, ""):
             errors[name] = ["Required."]
-        elif name.endswith("_amount") and not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
-            errors[name] = ["Enter a whole number of rupees above zero."]
+        elif name.endswith("_amount") and not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_AMOUNT):
+            errors[name] = [f"Enter a whole number of rupees above zero and at most {MAX_AMOUNT:,}."]
         else:
             data[name] = value
     if task.lane == roles.APPLICANT and extra:

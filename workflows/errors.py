@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.errors import EngineError
+from engine.errors import EngineError, NotFound
 
 
 class DomainError(EngineError):
@@ -18,6 +18,10 @@ class ValidationFailed(DomainError):
         self.fields = fields or {}
         detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in self.fields.items())
         super().__init__(f"{message} ({detail})" if detail else message)
+
+
+class ApplicationNotFound(DomainError, NotFound):
+    code = "application_not_found"
 
 
 class UnknownScheme(DomainError):

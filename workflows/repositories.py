@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from workflows.errors import DomainError, UnknownDistrict, UnknownUser
+from workflows.errors import ApplicationNotFound, UnknownDistrict, UnknownUser
 from workflows.models import Application, ApplicationSequence, District, User
 
 
@@ -66,19 +66,19 @@ class Applications:
     def by_number(self, number: str) -> Application:
         found = self.session.scalars(select(Application).where(Application.number == number)).first()
         if found is None:
-            raise DomainError(f"There is no application {number}.")
+            raise ApplicationNotFound(f"There is no application {number}.")
         return found
 
     def get(self, application_id: int) -> Application:
         found = self.session.get(Application, application_id)
         if found is None:
-            raise DomainError(f"There is no application with id {application_id}.")
+            raise ApplicationNotFound(f"There is no application with id {application_id}.")
         return found
 
     def by_instance(self, instance_id: int) -> Application:
         found = self.session.scalars(select(Application).where(Application.instance_id == instance_id)).first()
         if found is None:
-            raise DomainError(f"No application belongs to process instance {instance_id}.")
+            raise ApplicationNotFound(f"No application belongs to process instance {instance_id}.")
         return found
 
     def next_number(self, prefix: str) -> int:

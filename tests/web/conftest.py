@@ -110,3 +110,7 @@ def open_task_id(app: Flask, number: str) -> str:
 
 def task_ids_in(html: bytes) -> list[str]:
     return re.findall(r"/tasks/([0-9a-f-]{36})", html.decode())
+
+
+# The app on SQLite and PostgreSQL, for hostile-input and fuzz tests.
+from tests.web.both_databases import _drop_pg_template, app_on_both  # noqa: E402, F401

@@ -8,11 +8,14 @@ from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 
 from web.api import applications, definitions, integration, tasks
+from web.api.schemas import ErrorOut
 
 PREFIX = "/api/v1"
 
 
 class _Api(Api):
+    ERROR_SCHEMA = ErrorOut  # the shape web/errors.py answers with
+
     def _register_error_handlers(self) -> None:
         # Errors keep the application's one JSON shape (web/errors.py).
         pass

@@ -51,6 +51,7 @@ def get_definition(key: str, version: int):  # noqa: ANN201
 
 @blp.get("/<key>/<int:version>/files/<name>")
 @login_required
+@blp.doc(responses={"200": {"description": "The file as stored.", "content": {"application/xml": {"schema": {"type": "string"}}}}})
 def get_file(key: str, version: int, name: str):  # noqa: ANN201
     """One BPMN or DMN file of a version, as stored (administrators)."""
     with uow() as work:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.errors import codes
+from web.input_checks import INT_MAX
 from workflows.inbox import SLA_STATES, SORTS, VIEWS
+
+# Ids and version numbers: what a database `integer` column holds.
+NUMBER = validate.Range(min=1, max=INT_MAX)
+PAGE = validate.Range(min=1, max=100_000)
 
 
 class ApplicationOut(Schema):
@@ -28,7 +34,7 @@ class ApplicationIn(Schema):
 
 class ApplicationListArgs(Schema):
     status = fields.String(validate=validate.OneOf(["in_process", "returned", "approved", "rejected"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
 
 
 class StepOut(Schema):
@@ -51,7 +57,7 @@ class TaskListArgs(Schema):
     sla = fields.String(validate=validate.OneOf(SLA_STATES))
     q = fields.String(metadata={"description": "Application number or applicant name contains this."})
     sort = fields.String(load_default="due", validate=validate.OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
 
 
@@ -93,7 +99,7 @@ class CompleteIn(Schema):
     outcome = fields.String(required=True, metadata={"example": "approve"})
     remarks = fields.String(load_default="")
     fields_ = fields.Dict(data_key="fields", load_default=dict, metadata={"description": "e.g. loan_amount"})
-    expected_version = fields.Integer(metadata={"description": "The instance version you read; 409 if it changed."})
+    expected_version = fields.Integer(validate=NUMBER, metadata={"description": "The instance version you read; 409 if it changed."})
 
 
 class ReassignIn(Schema):
@@ -143,7 +149,7 @@ class FilesIn(Schema):
         metadata={"description": "File name -> XML text: one BPMN file and the DMN files it calls."},
     )
     comment = fields.String(load_default="", validate=validate.Length(max=500))
-    based_on = fields.Integer(load_default=None, allow_none=True)
+    based_on = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
     confirm_replace = fields.Boolean(
         load_default=False,
         metadata={"description": "Deploy even though the files share no step or gateway id with the deployed process "
@@ -152,7 +158,7 @@ class FilesIn(Schema):
 
 
 class VersionRef(Schema):
-    version = fields.Integer(required=True)
+    version = fields.Integer(required=True, validate=NUMBER)
     comment = fields.String(load_default="", validate=validate.Length(max=500))
 
 
@@ -170,13 +176,13 @@ class DiffOut(Schema):
 
 
 class DiffArgs(Schema):
-    old = fields.Integer(required=True)
-    new = fields.Integer(required=True)
+    old = fields.Integer(required=True, validate=NUMBER)
+    new = fields.Integer(required=True, validate=NUMBER)
 
 
 class MigrationPlanIn(Schema):
-    to_version = fields.Integer(required=True)
-    from_version = fields.Integer(load_default=None, allow_none=True)
+    to_version = fields.Integer(required=True, validate=NUMBER)
+    from_version = fields.Integer(load_default=None, allow_none=True, validate=NUMBER)
     numbers = fields.List(fields.String(), load_default=None, allow_none=True)
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=1000))
 
@@ -197,8 +203,8 @@ class MigrationPlanOut(Schema):
 
 
 class MigrateIn(Schema):
-    to_version = fields.Integer(required=True)
-    instance_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=5000))
+    to_version = fields.Integer(required=True, validate=NUMBER)
+    instance_ids = fields.List(fields.Integer(validate=NUMBER), required=True, validate=validate.Length(min=1, max=5000))
 
 
 class MovedOut(Schema):
@@ -229,3 +235,22 @@ class SignalOut(Schema):
     reached = fields.Integer(metadata={"description": "How many instances caught the signal."})
     failed = fields.Integer(metadata={"description": "Instances where it failed; each is an incident to retry."})
     incidents = fields.List(fields.Integer())
+
+
+class ErrorDetail(Schema):
+    code = fields.String(required=True, validate=validate.OneOf(codes()), metadata={"description": "See docs/decisions.md, D40."})
+    message = fields.String(required=True, metadata={"description": "What is wrong, for the person who sent the request."})
+    fields_ = fields.Dict(
+        data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
+        metadata={"description": "With validation_failed: what is wrong with each field."},
+    )
+    problems = fields.List(fields.Nested(ProblemOut), metadata={"description": "With definition_invalid: every problem found."})
+    waiting = fields.List(
+        fields.String(), metadata={"description": "With message_not_expected: the messages the instance does wait for."}
+    )
+
+
+class ErrorOut(Schema):
+    """Every error answer: {"error": {"code", "message", "fields"?, "problems"?}} (web/errors.py)."""
+
+    error = fields.Nested(ErrorDetail, required=True)
