@@ -26,6 +26,7 @@ from web import (
     portal_views,
     public_views,
     task_views,
+    verify_views,
 )
 from web.api import init_api
 from web.bootstrap import build_runtime, build_scheduler
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(public_views.bp)
     app.register_blueprint(event_views.bp)
     app.register_blueprint(flow_views.bp)
+    app.register_blueprint(verify_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
 
