@@ -133,7 +133,10 @@ def render(letter: Letter, language: str, verify_url: str) -> bytes:
     pdf.set_lang("hi-IN" if language == "hi" else "en-IN")
     pdf.set_creator("ODOP portal")
     pdf.add_font("Lohit", fname=str(FONT))
-    pdf.set_text_shaping(True)
+    # A Hindi letter names its script: guessed from a line that starts with Latin (a number), the
+    # Devanagari after it was shaped as Latin and its glyphs overlapped. An English letter lets
+    # HarfBuzz guess, so a name in Devanagari on its own line is still shaped as Devanagari.
+    pdf.set_text_shaping(True, script="deva" if language == "hi" else None, language="hin" if language == "hi" else None)
     pdf.set_margins(20, 18, 20)
     pdf.add_page()
 
@@ -172,7 +175,7 @@ def render(letter: Letter, language: str, verify_url: str) -> bytes:
     pdf.set_font("Lohit", size=11)
     pdf.multi_cell(80, 6.5, signer, align="R", new_x="LMARGIN", new_y="NEXT")
 
-    qr_top = 235
+    qr_top = max(235, pdf.get_y() + 8)  # the foot of the page, below a long body
     pdf.image(io.BytesIO(qr_png(verify_url)), x=20, y=qr_top, w=36, h=36)
     pdf.set_xy(62, qr_top + 4)
     pdf.set_font("Lohit", size=9)
