@@ -173,6 +173,7 @@ def letter(number: str, language: str, kind: str):  # noqa: ANN201
         found = letter_pdf(
             work, actor=actor(), number=number, kind=kind, language=language,
             verify_url=lambda n: url_for("verify.verify", number=n, _external=True),
+            calendar_for=calendar_provider(settings().state, settings().weekly_offs),
         )
     response = Response(found.content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'

@@ -38,14 +38,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "to": "To",
         "acknowledgement_body": (
             "Your application under the {scheme} was received on {submitted} and registered with the "
-            "number {number}. A decision is due within {days} working days of receipt, not counting the time "
-            "the application waits on you. Quote this number in every enquiry; you can follow the "
+            "number {number}. A decision is due within {days} working days of receipt{due}, not counting the "
+            "time the application waits on you. Quote this number in every enquiry; you can follow the "
             "application on the portal."
         ),
         "sanction_body": (
             "Your application {number} under the {scheme}, received on {submitted}, was approved on "
             "{decided}. The benefit below is sanctioned, to be released as the scheme's rules provide."
         ),
+        "due": ", by {date}",
         "amount": "Sanctioned amount: {figures}",
         "in_words": "In words: {words}",
         "scheme": "{name} scheme",
@@ -67,7 +68,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "to": "सेवा में",
         "acknowledgement_body": (
             "{scheme} के अंतर्गत आपका आवेदन दिनांक {submitted} को प्राप्त हुआ और संख्या {number} पर पंजीकृत "
-            "किया गया। इस पर प्राप्ति से {days} कार्य दिवसों के भीतर निर्णय लिया जाएगा; आपके पास प्रतीक्षारत "
+            "किया गया। इस पर प्राप्ति से {days} कार्य दिवसों के भीतर{due} निर्णय लिया जाएगा; आपके पास प्रतीक्षारत "
             "समय इसमें नहीं गिना जाता। हर पूछताछ में यह संख्या बताएँ; आप पोर्टल पर आवेदन की स्थिति देख सकते हैं।"
         ),
         "sanction_body": (
@@ -75,6 +76,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "स्वीकृत किया गया। नीचे दी गई लाभ राशि स्वीकृत की जाती है, जिसका भुगतान योजना के नियमों के "
             "अनुसार किया जाएगा।"
         ),
+        "due": " (दिनांक {date} तक)",
         "amount": "स्वीकृत राशि: {figures}",
         "in_words": "शब्दों में: {words}",
         "scheme": "{name} योजना",
@@ -102,6 +104,8 @@ class Letter:
     decided_at: datetime | None
     amount: int | None
     time_limit_days: int
+    # When a decision is due (the time limit in working days from receipt), if known.
+    due_at: datetime | None = None
 
 
 def india_date(value: datetime) -> str:
@@ -162,6 +166,7 @@ def render(letter: Letter, language: str, verify_url: str) -> bytes:
     values = {
         "scheme": scheme, "number": letter.number, "submitted": india_date(letter.submitted_at),
         "decided": india_date(dated), "days": letter.time_limit_days,
+        "due": t["due"].format(date=india_date(letter.due_at)) if letter.due_at else "",
     }
     line(t[f"{letter.kind}_body"].format(**values), height=7)
     if letter.kind == "sanction" and letter.amount is not None:

@@ -21,6 +21,7 @@ from workflows.errors import DomainError, NotAllowed, ValidationFailed
 from workflows.letter_pdf import LANGUAGES, Letter, render
 from workflows.models import Application, ApplicationStatus
 from workflows.schemes import get_scheme
+from workflows.tracking import CalendarFor
 from workflows.uow import SchemeUnitOfWork
 
 ACKNOWLEDGEMENT = "acknowledgement"
@@ -70,9 +71,10 @@ def letter_pdf(
     kind: str,
     language: str,
     verify_url: Callable[[str], str],
+    calendar_for: CalendarFor | None = None,
 ) -> LetterFile:
     """The letter as PDF, for someone who may see the application; `verify_url(number)` is printed
-    and put in the QR code."""
+    and put in the QR code. With a calendar, the acknowledgement says by when a decision is due."""
     problems = {}
     if kind not in KINDS:
         problems["kind"] = [f"One of: {', '.join(KINDS)}."]
@@ -86,7 +88,7 @@ def letter_pdf(
         raise NotAllowed(f"You cannot see {number}.")
     if kind not in available_letters(application):
         raise LetterNotAvailable(f"{number} has no sanction letter: it is not approved.")
-    letter = _letter(uow, application, kind)
+    letter = _letter(uow, application, kind, calendar_for)
     content = render(letter, language, verify_url(application.number))
     return LetterFile(filename=f"{kind}-{_safe(application.number)}-{language}.pdf", content=content)
 
@@ -108,8 +110,10 @@ def verification(uow: SchemeUnitOfWork, number: str) -> Verification:
     )
 
 
-def _letter(uow: SchemeUnitOfWork, application: Application, kind: str) -> Letter:
+def _letter(uow: SchemeUnitOfWork, application: Application, kind: str, calendar_for: CalendarFor | None) -> Letter:
     scheme = get_scheme(application.scheme_code)
+    submitted = application.submitted_at
+    due = calendar_for(uow, submitted.year).add_working_days(submitted, scheme.time_limit_days) if calendar_for else None
     return Letter(
         kind=kind,
         number=application.number,
@@ -121,6 +125,7 @@ def _letter(uow: SchemeUnitOfWork, application: Application, kind: str) -> Lette
         decided_at=application.decided_at,
         amount=application.benefit_amount,
         time_limit_days=scheme.time_limit_days,
+        due_at=due,
     )
 
 

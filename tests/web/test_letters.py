@@ -93,6 +93,8 @@ def test_the_applicant_downloads_the_acknowledgement_then_the_sanction_letter(ap
     text = _text(response.data)
     assert "Acknowledgement of application" in text and number in text and "Sunita Devi" in text
     assert "received on 07-07-2025" in text
+    # The overall limit in working days (30 for MDA) from receipt, on the state's calendar, as on the page.
+    assert "within 30 working days of receipt, by 14-08-2025" in text
     assert _qr(response.data) == [f"http://localhost/verify/{number}"]
     assert client.get(f"/applications/{number}/letters/en/sanction.pdf").status_code == 404
 
