@@ -114,7 +114,8 @@ def test_the_applicant_downloads_the_acknowledgement_then_the_sanction_letter(ap
 
 @pytest.mark.parametrize(
     ("user", "status"),
-    [("applicant1.agr", 200), ("applicant2.agr", 403), ("dic.agr", 200), ("dic.mbd", 403), ("nodal1", 200), (None, 302)],
+    [("applicant1.agr", 200), ("applicant2.agr", 403), ("fc.agr", 403), ("dic.agr", 200), ("gm.agr", 200), ("dic.mbd", 403),
+     ("nodal1", 200), ("admin", 200), (None, 302)],
 )
 def test_letters_go_to_those_who_may_see_the_application(app: Flask, user: str | None, status: int) -> None:
     number = submit_mda(app)
