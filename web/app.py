@@ -30,6 +30,7 @@ from web import (
     public_views,
     retry,
     task_views,
+    verify_views,
 )
 from web.api import init_api
 from web.bootstrap import build_runtime, build_scheduler
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(public_views.bp)
     app.register_blueprint(event_views.bp)
     app.register_blueprint(flow_views.bp)
+    app.register_blueprint(verify_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
     retry.init_app(app, runtime)  # after every view is registered

@@ -15,6 +15,7 @@ from workflows import drafts, roles
 from workflows.clarification import answer_clarification
 from workflows.documents import KINDS, Upload, read_document, upload_document
 from workflows.errors import ValidationFailed
+from workflows.letters import available_letters, letter_pdf
 from workflows.schemes import SCHEMES, get_scheme
 from workflows.submission import submit_application
 from workflows.tracking import application_details, applications_of
@@ -110,7 +111,7 @@ def application(number: str):  # noqa: ANN201
     scheme = get_scheme(details.application.scheme_code)
     return render_template(
         "application.html", d=details, specs=describe(scheme.form), kinds=KINDS, errors={}, values={},
-        overall_due=details.overall_due,
+        overall_due=details.overall_due, letters=available_letters(details.application),
     )
 
 
@@ -152,6 +153,22 @@ def document(document_id: int):  # noqa: ANN201
     response = Response(content, mimetype=doc.content_type)
     # Always a download, never rendered inline: an uploaded file must not run in our origin.
     response.headers["Content-Disposition"] = f'attachment; filename="document-{doc.id}{_ext(doc.content_type)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/applications/<path:number>/letters/<language>/<kind>.pdf")
+@login_required
+def letter(number: str, language: str, kind: str):  # noqa: ANN201
+    """The acknowledgement or the sanction letter as PDF (who may have it: workflows.letters)."""
+    with uow() as work:
+        found = letter_pdf(
+            work, actor=actor(), number=number, kind=kind, language=language,
+            verify_url=lambda n: url_for("verify.verify", number=n, _external=True),
+            calendar_for=calendar_provider(settings().state, settings().weekly_offs),
+        )
+    response = Response(found.content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

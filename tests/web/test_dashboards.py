@@ -83,13 +83,14 @@ def _personal_data() -> list[str]:
 
 
 def test_no_personal_data_on_any_public_page_or_download(app: Flask) -> None:
-    _approved_and_rejected(app)
+    approved, rejected = _approved_and_rejected(app)
     admin = sign_in(app, "admin")
     admin.post("/admin/events", data={"name": "UP International Trade Show", "city": "Greater Noida", "fair_type": "domestic",
                                       "starts_on": "2025-09-25", "ends_on": "2025-09-29"})
     client = sign_in(app, None)
     urls = [*PUBLIC_PAGES, "/public?unit=day", "/public/applications?status=approved&sort=days", "/public?district=AGR&scheme=MDA"]
     urls += [f"/public/export/{t}.{fmt}" for t in PUBLIC_TABLES for fmt in ("csv", "xlsx")]
+    urls += [f"/verify/{approved}", f"/verify/{rejected}"]  # the page a letter's QR code opens
     personal = _personal_data()
     assert "Sunita Devi" in personal and "9876543210" in personal
     for url in urls:
