@@ -89,6 +89,7 @@ def _codes_of(cls: type) -> set[str]:
 
 def codes() -> list[str]:
     """Every code an error answer can carry: the vocabulary the OpenAPI document enumerates."""
+    import stats.dashboards  # noqa: F401, PLC0415 - defines UnknownTable
     import workflows.signin  # noqa: F401, PLC0415 - defines SignInFailed and SignInThrottled
 
     return sorted(_codes_of(engine_errors.EngineError) | set(HTTP_CODES.values()) | {MalformedJson.error_code})

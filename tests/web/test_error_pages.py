@@ -87,14 +87,14 @@ def test_typing_too_long_for_the_session_is_shown_in_place(app: Flask) -> None:
 
 
 def test_one_vocabulary_of_error_codes() -> None:
-    import workflows.accounts  # noqa: F401, PLC0415 - defines SignInFailed
+    import workflows.signin  # noqa: F401, PLC0415 - defines SignInFailed
     from engine.errors import EngineError  # noqa: PLC0415
     from web.errors import HTTP_CODES, codes, status_for  # noqa: PLC0415
 
     def subclasses(cls: type) -> list[type]:
         return [cls, *(c for sub in cls.__subclasses__() for c in subclasses(sub))]
 
-    classes = [c for c in subclasses(EngineError) if c.__module__.split(".")[0] in ("engine", "workflows", "sla")]
+    classes = [c for c in subclasses(EngineError) if c.__module__.split(".")[0] in ("engine", "workflows", "sla", "stats")]
     by_code: dict[str, type] = {}
     for cls in classes:
         assert by_code.setdefault(cls.code, cls) is cls, f"{cls.__name__} reuses the code {cls.code}"
