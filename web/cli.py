@@ -23,6 +23,7 @@ from web.config import Settings
 from web.dbschema import SchemaOutOfDate, require_current, upgrade
 from workflows.demo import DEMO_PASSWORD, load_demo
 from workflows.deployment import deploy_directory
+from workflows.documents import FolderStore
 from workflows.models import Application
 from workflows.simulation import simulate as run_simulation
 from workflows.uow import SchemeUnitOfWork
@@ -139,7 +140,8 @@ def simulate(ctx: Context, count: int, days: int, seed: int, quiet: bool, if_emp
                 return
     clock = FixedClock(datetime.now(UTC))
     runtime = build_runtime(ctx.settings, clock=clock)
-    report = run_simulation(runtime, clock, applications=count, days=days, seed=seed, progress=not quiet)
+    store = FolderStore(ctx.settings.upload_dir)
+    report = run_simulation(runtime, clock, applications=count, days=days, seed=seed, progress=not quiet, store=store)
     runtime.db.dispose()
     click.echo(report.summary())
 

@@ -15,7 +15,7 @@ from web.exports import EXPORT_ROWS, FORMATS, download
 from web.extensions import uow
 from workflows import roles
 from workflows.errors import NotAllowed
-from workflows.schemes import SCHEMES
+from workflows.schemes import catalogue
 from workflows.uow import SchemeUnitOfWork
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -26,13 +26,14 @@ def _request(work: SchemeUnitOfWork) -> tuple[Filters, dict, datetime]:
     districts = queries.district_names(work.session)
     now = work.clock.now()
     user = work.users.by_username(actor())
-    f = access.scoped(user, filters_from(request.args, today=now.date(), districts=districts))
+    schemes = catalogue(work.session)
+    f = access.scoped(user, filters_from(request.args, today=now.date(), districts=districts, schemes=schemes))
     ctx = {
         "area": "dashboard",
         "f": f,
         "districts": districts,
         "district_codes": {name: code for code, name in districts.items()},
-        "schemes": SCHEMES,
+        "schemes": schemes,
         "fixed_district": None if roles.is_state_role(user.role) else user.district_code,
         "args": {k: v for k, v in request.args.items() if k != "page"},
         "computed_at": now,

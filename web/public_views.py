@@ -12,7 +12,7 @@ from web.dashboard_filters import filters_from, page_from, status_and_sort, unit
 from web.exports import EXPORT_ROWS, FORMATS, download
 from web.extensions import uow
 from workflows import events
-from workflows.schemes import SCHEMES
+from workflows.schemes import catalogue
 from workflows.uow import SchemeUnitOfWork
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -22,9 +22,10 @@ def _request(work: SchemeUnitOfWork) -> tuple[Filters, dict, datetime]:
     """The filters of the query string, the page context, and now."""
     districts = queries.district_names(work.session)
     now = work.clock.now()
-    f = filters_from(request.args, today=now.date(), districts=districts)
+    schemes = catalogue(work.session)
+    f = filters_from(request.args, today=now.date(), districts=districts, schemes=schemes)
     ctx = {
-        "area": "public", "f": f, "districts": districts, "schemes": SCHEMES, "fixed_district": None,
+        "area": "public", "f": f, "districts": districts, "schemes": schemes, "fixed_district": None,
         "args": {k: v for k, v in request.args.items() if k != "page"}, "computed_at": now,
     }
     return f, ctx, now

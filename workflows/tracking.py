@@ -12,7 +12,7 @@ from workflows import access, roles
 from workflows.errors import NotAllowed
 from workflows.inbox import sla_status
 from workflows.models import Application, Document, User
-from workflows.schemes import get_scheme
+from workflows.schemes import Scheme, scheme_of
 from workflows.task_view import Diagram, diagram_of
 from workflows.timeline import Entry, timeline
 from workflows.uow import SchemeUnitOfWork
@@ -33,6 +33,7 @@ class CurrentStep:
 @dataclass(frozen=True)
 class ApplicationDetails:
     application: Application
+    scheme: Scheme  # the version it was filed under
     scheme_name: str
     steps: list[CurrentStep]
     timeline: list[Entry]
@@ -111,16 +112,18 @@ def application_details(uow: SchemeUnitOfWork, *, actor: str, number: str) -> Ap
         for t in uow.tasks.for_instance(application.instance_id)
         if t.lane == roles.APPLICANT and t.state != TaskState.CANCELLED
     )
+    scheme = scheme_of(uow.session, application)
     return ApplicationDetails(
         application=application,
-        scheme_name=get_scheme(application.scheme_code).name,
+        scheme=scheme,
+        scheme_name=scheme.name,
         steps=steps,
         timeline=timeline(uow, application.instance_id, with_people=not files_for),
         documents=documents,
         diagram=diagram_of(uow, application),
         days_taken=round((end - application.submitted_at).total_seconds() / 86400, 1),
         days_with_applicant=round(with_applicant / 86400, 1),
-        time_limit_days=get_scheme(application.scheme_code).time_limit_days,
+        time_limit_days=scheme.time_limit_days,
         may_answer=answer,
         may_upload=application.status not in ("approved", "rejected"),
     )
