@@ -10,7 +10,7 @@ Supported component types: textfield, textarea, number, select, radio, checkbox,
 datetime (subtype date); display-only components (text, spacer, separator) are ignored.
 Custom properties (form-js "properties") carry what form-js has no slot for: `label_hi` (the Hindi
 label) and `error_<check>` (a message replacing the default one for min, max, minLength,
-maxLength, pattern).
+maxLength, pattern, type).
 """
 
 from __future__ import annotations
@@ -251,10 +251,10 @@ def check(form: list[Field], data: Mapping[str, Any]) -> tuple[dict[str, Any], d
 
 def _message(f: Field, check: str, value: Any) -> str:
     if check == "type":
-        return {
+        return f.message("type", {
             "integer": "Enter a whole number.", "number": "Enter a number.", "boolean": "Answer yes or no.",
             "array": "Choose from the list.", "string": "Enter text.",
-        }.get(value if isinstance(value, str) else "", "Not a valid value.")  # fmt: skip
+        }.get(value if isinstance(value, str) else "", "Not a valid value."))  # fmt: skip
     if check == "minimum":
         return f.message("min", f"Enter at least {_fmt(value)}.")
     if check == "maximum":
