@@ -25,6 +25,7 @@ from web import (
     notice_views,
     portal_views,
     public_views,
+    scheme_views,
     task_views,
 )
 from web.api import init_api
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(public_views.bp)
     app.register_blueprint(event_views.bp)
     app.register_blueprint(flow_views.bp)
+    app.register_blueprint(scheme_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
 
