@@ -24,7 +24,9 @@ from web.dbschema import SchemaOutOfDate, require_current, upgrade
 from workflows.demo import DEMO_PASSWORD, load_demo
 from workflows.deployment import deploy_directory
 from workflows.documents import FolderStore
+from workflows.errors import ValidationFailed
 from workflows.models import Application
+from workflows.schemes import catalogue
 from workflows.simulation import simulate as run_simulation
 from workflows.uow import SchemeUnitOfWork
 
@@ -98,16 +100,24 @@ def stats_rebuild(ctx: Context) -> None:
 @click.option("--comment", default="", help="Why this version exists.")
 @pass_ctx
 def deploy(ctx: Context, folder: Path | None, actor: str, comment: str) -> None:
-    """Deploy every BPMN file of FOLDER (default: the bundled bpmn/) with the DMN files it calls."""
+    """Deploy every BPMN file of FOLDER (default: the bundled bpmn/) with the DMN files it calls, then
+    publish the scheme bundles of FOLDER/schemes/ whose content changed."""
     try:
         results = deploy_directory(ctx.uow, folder or ctx.settings.bpmn_dir, actor=actor, comment=comment)
     except DefinitionInvalid as err:
         for problem in err.problems:
             click.echo(f"  - {problem}", err=True)
         raise click.ClickException("Deployment refused; nothing was deployed from the failing file.") from err
+    except ValidationFailed as err:
+        for problem in err.fields.get("bundle", []):
+            click.echo(f"  - {problem}", err=True)
+        raise click.ClickException(f"A scheme was not published: {err}") from err
     for r in results:
         state = "deployed" if r.created else "unchanged"
         click.echo(f"{r.definition.key} v{r.definition.version} {state} ({r.definition.checksum[:12]})")
+    with ctx.uow() as uow:
+        for code, scheme in catalogue(uow.session).items():
+            click.echo(f"scheme {code} ({scheme.name}) v{scheme.version}, flow {scheme.process_key}")
 
 
 @main.group()

@@ -25,6 +25,7 @@ from workflows.models import Application, User
 from workflows.numbering import IST
 from workflows.schemes import Scheme, catalogue
 from workflows.submission import submit_application
+from workflows.task_view import outcomes_of
 from workflows.uow import SchemeUnitOfWork
 
 MAX_RETURNS = 2
@@ -113,6 +114,8 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
             application = uow.applications.by_number(number)
             open_tasks = [t for t in uow.tasks.open_for_instance(application.instance_id)]
             form = decision_form(uow, open_tasks[0], application) if open_tasks else []
+            definition = uow.definitions.get(uow.instances.get(application.instance_id).definition_id)
+            outcomes = outcomes_of(definition, open_tasks[0].bpmn_id) if open_tasks else []
         if not open_tasks:
             return
         task = open_tasks[0]
@@ -122,7 +125,7 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
         actor = _actor_for(task, application, people, rng)
         if actor is None:
             return
-        outcome, remarks, fields = _choose(task, returns, rng, form)
+        outcome, remarks, fields = _choose(task, returns, rng, form, outcomes)
         if outcome == "return":
             returns += 1
         with SchemeUnitOfWork(runtime) as uow:
@@ -151,24 +154,18 @@ def _actor_for(task: Task, application: Application, people: dict[str, User], rn
     return rng.choice(candidates) if candidates else None
 
 
-def _choose(task: Task, returns: int, rng: random.Random, form: list[forms.Field]) -> tuple[str, str, dict]:
+def _choose(
+    task: Task, returns: int, rng: random.Random, form: list[forms.Field], outcomes: list[str]
+) -> tuple[str, str, dict]:
+    """An outcome the step allows (mostly approve); the decision form's fields filled in."""
     if task.lane == roles.APPLICANT:
         return "submit", "Documents attached as asked.", {}
-    outcomes = _outcomes(task)
     roll = rng.random()
     if roll < 0.07 and "reject" in outcomes:
         return "reject", rng.choice(REJECT_REASONS), {}
     if roll < 0.17 and returns < MAX_RETURNS and "return" in outcomes:
         return "return", rng.choice(RETURN_REASONS), {}
     return outcomes[0] if "approve" not in outcomes else "approve", "", {f.key: _value(f, rng, "", None, high=True) for f in form}
-
-
-def _outcomes(task: Task) -> list[str]:
-    with_outcomes = {"release_instalment", "record_payment", "verify_utilisation_certificate"}
-    # Steps that record a payment or a certificate are not where applications are turned down.
-    if task.bpmn_id in with_outcomes:
-        return ["approve"]
-    return ["approve", "return", "reject"] if task.bpmn_id in ("dic_scrutiny", "dic_verification", "technical_appraisal") else ["approve", "reject"]
 
 
 REJECT_REASONS = [
