@@ -116,7 +116,7 @@ def _decision_data(
     outcome: str,
     remarks: str,
     extra: Mapping[str, Any],
-    posted: bool,
+    posted: bool = False,
 ) -> dict[str, Any]:
     definition = uow.definitions.get(uow.instances.get(task.instance_id).definition_id)
     props = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {})
