@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.runtime import Runtime
-from tests.integration.scheme_helpers import ACTOR, open_task, set_up, step, submit, walk
+from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
 from web.config import ROOT
 from workflows import scheme_admin
 from workflows.bundles import load_folder, problems
@@ -40,7 +40,7 @@ def rt(runtime: Runtime) -> Runtime:
 
 def test_the_repository_bundles_are_published_once(rt: Runtime) -> None:
     with SchemeUnitOfWork(rt) as uow:
-        assert list(catalogue(uow.session)) == ["CFC", "MM", "MDA", "SDT"] or set(catalogue(uow.session)) == {"MM", "CFC", "MDA", "SDT"}
+        assert set(catalogue(uow.session)) == {"MM", "CFC", "MDA", "SDT"}
         assert {s.version for s in catalogue(uow.session).values()} == {1}
     deploy_directory(lambda: SchemeUnitOfWork(rt), ROOT / "bpmn", actor="admin")  # identical: nothing new
     with SchemeUnitOfWork(rt) as uow:
@@ -190,8 +190,7 @@ def test_skill_toolkit_skilled_artisans_need_the_rpl_certificate(rt: Runtime, tm
     assert caught.value.fields == {"rpl_certificate": ["RPL certificate (skilled artisans) is required."]}
     number = _submit_sdt(rt, store, skilled, ("aadhaar", "rpl_certificate"))
     application = walk(rt, number, [("dic_verification", "approve"), ("gm_voucher", "approve", {"voucher_number": "EV-2026-0002"})])
-    assert application.benefit_amount == 20_000
-    assert ACTOR["gm_dic"] == "gm.agr"
+    assert application.benefit_amount == 20_000  # weaving, from the DMN table
 
 
 def test_a_new_scheme_from_a_template(rt: Runtime) -> None:
