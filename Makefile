@@ -22,7 +22,7 @@ install: $(STAMP) $(VENDOR_STAMP) $(MO)
 # Browser packages come from npm (package-lock.json) and are served by the app itself.
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/dmn-js $(VENDOR)/swagger-ui $(VENDOR)/chart.js
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/dmn-js $(VENDOR)/swagger-ui $(VENDOR)/chart.js $(VENDOR)/form-js
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/. $(VENDOR)/bpmn-js/
 	cp node_modules/bpmn-js-properties-panel/dist/bpmn-js-properties-panel.umd.js node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(VENDOR)/bpmn-js/
@@ -30,6 +30,8 @@ $(VENDOR_STAMP): package.json package-lock.json
 	cp -r node_modules/dmn-js/dist/assets/. $(VENDOR)/dmn-js/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
 	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.js/
+	cp node_modules/@bpmn-io/form-js/dist/form-editor.umd.js node_modules/@bpmn-io/form-js/dist/form-viewer.umd.js $(VENDOR)/form-js/
+	cp -r node_modules/@bpmn-io/form-js/dist/assets/. $(VENDOR)/form-js/
 	touch $@
 
 assets: $(VENDOR_STAMP)

@@ -38,7 +38,6 @@ from web.dbschema import upgrade
 from workflows.demo import DEMO_PASSWORD, load_demo
 from workflows.deployment import deploy_directory
 from workflows.models import Application, User
-from workflows.schemes import SCHEMES
 from workflows.uow import SchemeUnitOfWork
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
@@ -53,7 +52,8 @@ STEPS = {
     "CFC": (("dic_scrutiny", "dic_officer"), ("state_committee_approval", "state_committee")),
     "MDA": (("dic_verification", "dic_officer"), ("gm_sanction", "gm_dic")),
 }
-PROCESS = {code: s.process_key for code, s in SCHEMES.items()}
+PROCESS = {"MM": "margin_money", "CFC": "cfc", "MDA": "marketing_assistance"}
+LIMITS = {"MM": 60, "CFC": 120, "MDA": 30}  # the bundles' overall time limits (bpmn/schemes/)
 
 
 def populate(url: str) -> None:
@@ -103,7 +103,7 @@ def populate(url: str) -> None:
         instances, applications, tasks, facts, steps = [], [], [], [], []
         for i in range(start, min(start + batch, APPLICATIONS)):
             scheme = rng.choice(("MM", "MM", "MDA", "MDA", "CFC"))
-            limit = SCHEMES[scheme].time_limit_days
+            limit = LIMITS[scheme]
             district = "AGR" if rng.random() < 0.05 else rng.choice(districts)
             applicant = first_user + rng.randrange(APPLICANTS)
             submitted = NOW - timedelta(days=rng.uniform(0, HISTORY_DAYS), minutes=rng.uniform(0, 600))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from stats.filters import Filters
 from stats.models import RegisteredBusiness as B
 from workflows.models import District
-from workflows.schemes import SCHEMES
+from workflows.schemes import catalogue
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ def listing(session: Session, f: Filters, *, page: int = 1, per_page: int = 50) 
         query = query.where(B.district_code == f.district)
     if f.scheme:
         query = query.where(B.schemes.contains(f.scheme))
+    schemes = catalogue(session)
     total = session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
     rows = session.execute(
         query.order_by(B.since.desc(), B.applicant_id.desc()).offset((max(1, page) - 1) * per_page).limit(per_page)
@@ -47,7 +48,7 @@ def listing(session: Session, f: Filters, *, page: int = 1, per_page: int = 50) 
                 reference=f"ODOP-{b.district_code}-{b.applicant_id:06d}",
                 district=name,
                 product_type=product,
-                services=", ".join(SCHEMES[c].name for c in b.schemes.split(",") if c in SCHEMES),
+                services=", ".join(schemes[c].name for c in b.schemes.split(",") if c in schemes),
                 since=b.since,
             )
             for b, name, product in rows

@@ -9,7 +9,7 @@ rules and never hold the session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -18,10 +18,11 @@ from stats import access, queries, step_queries, tables
 from stats.filters import Filters
 from workflows import roles
 from workflows.models import User
+from workflows.schemes import Scheme, catalogue
 from workflows.uow import SchemeUnitOfWork
 
 # (today, the district names by code) -> the filters the request asks for.
-ReadFilters = Callable[[date, dict[str, str]], Filters]
+ReadFilters = Callable[[date, dict[str, str], Iterable[str]], Filters]
 
 
 class UnknownTable(NotFound):
@@ -63,6 +64,7 @@ class Dashboard:
     user: User | None  # None: the public
     filters: Filters
     districts: dict[str, str]
+    schemes: dict[str, Scheme]
     now: datetime
 
     @property
@@ -112,7 +114,8 @@ def open_dashboard(work: SchemeUnitOfWork, actor: str | None, read_filters: Read
     districts = queries.district_names(work.session)
     now = work.clock.now()
     user = work.users.by_username(actor) if actor is not None else None
-    f = read_filters(now.date(), districts)
+    schemes = catalogue(work.session)
+    f = read_filters(now.date(), districts, schemes)
     if user is not None:
         f = access.scoped(user, f)
-    return Dashboard(work=work, user=user, filters=f, districts=districts, now=now)
+    return Dashboard(work=work, user=user, filters=f, districts=districts, schemes=schemes, now=now)

@@ -17,7 +17,7 @@ from stats.models import MonthlyStats, YearlyStats
 from stats.monthly import ALL_DISTRICTS
 from stats.periods import split, whole_years
 from workflows.models import Application, District
-from workflows.schemes import SCHEMES
+from workflows.schemes import process_keys
 
 GROUPS = {"scheme": F.scheme_code, "district": F.district_code, None: None}
 
@@ -343,7 +343,7 @@ def application_list(
         if step:
             # Drill-down from a step: the applications waiting at it now.
             waiting = select(Task.instance_id).where(
-                Task.state.in_(TaskState.OPEN), Task.process_key == SCHEMES[f.scheme].process_key, Task.bpmn_id == step
+                Task.state.in_(TaskState.OPEN), Task.process_key == process_keys(session).get(f.scheme, ""), Task.bpmn_id == step
             )
             query = query.where(F.instance_id.in_(waiting))
         return query

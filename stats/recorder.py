@@ -16,7 +16,7 @@ from stats import monthly
 from stats.models import ApplicationFact, RegisteredBusiness, StepFact, YearlyStats
 from workflows.models import Application
 from workflows.roles import APPLICANT
-from workflows.schemes import BY_PROCESS, Scheme
+from workflows.schemes import Scheme, by_process
 
 APPROVE = "approve"
 
@@ -55,7 +55,7 @@ class FactRecorder:
 
 
 def scheme_of(uow: UnitOfWork, instance: Instance) -> Scheme | None:
-    return BY_PROCESS.get(uow.definitions.get(instance.definition_id).key)
+    return by_process(uow.session, uow.definitions.get(instance.definition_id).key)
 
 
 def new_fact(instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> ApplicationFact:

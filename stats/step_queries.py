@@ -23,7 +23,7 @@ from stats.monthly import ALL_DISTRICTS
 from stats.periods import split
 from workflows.models import User
 from workflows.roles import APPLICANT
-from workflows.schemes import SCHEMES
+from workflows.schemes import process_keys
 
 
 @dataclass
@@ -64,7 +64,7 @@ class _StepAcc:
 
 def step_names(session: Session) -> dict[tuple[str, str], tuple[str, str | None]]:
     """(scheme, bpmn id) -> (name, lane), from every deployed version (newest wins)."""
-    by_key = {s.process_key: s.code for s in SCHEMES.values()}
+    by_key = {key: code for code, key in process_keys(session).items()}
     names: dict[tuple[str, str], tuple[str, str | None]] = {}
     for key, user_tasks in session.execute(select(Definition.key, Definition.user_tasks).order_by(Definition.id)):
         if key in by_key:
@@ -147,11 +147,12 @@ def steps(session: Session, f: Filters, *, now: datetime, rollups: bool = True) 
             s = stat(*key)
             s.handled, s.with_limit, s.within_limit = a.handled, a.with_limit, a.within
             s.waiting_minutes, s.working_minutes = Distribution.of(a.wait), Distribution.of(a.work)
-    scheme_of = {s.process_key: s.code for s in SCHEMES.values()}
+    keys = process_keys(session)
+    scheme_of = {key: code for code, key in keys.items()}
     pending = select(Task.process_key, Task.bpmn_id, func.count(), func.sum(case((Task.due_at < now, 1), else_=0)))
     pending = pending.where(Task.state.in_(TaskState.OPEN), Task.process_key.in_(list(scheme_of)))
     if f.scheme:
-        pending = pending.where(Task.process_key == SCHEMES[f.scheme].process_key)
+        pending = pending.where(Task.process_key == keys.get(f.scheme, ""))
     if f.district:
         pending = pending.where(Task.district == f.district)
     for process_key, bpmn_id, n, overdue in session.execute(pending.group_by(Task.process_key, Task.bpmn_id)):
@@ -217,7 +218,7 @@ def officers(session: Session, f: Filters, *, now: datetime, rollups: bool = Tru
     if f.district:
         open_q = open_q.where(Task.district == f.district)
     if f.scheme:
-        open_q = open_q.where(Task.process_key == SCHEMES[f.scheme].process_key)
+        open_q = open_q.where(Task.process_key == process_keys(session).get(f.scheme, ""))
     for username, n, overdue in session.execute(open_q.group_by(Task.assignee)):
         if username in people:
             people[username].open, people[username].overdue = n, overdue or 0

@@ -12,7 +12,7 @@ from engine.uow import UnitOfWork
 from stats import businesses, queries, step_queries
 from stats.filters import Filters
 from stats.ranking import ranking
-from workflows.schemes import SCHEMES
+from workflows.schemes import catalogue, get_scheme
 
 # Column kinds tell the page how to format a value: count, days, hours, pct, rupees, date, text.
 
@@ -65,7 +65,7 @@ def summary(session: Session, f: Filters, *, today: date, by: str | None) -> Tab
 
 
 def summary_table(session: Session, rows: list[queries.Summary], by: str | None) -> Table:
-    names = queries.district_names(session) if by == "district" else {c: s.name for c, s in SCHEMES.items()}
+    names = queries.district_names(session) if by == "district" else {c: s.name for c, s in catalogue(session).items()}
     key_column = [Column(by or "scope", "text")]
     return Table(
         name=f"summary_by_{by}" if by else "summary",
@@ -102,7 +102,7 @@ def steps_table(rows: list[step_queries.StepStats]) -> Table:
 
 def heatmap(uow: UnitOfWork, scheme: str, rows: list[step_queries.StepStats]) -> dict:
     """What the diagram heatmap draws on the newest version of `scheme`'s process."""
-    definition = uow.definitions.require_latest(SCHEMES[scheme].process_key)
+    definition = uow.definitions.require_latest(get_scheme(uow.session, scheme).process_key)
     return {
         "definition_id": definition.id,
         "steps": [

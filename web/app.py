@@ -29,6 +29,7 @@ from web import (
     portal_views,
     public_views,
     retry,
+    scheme_views,
     task_views,
     verify_views,
 )
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(event_views.bp)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(verify_views.bp)
+    app.register_blueprint(scheme_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
     retry.init_app(app, runtime)  # after every view is registered

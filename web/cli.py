@@ -23,6 +23,9 @@ from web.dbschema import SchemaOutOfDate, require_current, upgrade
 from workflows import accounts, integration
 from workflows.demo import DEMO_PASSWORD, load_demo
 from workflows.deployment import deploy_directory
+from workflows.documents import FolderStore
+from workflows.errors import ValidationFailed
+from workflows.schemes import published
 from workflows.simulation import simulate as run_simulation
 from workflows.tracking import count_applications
 from workflows.uow import SchemeUnitOfWork
@@ -98,7 +101,8 @@ def stats_rebuild(ctx: Context) -> None:
 @click.option("--replace", is_flag=True, help="Deploy a file even if it shares no step with the deployed process of the same id.")
 @pass_ctx
 def deploy(ctx: Context, folder: Path | None, actor: str, comment: str, replace: bool) -> None:
-    """Deploy every BPMN file of FOLDER (default: the bundled bpmn/) with the DMN files it calls."""
+    """Deploy every BPMN file of FOLDER (default: the bundled bpmn/) with the DMN files it calls, then
+    publish the scheme bundles of FOLDER/schemes/ whose content changed."""
     try:
         results = deploy_directory(
             ctx.uow, folder or ctx.settings.bpmn_dir, actor=actor, comment=comment, confirm_replace=replace
@@ -109,9 +113,16 @@ def deploy(ctx: Context, folder: Path | None, actor: str, comment: str, replace:
         raise click.ClickException("Deployment refused; nothing was deployed from the failing file.") from err
     except ReplaceNotConfirmed as err:
         raise click.ClickException(f"{err} (odop deploy --replace)") from err
+    except ValidationFailed as err:
+        for problem in err.fields.get("bundle", []):
+            click.echo(f"  - {problem}", err=True)
+        raise click.ClickException(f"A scheme was not published: {err}") from err
     for r in results:
         state = "deployed" if r.created else "unchanged"
         click.echo(f"{r.definition.key} v{r.definition.version} {state} ({r.definition.checksum[:12]})")
+    with ctx.uow() as uow:
+        for code, scheme in published(uow).items():
+            click.echo(f"scheme {code} ({scheme.name}) v{scheme.version}, flow {scheme.process_key}")
 
 
 @main.group()
@@ -144,7 +155,8 @@ def simulate(ctx: Context, count: int, days: int, seed: int, quiet: bool, if_emp
                 return
     clock = FixedClock(datetime.now(UTC))
     runtime = build_runtime(ctx.settings, clock=clock)
-    report = run_simulation(runtime, clock, applications=count, days=days, seed=seed, progress=not quiet)
+    store = FolderStore(ctx.settings.upload_dir)
+    report = run_simulation(runtime, clock, applications=count, days=days, seed=seed, progress=not quiet, store=store)
     runtime.db.dispose()
     click.echo(report.summary())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
@@ -11,7 +12,6 @@ from stats import queries, tables
 from stats.dashboards import Options
 from stats.filters import Filters, financial_year
 from workflows.errors import ValidationFailed
-from workflows.schemes import SCHEMES
 
 FY = re.compile(r"^(\d{4})-(\d{2})$")
 UNITS = ("day", "week", "month")
@@ -34,7 +34,7 @@ def _date(args: MultiDict, name: str, errors: dict[str, list[str]]) -> date | No
     return day
 
 
-def filters_from(args: MultiDict, *, today: date, districts: dict[str, str]) -> Filters:
+def filters_from(args: MultiDict, *, today: date, districts: dict[str, str], schemes: Iterable[str]) -> Filters:
     """`fy` (e.g. 2025-26) or `start`/`end`; then `scheme` and `district`. Default: this financial year."""
     errors: dict[str, list[str]] = {}
     start, end = financial_year(today)
@@ -54,8 +54,8 @@ def filters_from(args: MultiDict, *, today: date, districts: dict[str, str]) -> 
     elif (end - start).days > 3660:
         errors["end"] = ["Choose a period of at most ten years."]
     scheme = (args.get("scheme") or "").strip().upper() or None
-    if scheme and scheme not in SCHEMES:
-        errors["scheme"] = [f"There is no scheme '{scheme}'; choose one of {', '.join(SCHEMES)}."]
+    if scheme and scheme not in schemes:
+        errors["scheme"] = [f"There is no scheme '{scheme}'; choose one of {', '.join(schemes)}."]
     district = (args.get("district") or "").strip().upper() or None
     if district and district not in districts:
         errors["district"] = [f"There is no district '{district}'."]

@@ -10,19 +10,18 @@ from stats.dashboards import Dashboard, open_dashboard
 from web.dashboard_filters import filters_from, options_from, page_from
 from web.exports import EXPORT_ROWS, FORMATS, download
 from web.extensions import uow
-from workflows.schemes import SCHEMES
 from workflows.uow import SchemeUnitOfWork
 
 
 def open_page(work: SchemeUnitOfWork, who: str | None, args: MultiDict, *, area: str) -> tuple[Dashboard, dict]:
     """The dashboard `who` may see with the query string's filters, and the page context."""
-    board = open_dashboard(work, who, lambda today, districts: filters_from(args, today=today, districts=districts))
+    board = open_dashboard(work, who, lambda today, districts, schemes: filters_from(args, today=today, districts=districts, schemes=schemes))
     ctx = {
         "area": area,
         "f": board.filters,
         "districts": board.districts,
         "district_codes": {name: code for code, name in board.districts.items()},
-        "schemes": SCHEMES,
+        "schemes": board.schemes,
         "fixed_district": board.fixed_district,
         "args": {k: v for k, v in args.items() if k != "page"},
         "computed_at": board.now,

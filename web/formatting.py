@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.numbers import format_decimal
@@ -10,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from engine.clock import IST
 from web.dashboard_labels import LABELS as STAT_LABELS
-from web.forms import LABELS
 from workflows.roles import SUPERVISOR
 
 
@@ -95,11 +95,34 @@ CHOICE_LABELS = {
 }
 
 
+def html_pattern(pattern: str) -> str:
+    """A form's pattern (a search, as form-js and JSON Schema read it) as an HTML pattern attribute,
+    which must match the whole value: anchors kept, an unanchored pattern may match anywhere."""
+    start = pattern.startswith("^")
+    end = pattern.endswith("$") and not pattern.endswith("\\$")
+    core = pattern[1 if start else 0 : -1 if end else None]
+    anything = r"[\s\S]*"
+    return ("" if start else anything) + f"(?:{core})" + ("" if end else anything)
+
+
+_SIMPLE = re.compile(r"""^\s*([a-z][a-z0-9_]*)\s*==\s*["']([^"']*)["']\s*$""")
+_ACCEPT = {"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png"}
+
+
+def simple_condition(expression: str) -> tuple[str, str] | None:
+    """(field, value) of a `field == "value"` condition, which the browser can check too."""
+    found = _SIMPLE.match(expression or "")
+    return (found.group(1), found.group(2)) if found else None
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
+        html_pattern=html_pattern,
+        simple_condition=simple_condition,
+        accept_type=lambda f: _ACCEPT.get(f, ""),
         rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count
     )
     app.jinja_env.globals.update(
         SLA_LABELS=SLA_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS,
-        CHOICE_LABELS=CHOICE_LABELS, FIELD_LABELS=LABELS, LABELS_STATS=STAT_LABELS, SUPERVISORS=set(SUPERVISOR.values()),
+        CHOICE_LABELS=CHOICE_LABELS, LABELS_STATS=STAT_LABELS, SUPERVISORS=set(SUPERVISOR.values()),
     )

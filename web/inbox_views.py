@@ -11,7 +11,7 @@ from web.errors import redirect_on_error
 from web.extensions import uow
 from workflows import decisions, saved_filters
 from workflows.inbox import InboxQuery, inbox_counts, inbox_page
-from workflows.schemes import SCHEMES
+from workflows.schemes import published
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -38,11 +38,12 @@ def index():  # noqa: ANN201
     with uow() as work:
         page = inbox_page(work, actor=actor(), query=query)
         counts = inbox_counts(work, actor=actor(), query=query)
+        schemes = published(work)
         filters = [
             (f, {("q" if k == "search" else k): v for k, v in f.params.items()})
             for f in saved_filters.filters_for(work, actor=actor())
         ]
-    return render_template("inbox.html", page=page, counts=counts, query=query, schemes=SCHEMES, filters=filters)
+    return render_template("inbox.html", page=page, counts=counts, query=query, schemes=schemes, filters=filters)
 
 
 @bp.post("/claim")

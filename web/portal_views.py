@@ -16,7 +16,7 @@ from workflows.clarification import answer_clarification
 from workflows.documents import KINDS, Upload, read_document, upload_document
 from workflows.errors import ValidationFailed
 from workflows.letters import available_letters, letter_pdf
-from workflows.schemes import SCHEMES, get_scheme
+from workflows.schemes import published, published_scheme
 from workflows.submission import submit_application
 from workflows.tracking import application_details, applications_of
 
@@ -42,22 +42,27 @@ def applications():  # noqa: ANN201
     with uow() as work:
         listing = applications_of(work, actor=actor(), status=status, page=int(page) if page.isdigit() else 1)
         mine = drafts.drafts_of(work, actor=actor()) if current_user.files_applications else []
-    return render_template("applications.html", listing=listing, drafts=mine, status=status, schemes=SCHEMES)
+        schemes = published(work)
+    return render_template("applications.html", listing=listing, drafts=mine, status=status, schemes=schemes)
 
 
 @bp.get("/apply")
 @login_required
 @require_roles(*FILERS)
 def schemes():  # noqa: ANN201
-    return render_template("schemes.html", schemes=SCHEMES)
+    with uow() as work:
+        offered = published(work)
+        today = work.clock.now().date()
+    return render_template("schemes.html", schemes=offered, today=today)
 
 
 @bp.route("/apply/<scheme_code>", methods=["GET", "POST"])
 @login_required
 @require_roles(*FILERS)
 def apply(scheme_code: str):  # noqa: ANN201
-    scheme = get_scheme(scheme_code)
-    specs = describe(scheme.form)
+    with uow() as work:
+        scheme = published_scheme(work, scheme_code)
+    specs = describe(scheme)
     draft_id = request.values.get("draft", "")
     values: dict = {}
     if request.method == "GET" and draft_id.isdigit():
@@ -65,7 +70,7 @@ def apply(scheme_code: str):  # noqa: ANN201
             values = dict(drafts.get_draft(work, actor=actor(), draft_id=int(draft_id)).data)
     elif request.method == "GET":
         # Prefilled from a link, e.g. a trade fair on the public dashboard; still checked on submit.
-        values = {k: v for k, v in request.args.items() if k in scheme.form().fields}
+        values = {k: v for k, v in request.args.items() if k in scheme.field_names}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = request.form.to_dict()
@@ -97,7 +102,8 @@ def apply(scheme_code: str):  # noqa: ANN201
             errors = err.fields or {"_schema": [str(err)]}
     status = 422 if errors else 200
     return render_template(
-        "apply.html", scheme=scheme, specs=specs, values=values, errors=errors, kinds=KINDS, draft_id=draft_id
+        "apply.html", scheme=scheme, specs=specs, values=values, errors=errors, kinds=KINDS, draft_id=draft_id,
+        checklist=scheme.checklist,
     ), status
 
 
@@ -108,9 +114,8 @@ def application(number: str):  # noqa: ANN201
         details = application_details(
             work, actor=actor(), number=number, calendar_for=calendar_provider(settings().state, settings().weekly_offs)
         )
-    scheme = get_scheme(details.application.scheme_code)
     return render_template(
-        "application.html", d=details, specs=describe(scheme.form), kinds=KINDS, errors={}, values={},
+        "application.html", d=details, specs=describe(details.scheme), kinds=KINDS, errors={}, values={},
         overall_due=details.overall_due, letters=available_letters(details.application),
     )
 

@@ -9,7 +9,6 @@ from flask_login import login_required
 from web.auth import actor
 from web.errors import kept_form, redirect_on_error
 from web.extensions import uow
-from web.forms import whole_rupees
 from workflows import decisions, processes
 from workflows.errors import ValidationFailed
 from workflows.task_view import task_details
@@ -53,10 +52,9 @@ def unclaim(task_id: str):  # noqa: ANN201
 @redirect_on_error(lambda task_id: url_for("tasks.show", task_id=task_id))
 def decide(task_id: str):  # noqa: ANN201
     form = request.form
-    fields = {}
-    for name in ("loan_amount", "payment_reference"):
-        if form.get(name):
-            fields[name] = whole_rupees(form[name]) if name.endswith("_amount") else form[name].strip()
+    # The step's decision form (if any) reads its own fields from the post.
+    fields = {k: v for k, v in form.items(multi=True) if k not in ("outcome", "remarks", "version", "csrf_token", "from")}
+    fields = {k: (form.getlist(k) if len(form.getlist(k)) > 1 else v) for k, v in fields.items()}
     version = form.get("version", "")
     try:
         with uow() as work:
@@ -68,6 +66,7 @@ def decide(task_id: str):  # noqa: ANN201
                 remarks=form.get("remarks", ""),
                 fields=fields,
                 expected_version=int(version) if version.isdigit() else None,
+                posted=True,
             )
     except ValidationFailed as err:
         return _page(task_id, errors=err.fields, form=form.to_dict(), status=422)

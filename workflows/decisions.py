@@ -7,11 +7,12 @@ from typing import Any
 
 from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
 from engine.models import Task
-from workflows import access, roles
+from workflows import access, forms, roles
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application
+from workflows.numbering import IST
 from workflows.progress import apply_step
-from workflows.schemes import get_scheme
+from workflows.schemes import Scheme, get_scheme, scheme_of
 from workflows.uow import SchemeUnitOfWork
 
 NEEDS_REMARKS = ("return", "reject")
@@ -77,12 +78,17 @@ def decide(
     remarks: str = "",
     fields: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
+    posted: bool = False,
 ) -> Application:
-    """Record a decision on a task and move the application on; commits once."""
+    """Record a decision on a task and move the application on; commits once.
+
+    `fields` are the step's decision form (or, for an applicant's answer, corrections to the
+    application form); `posted` says they are an HTML form's strings, to be read by the form.
+    """
     user = uow.users.by_username(actor)
     task, application = _task_and_application(uow, task_id)
     access.require_work(user, task, application)
-    data = _decision_data(uow, task, application, outcome, remarks, fields or {})
+    data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted)
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
     apply_step(uow, application, result)
     if remarks.strip():
@@ -91,8 +97,28 @@ def decide(
     return application
 
 
+def decision_form(uow: SchemeUnitOfWork, task: Task, application: Application) -> list[forms.Field]:
+    """The fields of the step's decision form (the user task's `form_key` in the application's
+    scheme version, else in the newest one); none when the step has no form."""
+    definition = uow.definitions.get(uow.instances.get(task.instance_id).definition_id)
+    key = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {}).get("form_key")
+    if not key:
+        return []
+    scheme = scheme_of(uow.session, application)
+    found = scheme.decision_form(key)
+    if not found:
+        found = get_scheme(uow.session, application.scheme_code).decision_form(key)
+    return found
+
+
 def _decision_data(
-    uow: SchemeUnitOfWork, task: Task, application: Application, outcome: str, remarks: str, extra: Mapping[str, Any]
+    uow: SchemeUnitOfWork,
+    task: Task,
+    application: Application,
+    outcome: str,
+    remarks: str,
+    extra: Mapping[str, Any],
+    posted: bool = False,
 ) -> dict[str, Any]:
     definition = uow.definitions.get(uow.instances.get(task.instance_id).definition_id)
     props = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {})
@@ -104,29 +130,34 @@ def _decision_data(
         errors["remarks"] = [f"Remarks are required to {outcome} an application."]
     if len(remarks) > 2000:
         errors["remarks"] = ["At most 2000 characters."]
-    scheme = get_scheme(application.scheme_code)
-    required = scheme.decision_fields.get((task.bpmn_id, outcome), ())
     data: dict[str, Any] = {"outcome": outcome, "remarks": remarks.strip()}
-    for name in required:
-        value = extra.get(name)
-        if value in (None, ""):
-            errors[name] = ["Required."]
-        elif name.endswith("_amount") and not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_AMOUNT):
-            errors[name] = [f"Enter a whole number of rupees above zero and at most {MAX_AMOUNT:,}."]
-        else:
-            data[name] = value
-    if task.lane == roles.APPLICANT and extra:
-        data.update(_clarified_fields(application, extra, errors))
+    scheme = scheme_of(uow.session, application)
+    if task.lane == roles.APPLICANT:
+        if extra:
+            changes = forms.coerce(list(scheme.fields), extra) if posted else dict(extra)
+            changes = {k: v for k, v in changes.items() if application.data.get(k) != v} if posted else changes
+            data.update(_clarified_fields(uow, scheme, application, changes, errors))
+    elif outcome not in NEEDS_REMARKS:
+        # The step's decision form is what an approval records (a return or rejection needs remarks only).
+        form = decision_form(uow, task, application)
+        values = forms.coerce(form, extra) if posted else {f.key: extra.get(f.key) for f in form if f.key in extra}
+        cleaned, field_errors = forms.check(form, values)
+        errors.update(field_errors)
+        data.update(cleaned)
     if errors:
         raise ValidationFailed(f"The decision on '{task.name}' is not complete.", errors)
     return data
 
 
-def _clarified_fields(application: Application, extra: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+def _clarified_fields(
+    uow: SchemeUnitOfWork, scheme: Scheme, application: Application, extra: Mapping[str, Any], errors: dict[str, list[str]]
+) -> dict[str, Any]:
     """An applicant answering a return may correct the application; the result must still be valid."""
-    scheme = get_scheme(application.scheme_code)
+    if not extra:
+        return {}
     try:
-        cleaned = scheme.validate({**application.data, **extra})
+        day = application.submitted_at.astimezone(IST).date()
+        cleaned = scheme.validate({**application.data, **extra}, application_date=day)
     except ValidationFailed as err:
         errors.update(err.fields)
         return {}

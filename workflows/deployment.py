@@ -1,19 +1,16 @@
-"""Use case: deploy scheme processes, each BPMN file with the DMN files it calls."""
+"""Use case: deploy scheme processes (each BPMN file with the DMN files it calls) and publish the
+scheme bundles of a folder (`<folder>/schemes/<name>/scheme.json`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from engine.definitions import DeployResult, deploy
-from workflows import roles
-from workflows.schemes import DATA_NAMES
+from workflows.bundles import data_names, load_folder
+from workflows.scheme_admin import publish_bundle, scheme_rules
 from workflows.uow import SchemeUnitOfWork
-
-# What a scheme process must satisfy beyond BPMN itself: its lanes are roles, and its conditions
-# read only what an application holds (or the model sets). Every deploy and validation uses these.
-SCHEME_RULES = {"known_lanes": roles.LANE_ROLES, "known_names": DATA_NAMES}
 
 _CALLED = re.compile(rb"<spiffworkflow:calledDecisionId>\s*([^<\s]+)\s*</spiffworkflow:calledDecisionId>")
 _DECISION = re.compile(rb"<(?:\w+:)?decision\b[^>]*\bid=\"([^\"]+)\"")
@@ -32,21 +29,33 @@ def bundles(files: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
 
 
 def deploy_set(
-    uow: SchemeUnitOfWork, files: Mapping[str, bytes], *, actor: str, comment: str = "", confirm_replace: bool = False
+    uow: SchemeUnitOfWork, files: Mapping[str, bytes], *, actor: str, comment: str = "", extra_names: Iterable[str] = (),
+    confirm_replace: bool = False,
 ) -> DeployResult:
     """Deploy one BPMN/DMN set of a scheme process; commits once."""
-    result = deploy(uow, files, actor=actor, comment=comment, confirm_replace=confirm_replace, **SCHEME_RULES)
+    result = deploy(uow, files, actor=actor, comment=comment, confirm_replace=confirm_replace, **scheme_rules(uow, extra_names))
     uow.commit()
     return result
+
+
+def scheme_folders(folder: Path) -> list[Path]:
+    root = folder / "schemes"
+    return sorted(p for p in root.iterdir() if (p / "scheme.json").is_file()) if root.is_dir() else []
 
 
 def deploy_directory(
     uow_factory, folder: Path, *, actor: str, comment: str = "", confirm_replace: bool = False  # noqa: ANN001
 ) -> list[DeployResult]:
-    """Deploy every BPMN file of `folder`, each in its own transaction."""
+    """Deploy every BPMN file of `folder`, each in its own transaction, then publish the folder's
+    scheme bundles whose content changed (also each in its own transaction)."""
     files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".bpmn", ".dmn")}
+    schemes = [load_folder(p) for p in scheme_folders(folder)]
+    names = set().union(*(data_names(b) for b in schemes)) if schemes else set()
     results = []
     for bundle in bundles(files).values():
         with uow_factory() as uow:
-            results.append(deploy_set(uow, bundle, actor=actor, comment=comment, confirm_replace=confirm_replace))
+            results.append(deploy_set(uow, bundle, actor=actor, comment=comment, extra_names=names, confirm_replace=confirm_replace))
+    for scheme in schemes:
+        with uow_factory() as uow:
+            publish_bundle(uow, scheme, actor=actor, comment=comment or "Deployed from the repository", check_role=False)
     return results

@@ -7,9 +7,10 @@ import hashlib
 import os
 import secrets
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -27,7 +28,12 @@ SIGNATURES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
 EXTENSION = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-KINDS = ("aadhaar", "bank_passbook", "certificate", "project_report", "bills", "utilisation_certificate", "other")
+KINDS = (
+    "aadhaar", "bank_passbook", "certificate", "project_report", "bills", "utilisation_certificate",
+    "rpl_certificate", "dpr", "member_list", "proof_of_participation", "other",
+)  # fmt: skip
+# The formats a scheme's checklist may accept, by the name the checklist uses.
+FORMATS = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 
 
 class FolderStore:
@@ -103,6 +109,27 @@ def check_uploads(uploads: Sequence[Upload]) -> list[str]:
     if errors:
         raise ValidationFailed("The document was not accepted.", errors)
     return types
+
+
+def check_checklist(scheme: Any, data: Mapping[str, Any], uploads: Sequence[Upload], content_types: Sequence[str]) -> None:
+    """Every document the scheme's checklist needs for this data is there, in an accepted format
+    and within its size limit; or one ValidationFailed naming each problem."""
+    errors: dict[str, list[str]] = {}
+    items = {item.type: item for item in scheme.checklist}
+    for upload, content_type in zip(uploads, content_types, strict=True):
+        item = items.get(upload.kind)
+        if item is None:
+            continue
+        accepted = [FORMATS[f] for f in item.formats]
+        if content_type not in accepted:
+            errors.setdefault(upload.kind, []).append(f"{item.label}: only {', '.join(f.upper() for f in item.formats)} accepted.")
+        if len(upload.content) > item.max_size_kb * 1024:
+            errors.setdefault(upload.kind, []).append(f"{item.label}: at most {item.max_size_kb} KB.")
+    given = {u.kind for u in uploads}
+    for item in scheme.missing_documents(data, given):
+        errors.setdefault(item.type, []).append(f"{item.label} is required.")
+    if errors:
+        raise ValidationFailed("Documents of the checklist are missing or not accepted.", errors)
 
 
 class StoredFiles:

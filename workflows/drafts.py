@@ -23,8 +23,8 @@ def save_draft(
     user = uow.users.by_username(actor)
     if user.role not in (roles.APPLICANT, roles.FACILITATION_OPERATOR):
         raise NotAllowed("Only applicants and facilitation centres keep drafts.")
-    scheme = get_scheme(scheme_code)
-    known = set(scheme.form().fields) | {"applicant"}
+    scheme = get_scheme(uow.session, scheme_code)
+    known = set(scheme.field_names) | {"applicant"}
     cleaned = {k: v for k, v in data.items() if k in known and v not in (None, "")}
     too_long = [k for k, v in cleaned.items() if len(str(v)) > MAX_FIELD]
     if too_long:

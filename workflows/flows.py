@@ -17,10 +17,10 @@ from engine.errors import DefinitionInvalid, DefinitionNotFound, EngineError, Pr
 from engine.models import Definition
 from engine.validation import screen
 from workflows.access import require_admin
-from workflows.deployment import SCHEME_RULES
 from workflows.errors import ValidationFailed
 from workflows.models import FlowDraft
-from workflows.schemes import BY_PROCESS
+from workflows.scheme_admin import scheme_rules
+from workflows.schemes import process_keys
 from workflows.uow import SchemeUnitOfWork
 
 MAX_COMMENT = 500
@@ -61,14 +61,14 @@ def flows(uow: SchemeUnitOfWork, *, actor: str) -> list[Flow]:
     by_key: dict[str, list[Definition]] = {}
     for d in uow.definitions.headers():
         by_key.setdefault(d.key, []).append(d)
+    scheme_of = {key: code for code, key in process_keys(uow.session).items()}
     out = []
     for key, versions in by_key.items():
-        scheme = BY_PROCESS.get(key)
         out.append(
             Flow(
                 key=key,
                 name=versions[0].name,
-                scheme=scheme.code if scheme else None,
+                scheme=scheme_of.get(key),
                 versions=[
                     FlowVersion(v.id, v.version, v.deployed_by, v.deployed_at, v.comment or "", running.get(v.id, 0))
                     for v in versions
@@ -130,7 +130,7 @@ def validate(uow: SchemeUnitOfWork, *, actor: str, files: Mapping[str, str | byt
     """Every problem deploying these files would find; nothing is stored."""
     _require_admin(uow, actor)
     return check(
-        _encoded(files), process_id=key, **SCHEME_RULES,
+        _encoded(files), process_id=key, **scheme_rules(uow),
         deployed_processes=uow.definitions.latest_versions(), known_operators=uow.runtime.services.names(),
     ).problems
 
@@ -152,7 +152,7 @@ def deploy_flow(
     _require_admin(uow, actor)
     comment = _comment(comment)
     result = deploy(
-        uow, _encoded(files), actor=actor, comment=comment, process_id=key, confirm_replace=confirm_replace, **SCHEME_RULES
+        uow, _encoded(files), actor=actor, comment=comment, process_id=key, confirm_replace=confirm_replace, **scheme_rules(uow)
     )
     draft = uow.session.get(FlowDraft, result.definition.key)
     if draft is not None and result.created:
@@ -171,7 +171,7 @@ def rollback(uow: SchemeUnitOfWork, *, actor: str, key: str, number: int, commen
         raise ValidationFailed("That is already the newest version.", {"version": ["Choose an older version."]})
     # The version was chosen by number: going back to it is never an accidental replacement.
     result = deploy(
-        uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, confirm_replace=True, **SCHEME_RULES
+        uow, _encoded(old.files), actor=actor, comment=comment, process_id=key, confirm_replace=True, **scheme_rules(uow)
     )
     uow.audit.record(
         "definition_rolled_back", actor, key=key, from_version=latest.version, to_version=number,

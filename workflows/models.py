@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, BigId
@@ -64,6 +64,8 @@ class Application(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     remarks: Mapped[str | None] = mapped_column(Text)
+    # The scheme version (form, checklist, rules) the application was filed under; it stays there.
+    scheme_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApplicationSequence(Base):
@@ -181,6 +183,37 @@ class FlowDraft(Base):
 
     process_key: Mapped[str] = mapped_column(String(100), primary_key=True)
     files: Mapped[dict[str, str]] = mapped_column(JSONType)
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SchemeVersion(Base):
+    """One immutable published version of a scheme bundle (names, forms, checklist, rules, limits);
+    its flow is the engine's process `process_key`. Applications keep the version they were filed
+    under (`applications.scheme_version`)."""
+
+    __tablename__ = "scheme_versions"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_scheme_versions_code_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    bundle: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    checksum: Mapped[str] = mapped_column(String(64))
+    published_by: Mapped[str] = mapped_column(String(100))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class SchemeDraft(Base):
+    """An administrator's unpublished edit of a scheme bundle, one per scheme code."""
+
+    __tablename__ = "scheme_drafts"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    bundle: Mapped[dict[str, Any]] = mapped_column(JSONType)
     based_on_version: Mapped[int | None] = mapped_column(Integer)
     saved_by: Mapped[str] = mapped_column(String(100))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine import outbox
 from workflows.models import Application
-from workflows.schemes import get_scheme
+from workflows.schemes import scheme_of
 from workflows.uow import SchemeUnitOfWork
 
 
@@ -15,7 +15,7 @@ def notify_applicant(uow: SchemeUnitOfWork, application: Application, template: 
         return
     params = {
         "number": application.number,
-        "scheme": get_scheme(application.scheme_code).name,
+        "scheme": scheme_of(uow.session, application).name,
         "date": uow.clock.now().strftime("%d-%m-%Y"),
         "remarks": remarks,
         "amount": f"{application.benefit_amount:,}" if application.benefit_amount else "",

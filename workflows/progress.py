@@ -6,12 +6,12 @@ from engine.commands import StepResult
 from engine.models import InstanceStatus
 from workflows.models import Application, ApplicationStatus
 from workflows.notices import notify_applicant
-from workflows.schemes import get_scheme
+from workflows.schemes import scheme_of
 from workflows.uow import SchemeUnitOfWork
 
 
 def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResult) -> None:
-    scheme = get_scheme(application.scheme_code)
+    scheme = scheme_of(uow.session, application)
     benefit = result.data.get(scheme.benefit_field)
     if isinstance(benefit, int | float) and not isinstance(benefit, bool):
         application.benefit_amount = int(benefit)

@@ -1,187 +1,247 @@
-"""The scheme catalogue: each scheme's process, application form and decision rules."""
+"""The scheme catalogue, read from the published scheme bundles (table `scheme_versions`).
+
+A `Scheme` is one published version of a bundle (workflows/bundles.py), parsed once per process and
+kept by row id (published versions never change). `catalogue()` is the newest version of every
+scheme; an application reads the version it was filed under (`scheme_of`).
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
-from marshmallow.validate import Length, OneOf, Range, Regexp
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from workflows import form_rules, forms
+from workflows.bundles import APPLICATION_FORM
+from workflows.bundles import data_names as bundle_names
 from workflows.errors import UnknownScheme, ValidationFailed
+from workflows.models import Application, SchemeDraft, SchemeVersion
 
-CRORE = 10_000_000
-MOBILE = Regexp(r"^(\+91)?[6-9]\d{9}$", error="Enter a 10-digit Indian mobile number.")
-NAME = Length(min=2, max=200)
-
-
-class MarginMoneyForm(Schema):
-    applicant_name = fields.String(required=True, validate=NAME)
-    mobile = fields.String(required=True, validate=MOBILE)
-    date_of_birth = fields.Date(required=True)
-    category = fields.String(required=True, validate=OneOf(["GEN", "OBC", "SC", "ST"]))
-    gender = fields.String(required=True, validate=OneOf(["female", "male", "other"]))
-    product = fields.String(required=True, validate=Length(min=2, max=200))
-    unit_address = fields.String(required=True, validate=Length(min=5, max=500))
-    project_cost = fields.Integer(required=True, strict=True, validate=Range(min=10_000, max=10 * CRORE))
-    bank_name = fields.String(required=True, validate=Length(min=2, max=200))
-    bank_branch = fields.String(required=True, validate=Length(min=2, max=200))
-    bank_defaulter = fields.Boolean(required=True)
-    earlier_benefit = fields.Boolean(required=True)
-
-    @validates_schema
-    def _eligibility(self, data: dict[str, Any], **_: Any) -> None:
-        born = data.get("date_of_birth")
-        if born is not None:
-            today = date.today()
-            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            if age < 18:
-                raise ValidationError("The applicant must be at least 18 years old.", "date_of_birth")
-        if data.get("bank_defaulter"):
-            raise ValidationError("A bank defaulter is not eligible for margin money.", "bank_defaulter")
-        if data.get("earlier_benefit"):
-            raise ValidationError(
-                "Applicants who had a benefit under another self-employment scheme are not eligible.", "earlier_benefit"
-            )
+if TYPE_CHECKING:
+    from workflows.uow import SchemeUnitOfWork
 
 
-class CfcForm(Schema):
-    spv_name = fields.String(required=True, validate=NAME)
-    registration_number = fields.String(required=True, validate=Length(min=3, max=60))
-    contact_name = fields.String(required=True, validate=NAME)
-    mobile = fields.String(required=True, validate=MOBILE)
-    member_count = fields.Integer(required=True, strict=True, validate=Range(min=20, error="An SPV needs at least 20 members."))
-    product_linked_members = fields.Integer(required=True, strict=True, validate=Range(min=0))
-    facility_type = fields.String(
-        required=True,
-        validate=OneOf(["testing_lab", "design_centre", "training_centre", "raw_material_bank", "common_processing", "packaging", "display_sales"]),
-    )
-    location = fields.String(required=True, validate=Length(min=3, max=300))
-    project_cost = fields.Integer(required=True, strict=True, validate=Range(min=100_000, max=100 * CRORE))
+@dataclass(frozen=True)
+class ChecklistItem:
+    type: str
+    label: str
+    label_hi: str
+    required: bool
+    required_if: str | None
+    formats: tuple[str, ...]
+    max_size_kb: int
 
-    @validates_schema
-    def _membership(self, data: dict[str, Any], **_: Any) -> None:
-        members, linked = data.get("member_count"), data.get("product_linked_members")
-        if members and linked is not None:
-            if linked > members:
-                raise ValidationError("Cannot exceed the number of members.", "product_linked_members")
-            if linked * 3 < members * 2:
-                raise ValidationError("At least two-thirds of the members must be linked to the ODOP product.", "product_linked_members")
+    def needed(self, data: Mapping[str, Any]) -> bool:
+        """Whether the document must be there for an application with this data."""
+        if self.required:
+            return True
+        if not self.required_if:
+            return False
+        return bool(form_rules.holds(self.required_if, data))
 
-
-class MarketingAssistanceForm(Schema):
-    applicant_name = fields.String(required=True, validate=NAME)
-    unit_name = fields.String(required=True, validate=NAME)
-    mobile = fields.String(required=True, validate=MOBILE)
-    fair_name = fields.String(required=True, validate=Length(min=3, max=200))
-    fair_type = fields.String(required=True, validate=OneOf(["domestic", "international"]))
-    fair_location = fields.String(required=True, validate=Length(min=2, max=200))
-    fair_start = fields.Date(required=True)
-    fair_end = fields.Date(required=True)
-    stall_charges = fields.Integer(required=True, strict=True, validate=Range(min=0, max=CRORE))
-    freight_charges = fields.Integer(required=True, strict=True, validate=Range(min=0, max=CRORE))
-    travel_fare = fields.Integer(required=True, strict=True, validate=Range(min=0, max=CRORE))
-    benefit_in_last_two_years = fields.Boolean(required=True)
-
-    @validates_schema
-    def _claim(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("fair_start") and data.get("fair_end") and data["fair_end"] < data["fair_start"]:
-            raise ValidationError("The fair cannot end before it starts.", "fair_end")
-        if data.get("benefit_in_last_two_years"):
-            raise ValidationError("A similar benefit in the last two years makes the claim ineligible.", "benefit_in_last_two_years")
+    def label_in(self, language: str) -> str:
+        return self.label_hi if language == "hi" and self.label_hi else self.label
 
 
 @dataclass(frozen=True)
 class Scheme:
     code: str
-    name: str
+    version: int
     process_key: str
-    form: type[Schema]
-    applicant_name_field: str
-    benefit_field: str
-    # The whole application's time limit in working days, from submission to the final decision.
-    time_limit_days: int
-    # Fields an officer must supply with a given outcome at a given step, beyond outcome and remarks.
-    decision_fields: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
-    # For the statistics: the step whose approval sanctions the benefit, the steps whose approval
-    # releases money, and the process variable holding the amount released so far.
-    sanction_step: str = ""
-    release_steps: tuple[str, ...] = ()
-    released_field: str = ""
+    bundle: Mapping[str, Any] = field(repr=False)
+    fields: tuple[forms.Field, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
 
-    def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Return the application data cleaned to JSON-friendly values, or raise ValidationFailed."""
-        schema = self.form()
-        try:
-            loaded = schema.load(dict(data))
-        except ValidationError as err:
-            raise ValidationFailed(f"The {self.name} application is not complete or not valid.", _flatten(err.messages)) from err
-        return schema.dump(loaded)
+    def _text(self, name: str, language: str = "en") -> str:
+        value = self.bundle.get(name) or {}
+        return str(value.get(language) or value.get("en") or "")
+
+    @property
+    def name(self) -> str:
+        return self._text("name")
+
+    def name_in(self, language: str) -> str:
+        return self._text("name", language)
+
+    def description_in(self, language: str) -> str:
+        return self._text("description", language)
+
+    def eligibility_in(self, language: str) -> str:
+        return self._text("eligibility", language)
+
+    @property
+    def time_limit_days(self) -> int:
+        return int(self.bundle["time_limit_days"])
+
+    @property
+    def applicant_name_field(self) -> str:
+        return str(self.bundle.get("applicant_name_field", ""))
+
+    def _benefit(self, key: str, default: Any = "") -> Any:
+        return (self.bundle.get("benefit") or {}).get(key) or default
+
+    @property
+    def benefit_field(self) -> str:
+        return str(self._benefit("field"))
+
+    @property
+    def sanction_step(self) -> str:
+        return str(self._benefit("sanction_step"))
+
+    @property
+    def release_steps(self) -> tuple[str, ...]:
+        return tuple(self._benefit("release_steps", ()))
+
+    @property
+    def released_field(self) -> str:
+        return str(self._benefit("released_field"))
+
+    @property
+    def opens_on(self) -> date | None:
+        return date.fromisoformat(self.bundle["opens_on"]) if self.bundle.get("opens_on") else None
+
+    @property
+    def closes_on(self) -> date | None:
+        return date.fromisoformat(self.bundle["closes_on"]) if self.bundle.get("closes_on") else None
+
+    def is_open(self, day: date) -> bool:
+        return (self.opens_on is None or self.opens_on <= day) and (self.closes_on is None or day <= self.closes_on)
+
+    @property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields)
+
+    def labels(self) -> dict[str, str]:
+        """Every field's label, of the application form and the decision forms."""
+        out = {}
+        for definition in (self.bundle.get("forms") or {}).values():
+            out.update({f.key: f.label for f in forms.fields(definition)})
+        return out
+
+    def decision_form(self, key: str | None) -> list[forms.Field]:
+        definition = (self.bundle.get("forms") or {}).get(key) if key else None
+        return forms.fields(definition) if definition else []
+
+    def validate(self, data: Mapping[str, Any], *, application_date: date) -> dict[str, Any]:
+        """The application data cleaned of empty values, or ValidationFailed naming every field."""
+        cleaned, errors = forms.check(list(self.fields), data)
+        if not errors:
+            errors = form_rules.broken(self.bundle.get("rules") or [], cleaned, application_date)
+        if errors:
+            labels = {f.key: f.label for f in self.fields}
+            named = ", ".join(labels.get(k, k) for k in errors)
+            raise ValidationFailed(f"The {self.name} application is not complete or not valid: {named}.", errors)
+        return cleaned
+
+    def missing_documents(self, data: Mapping[str, Any], kinds: set[str]) -> list[ChecklistItem]:
+        return [item for item in self.checklist if item.needed(data) and item.type not in kinds]
 
 
-def _flatten(messages: Any) -> dict[str, list[str]]:
-    if isinstance(messages, dict):
-        return {str(k): (v if isinstance(v, list) else [str(v)]) for k, v in messages.items()}
-    return {"_schema": [str(m) for m in messages]}
+def parse(row: SchemeVersion) -> Scheme:
+    return from_bundle(row.bundle, version=row.version)
 
 
-SCHEMES: dict[str, Scheme] = {
-    s.code: s
-    for s in (
-        Scheme(
-            code="MM",
-            name="Margin Money",
-            process_key="margin_money",
-            form=MarginMoneyForm,
-            applicant_name_field="applicant_name",
-            benefit_field="margin_money",
-            time_limit_days=60,
-            decision_fields={("bank_appraisal", "approve"): ("loan_amount",)},
-            sanction_step="gm_release",
-            release_steps=("gm_release",),
-            released_field="margin_money",
-        ),
-        Scheme(
-            code="CFC",
-            name="Common Facility Centre",
-            process_key="cfc",
-            form=CfcForm,
-            applicant_name_field="spv_name",
-            benefit_field="grant_amount",
-            time_limit_days=120,
-            sanction_step="state_committee_approval",
-            release_steps=("release_instalment",),
-            released_field="released_amount",
-        ),
-        Scheme(
-            code="MDA",
-            name="Marketing Development Assistance",
-            process_key="marketing_assistance",
-            form=MarketingAssistanceForm,
-            applicant_name_field="applicant_name",
-            benefit_field="reimbursement",
-            time_limit_days=30,
-            decision_fields={("record_payment", "approve"): ("payment_reference",)},
-            sanction_step="gm_sanction",
-            release_steps=("record_payment",),
-            released_field="reimbursement",
-        ),
+def from_bundle(bundle: Mapping[str, Any], *, version: int = 0) -> Scheme:
+    """A scheme read from a bundle (as published, or as workflows.bundles.load_folder reads it)."""
+    checklist = tuple(
+        ChecklistItem(
+            type=c["type"], label=c["label"]["en"], label_hi=c["label"].get("hi", ""), required=bool(c.get("required")),
+            required_if=c.get("required_if") or None, formats=tuple(c.get("formats") or ()),
+            max_size_kb=int(c.get("max_size_kb") or 5120),
+        )
+        for c in bundle.get("checklist") or ()
     )
-}
-BY_PROCESS = {s.process_key: s for s in SCHEMES.values()}
-# What an application's process data may hold: what a condition in a scheme's flow may read.
-DATA_NAMES = frozenset(
-    name
-    for s in SCHEMES.values()
-    for name in (*s.form().fields, *(f for fields in s.decision_fields.values() for f in fields), s.benefit_field)
-    if name
-)
+    return Scheme(
+        code=str(bundle["code"]),
+        version=version,
+        process_key=str(bundle["process"]),
+        bundle=bundle,
+        fields=tuple(forms.fields(bundle["forms"][APPLICATION_FORM])),
+        checklist=checklist,
+    )
 
 
-def get_scheme(code: str) -> Scheme:
-    scheme = SCHEMES.get((code or "").upper())
-    if scheme is None:
-        raise UnknownScheme(f"There is no scheme '{code}'. Known schemes: {', '.join(SCHEMES)}.")
-    return scheme
+# Parsed versions by (id, checksum): a published row never changes, and the checksum tells apart
+# rows of different databases that happen to share an id (tests, several installations).
+_parsed: dict[tuple[int, str], Scheme] = {}
+_lock = threading.Lock()
+_KEY = (SchemeVersion.id, SchemeVersion.checksum)
+
+
+def _rows(session: Session, keys: list[tuple[int, str]]) -> list[Scheme]:
+    keys = [(int(i), str(c)) for i, c in keys]
+    missing = [i for i, c in keys if (i, c) not in _parsed]
+    if missing:
+        for row in session.scalars(select(SchemeVersion).where(SchemeVersion.id.in_(missing))):
+            parsed = parse(row)
+            with _lock:
+                _parsed[(row.id, row.checksum)] = parsed
+    return [_parsed[k] for k in keys if k in _parsed]
+
+
+def catalogue(session: Session) -> dict[str, Scheme]:
+    """The newest version of every scheme, in the order they were first published."""
+    newest = (
+        select(SchemeVersion.code, func.max(SchemeVersion.id).label("newest"), func.min(SchemeVersion.id).label("first"))
+        .group_by(SchemeVersion.code)
+        .subquery()
+    )
+    keys = session.execute(
+        select(*_KEY).join(newest, SchemeVersion.id == newest.c.newest).order_by(newest.c.first)
+    ).all()
+    return {s.code: s for s in _rows(session, keys)}
+
+
+def get_scheme(session: Session, code: str, version: int | None = None) -> Scheme:
+    query = select(*_KEY).where(SchemeVersion.code == (code or "").upper())
+    query = query.where(SchemeVersion.version == version) if version else query.order_by(SchemeVersion.version.desc())
+    found = _rows(session, session.execute(query.limit(1)).all())
+    if not found:
+        known = ", ".join(catalogue(session))
+        wanted = f"'{code}'" + (f" version {version}" if version else "")
+        raise UnknownScheme(f"There is no scheme {wanted}. Known schemes: {known or 'none published'}.")
+    return found[0]
+
+
+def published(uow: SchemeUnitOfWork) -> dict[str, Scheme]:
+    """The schemes on offer, for entry points (which do not touch the session themselves)."""
+    return catalogue(uow.session)
+
+
+def published_scheme(uow: SchemeUnitOfWork, code: str) -> Scheme:
+    """The newest version of scheme `code`, for entry points."""
+    return get_scheme(uow.session, code)
+
+
+def scheme_of(session: Session, application: Application) -> Scheme:
+    """The scheme version the application was filed under."""
+    return get_scheme(session, application.scheme_code, application.scheme_version)
+
+
+def by_process(session: Session, process_key: str) -> Scheme | None:
+    """The newest version of the scheme whose flow is `process_key`, if any."""
+    keys = session.execute(
+        select(*_KEY).where(SchemeVersion.process_key == process_key).order_by(SchemeVersion.id.desc()).limit(1)
+    ).all()
+    found = _rows(session, keys)
+    return found[0] if found else None
+
+
+def process_keys(session: Session) -> dict[str, str]:
+    """Scheme code -> process key, of the newest versions."""
+    return {code: s.process_key for code, s in catalogue(session).items()}
+
+
+def data_names(session: Session) -> frozenset[str]:
+    """Every name some scheme's forms ask for: what a condition in a scheme's flow may read."""
+    names: set[str] = set()
+    for scheme in catalogue(session).values():
+        names |= bundle_names(scheme.bundle)
+    for draft in session.scalars(select(SchemeDraft)):
+        names |= bundle_names(draft.bundle)
+    return frozenset(names)

@@ -17,11 +17,15 @@ from tqdm import tqdm
 from engine.clock import FixedClock
 from engine.models import Task
 from engine.runtime import Runtime
-from workflows import roles
-from workflows.decisions import claim, decide
+from workflows import forms, roles
+from workflows.decisions import claim, decide, decision_form
+from workflows.documents import FolderStore, Upload
+from workflows.errors import ValidationFailed
 from workflows.models import Application, User
-from workflows.schemes import SCHEMES
+from workflows.numbering import IST
+from workflows.schemes import Scheme, catalogue
 from workflows.submission import submit_application
+from workflows.task_view import outcomes_of
 from workflows.uow import SchemeUnitOfWork
 
 MAX_RETURNS = 2
@@ -47,8 +51,12 @@ def simulate(
     days: int,
     seed: int = 2025,
     progress: bool = True,
+    store: FolderStore | None = None,
 ) -> SimulationReport:
-    """`runtime` must run on `clock`; the history ends at the clock's time when called."""
+    """`runtime` must run on `clock`; the history ends at the clock's time when called.
+
+    Applications are filled in from each scheme's own form definition, so every published scheme
+    takes part; schemes whose checklist needs documents take part only when a `store` is given."""
     rng = random.Random(seed)
     end = clock.now()
     start = end - timedelta(days=days)
@@ -58,6 +66,8 @@ def simulate(
     if not filers or not applicants:
         raise RuntimeError("No demo applicants: run `odop demo load` first.")
     report = SimulationReport()
+    with SchemeUnitOfWork(runtime) as uow:
+        schemes = [sc for sc in catalogue(uow.session).values() if store is not None or not any(i.required for i in sc.checklist)]
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
     for moment in tqdm(moments, disable=not progress, unit="app", desc="simulating"):
         clock.set(_office_hours(moment, rng))
@@ -66,15 +76,18 @@ def simulate(
         if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
             filer = rng.choice(applicants)
         owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
-        scheme = rng.choice(list(SCHEMES.values()))
+        scheme = rng.choice(schemes)
+        data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date())
         with SchemeUnitOfWork(runtime) as uow:
             application = submit_application(
                 uow,
                 scheme_code=scheme.code,
                 district_code=owner.district_code or "",
-                data=_application_data(scheme.code, owner, rng),
+                data=data,
                 actor=filer.username,
                 applicant=owner.username if filer is not owner else None,
+                documents=_documents(scheme, data) if store is not None else (),
+                store=store,
             )
         report.submitted += 1
         _drive(runtime, clock, application.number, people, rng, report, end)
@@ -103,6 +116,9 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
         with SchemeUnitOfWork(runtime) as uow:
             application = uow.applications.by_number(number)
             open_tasks = [t for t in uow.tasks.open_for_instance(application.instance_id)]
+            form = decision_form(uow, open_tasks[0], application) if open_tasks else []
+            definition = uow.definitions.get(uow.instances.get(application.instance_id).definition_id)
+            outcomes = outcomes_of(definition, open_tasks[0].bpmn_id) if open_tasks else []
         if not open_tasks:
             return
         task = open_tasks[0]
@@ -112,7 +128,7 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
         actor = _actor_for(task, application, people, rng)
         if actor is None:
             return
-        outcome, remarks, fields = _choose(task, returns, rng)
+        outcome, remarks, fields = _choose(task, returns, rng, form, outcomes)
         if outcome == "return":
             returns += 1
         with SchemeUnitOfWork(runtime) as uow:
@@ -141,20 +157,18 @@ def _actor_for(task: Task, application: Application, people: dict[str, User], rn
     return rng.choice(candidates) if candidates else None
 
 
-def _choose(task: Task, returns: int, rng: random.Random) -> tuple[str, str, dict]:
+def _choose(
+    task: Task, returns: int, rng: random.Random, form: list[forms.Field], outcomes: list[str]
+) -> tuple[str, str, dict]:
+    """An outcome the step allows (mostly approve); the decision form's fields filled in."""
     if task.lane == roles.APPLICANT:
         return "submit", "Documents attached as asked.", {}
     roll = rng.random()
-    if roll < 0.07 and task.bpmn_id not in ("release_instalment", "record_payment", "verify_utilisation_certificate"):
+    if roll < 0.07 and "reject" in outcomes:
         return "reject", rng.choice(REJECT_REASONS), {}
-    if roll < 0.17 and returns < MAX_RETURNS and task.bpmn_id in ("dic_scrutiny", "dic_verification", "technical_appraisal"):
+    if roll < 0.17 and returns < MAX_RETURNS and "return" in outcomes:
         return "return", rng.choice(RETURN_REASONS), {}
-    fields: dict[str, object] = {}
-    if task.bpmn_id == "bank_appraisal":
-        fields["loan_amount"] = rng.randrange(100_000, 5_000_000, 1000)
-    if task.bpmn_id == "record_payment":
-        fields["payment_reference"] = f"PFMS{rng.randrange(10**9, 10**10)}"
-    return "approve", "", fields
+    return outcomes[0] if "approve" not in outcomes else "approve", "", {f.key: _value(f, rng, "", None, high=True) for f in form}
 
 
 REJECT_REASONS = [
@@ -173,52 +187,52 @@ FIRST = ["Ramesh", "Sunita", "Mohammad", "Anita", "Rakesh", "Pooja", "Imran", "K
 LAST = ["Kumar", "Devi", "Ansari", "Verma", "Yadav", "Gupta", "Khan", "Singh", "Maurya", "Mishra"]
 
 
-def _application_data(scheme_code: str, owner: User, rng: random.Random) -> dict[str, object]:
-    name = owner.full_name
-    mobile = f"9{rng.randrange(10**8, 10**9)}"
-    if scheme_code == "MM":
-        return {
-            "applicant_name": name,
-            "mobile": mobile,
-            "date_of_birth": date(rng.randrange(1965, 2004), rng.randrange(1, 13), rng.randrange(1, 28)).isoformat(),
-            "category": rng.choice(["GEN", "OBC", "SC", "ST"]),
-            "gender": rng.choice(["female", "male"]),
-            "product": "ODOP product",
-            "unit_address": f"{rng.randrange(1, 300)}, Industrial Area",
-            "project_cost": rng.choice([rng.randrange(200_000, 2_500_000, 1000), rng.randrange(2_500_000, 20_000_000, 1000)]),
-            "bank_name": rng.choice(["State Bank of India", "Bank of Baroda", "Punjab National Bank"]),
-            "bank_branch": "Main Branch",
-            "bank_defaulter": False,
-            "earlier_benefit": False,
-        }
-    if scheme_code == "CFC":
-        members = rng.randrange(20, 120)
-        return {
-            "spv_name": f"{rng.choice(LAST)} Artisans Producer Company",
-            "registration_number": f"U{rng.randrange(10**6, 10**7)}",
-            "contact_name": name,
-            "mobile": mobile,
-            "member_count": members,
-            "product_linked_members": members - rng.randrange(0, members // 3),
-            "facility_type": rng.choice(["testing_lab", "design_centre", "common_processing", "packaging"]),
-            "location": "Industrial Estate",
-            "project_cost": rng.randrange(5_000_000, 200_000_000, 10_000),
-        }
-    start = date.today() - timedelta(days=rng.randrange(10, 60))
-    return {
-        "applicant_name": name,
-        "unit_name": f"{rng.choice(LAST)} Handicrafts",
-        "mobile": mobile,
-        "fair_name": rng.choice(["India International Trade Fair", "UP International Trade Show", "Ambiente Frankfurt"]),
-        "fair_type": rng.choice(["domestic", "domestic", "international"]),
-        "fair_location": rng.choice(["New Delhi", "Greater Noida", "Frankfurt"]),
-        "fair_start": start.isoformat(),
-        "fair_end": (start + timedelta(days=rng.randrange(1, 6))).isoformat(),
-        "stall_charges": rng.randrange(10_000, 300_000, 500),
-        "freight_charges": rng.randrange(0, 20_000, 100),
-        "travel_fare": rng.randrange(500, 8_000, 50),
-        "benefit_in_last_two_years": False,
-    }
+def application_data(scheme: Scheme, name: str, rng: random.Random, today: date) -> dict[str, object]:
+    """Values for every field of the scheme's application form, within its limits and its rules
+    (drawn again until the rules hold)."""
+    for _ in range(50):
+        data = {f.key: _value(f, rng, name if f.key == scheme.applicant_name_field else "", today) for f in scheme.fields}
+        data = {k: v for k, v in data.items() if v is not None}
+        try:
+            scheme.validate(data, application_date=today)
+            return data
+        except ValidationFailed:
+            continue
+    raise RuntimeError(f"Could not fill in a valid {scheme.name} application; check its form and rules.")
 
 
+def _value(f: forms.Field, rng: random.Random, name: str, today: date | None, high: bool = False) -> object:
+    if f.type in ("select", "radio"):
+        return rng.choice(f.choices)
+    if f.type == "checkbox":
+        return bool(f.required)  # declarations of ineligibility are answered "no"
+    if f.type == "checklist":
+        return rng.sample(list(f.choices), k=rng.randrange(1, len(f.choices) + 1))
+    if f.type == "number":
+        low = int(f.minimum if f.minimum is not None else 0)
+        top = int(f.maximum if f.maximum is not None else max(low, 0) + 100_000)
+        if high:  # officers' figures: mostly the upper half of the range
+            low = low + (top - low) * 3 // 4 if top - low < 1000 else low
+        span = min(top, max(low * 50, low + 5_000_000)) if top - low > 1_000_000 else top
+        value = rng.randrange(low, max(low, span) + 1)
+        return value if f.integer else float(value)
+    if f.type == "datetime":
+        day = today or date.today()
+        if "birth" in f.key:
+            return date(day.year - rng.randrange(19, 60), rng.randrange(1, 13), rng.randrange(1, 28)).isoformat()
+        return (day - timedelta(days=rng.randrange(5, 60))).isoformat()
+    if f.pattern and "[6-9]" in f.pattern:
+        return f"9{rng.randrange(10**8, 10**9)}"
+    text = name or f"{rng.choice(FIRST)} {f.label.split('(')[0].strip()}".strip()
+    if f.key.endswith(("_number", "_reference", "_code")):
+        text = f"{f.key[:3].upper()}{rng.randrange(10**6, 10**7)}"
+    if f.min_length and len(text) < f.min_length:
+        text = text.ljust(f.min_length, "x")
+    return text[: f.max_length] if f.max_length else text
 
+
+PDF = b"%PDF-1.4\n% simulated document\n%%EOF\n"
+
+
+def _documents(scheme: Scheme, data: dict[str, object]) -> list[Upload]:
+    return [Upload(kind=item.type, filename=f"{item.type}.pdf", content=PDF) for item in scheme.checklist if item.needed(data)]

@@ -7,11 +7,11 @@ from typing import Any
 
 from engine.commands import StepResult, start_instance
 from workflows import drafts, roles
-from workflows.documents import FolderStore, StoredFiles, Upload, check_uploads
+from workflows.documents import FolderStore, StoredFiles, Upload, check_checklist, check_uploads
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus, User
 from workflows.notices import notify_applicant
-from workflows.numbering import format_number, number_prefix
+from workflows.numbering import IST, format_number, number_prefix
 from workflows.progress import apply_step
 from workflows.schemes import get_scheme
 from workflows.uow import SchemeUnitOfWork
@@ -36,17 +36,24 @@ def submit_application(
     checked before anything is stored; their files are removed again if the transaction fails.
     The draft `draft_id` the form was filled from is removed in the same transaction.
     """
-    scheme = get_scheme(scheme_code)
+    scheme = get_scheme(uow.session, scheme_code)
     user = uow.users.by_username(actor)
     owner = applicant_for(uow, user, applicant)
     if draft_id is not None:
         drafts.remove_with_submission(uow, user, draft_id)
     district = uow.districts.get(district_code)
-    cleaned = scheme.validate(data)
+    now = uow.clock.now()
+    today = now.astimezone(IST).date()
+    if not scheme.is_open(today):
+        raise ValidationFailed(
+            f"{scheme.name} does not take applications now.",
+            {"scheme": [f"Open from {scheme.opens_on or 'the start'} to {scheme.closes_on or 'further notice'}."]},
+        )
+    cleaned = scheme.validate(data, application_date=today)
     content_types = check_uploads(documents)
+    check_checklist(scheme, cleaned, documents, content_types)
     if documents and store is None:
         raise ValueError("documents need a store")
-    now = uow.clock.now()
     prefix = number_prefix(scheme.code, district.state_code, district.code, now)
     number = format_number(prefix, uow.applications.next_number(prefix))
     result: StepResult = start_instance(
@@ -65,6 +72,7 @@ def submit_application(
         filed_by_id=user.id,
         applicant_name=str(cleaned.get(scheme.applicant_name_field, owner.full_name)),
         instance_id=result.instance.id,
+        scheme_version=scheme.version,
         status=ApplicationStatus.IN_PROCESS,
         data=cleaned,
         submitted_at=now,

@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from engine.models import Definition, Task, TaskState
 from workflows import access, roles
+from workflows.decisions import decision_form
 from workflows.errors import NotAllowed
+from workflows.forms import Field
 from workflows.models import Application, Document, User
-from workflows.schemes import get_scheme
+from workflows.schemes import scheme_of
 from workflows.timeline import Entry, timeline
 from workflows.uow import SchemeUnitOfWork
 
@@ -33,7 +35,8 @@ class TaskDetails:
     timeline: list[Entry]
     diagram: Diagram
     outcomes: list[str]
-    decision_fields: dict[str, tuple[str, ...]]
+    decision_form: list[Field]  # what an approval records (return and reject need remarks only)
+    field_labels: dict[str, str]
     may_claim: bool
     may_unclaim: bool
     may_decide: bool
@@ -70,7 +73,7 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
     if not (works or supervises or history) or not access.may_see_application(user, application):
         raise NotAllowed("You cannot open this task.")
     definition = uow.definitions.get(uow.instances.get(application.instance_id).definition_id)
-    scheme = get_scheme(application.scheme_code)
+    scheme = scheme_of(uow.session, application)
     is_open = task.state in TaskState.OPEN
     documents = list(
         uow.session.scalars(select(Document).where(Document.application_id == application.id).order_by(Document.id))
@@ -89,7 +92,8 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         timeline=timeline(uow, application.instance_id),
         diagram=diagram_of(uow, application),
         outcomes=outcomes_of(definition, task.bpmn_id),
-        decision_fields={o: scheme.decision_fields.get((task.bpmn_id, o), ()) for o in outcomes_of(definition, task.bpmn_id)},
+        decision_form=decision_form(uow, task, application) if task.lane != roles.APPLICANT else [],
+        field_labels=scheme.labels(),
         may_claim=works and task.state == TaskState.READY and task.lane != roles.APPLICANT,
         may_unclaim=works and task.state == TaskState.CLAIMED and task.assignee == user.username,
         may_decide=works and is_open and (task.assignee in (None, user.username) or task.lane == roles.APPLICANT),

@@ -14,7 +14,7 @@ from workflows import access, roles
 from workflows.errors import NotAllowed
 from workflows.inbox import sla_status
 from workflows.models import Application, Document, User
-from workflows.schemes import get_scheme
+from workflows.schemes import Scheme, scheme_of
 from workflows.task_view import Diagram, diagram_of
 from workflows.timeline import Entry, timeline
 from workflows.uow import SchemeUnitOfWork
@@ -43,6 +43,7 @@ class CurrentStep:
 @dataclass(frozen=True)
 class ApplicationDetails:
     application: Application
+    scheme: Scheme  # the version it was filed under
     scheme_name: str
     steps: list[CurrentStep]
     timeline: list[Entry]
@@ -129,12 +130,14 @@ def application_details(
         for t in uow.tasks.for_instance(application.instance_id)
         if t.lane == roles.APPLICANT and t.state != TaskState.CANCELLED
     )
-    time_limit_days = get_scheme(application.scheme_code).time_limit_days
+    scheme = scheme_of(uow.session, application)
+    time_limit_days = scheme.time_limit_days
     submitted = application.submitted_at
     overall_due = calendar_for(uow, submitted.year).add_working_days(submitted, time_limit_days) if calendar_for else None
     return ApplicationDetails(
         application=application,
-        scheme_name=get_scheme(application.scheme_code).name,
+        scheme=scheme,
+        scheme_name=scheme.name,
         steps=steps,
         timeline=timeline(uow, application.instance_id, with_people=not files_for),
         documents=documents,

@@ -51,13 +51,15 @@ def test_walk(browser: Browser, live_url: str, shots: Shots, tmp_path: Path) -> 
     for name, value in MDA_FORM.items():
         if name == "fair_type":
             applicant.select_option("#f-fair_type", value)
-        elif name == "benefit_in_last_two_years":
-            applicant.check(f"input[name={name}][value={value}]")
+        elif name == "benefit_in_last_two_years":  # a declaration, ticked only when it is true
+            applicant.set_checked(f"input[name={name}]", value == "yes")
         else:
             applicant.fill(f"#f-{name}", value)
     applicant.select_option("#document_kind", "bills")
     applicant.set_input_files("#document", str(bills))
     shots(applicant, "apply-form")
+    # Leave the number field last filled first: a click while it has focus reaches the form, not the button.
+    applicant.evaluate("() => document.activeElement.blur()")
     applicant.click("button[value=submit]")
     expect(applicant.locator(".flash")).to_contain_text("Your application number is")
     number = re.search(r"MDA/UP/AGR/\d{4}-\d{2}/\d{6}", applicant.locator(".flash").inner_text()).group(0)

@@ -111,3 +111,22 @@ window.addEventListener("load", async () => {
   }
   form.dataset.restored = String(changed);
 })();
+// The task page: a step's decision form belongs to an approval; returning or rejecting needs
+// remarks only, so the form is disabled then (and the browser does not ask for its fields).
+document.addEventListener("change", (event) => {
+  if (event.target.name !== "outcome") return;
+  const form = event.target.closest("form").querySelector("[data-form-for]");
+  if (form) form.disabled = ["return", "reject"].includes(event.target.value);
+});
+
+// The apply page: a checklist document required only for some answers (`field == "value"`).
+const checklistRequirements = () => {
+  for (const input of document.querySelectorAll("input[data-required-when-field]")) {
+    const chosen = document.querySelector(`[name="${input.dataset.requiredWhenField}"]:checked, select[name="${input.dataset.requiredWhenField}"]`);
+    input.required = !!chosen && chosen.value === input.dataset.requiredWhenValue;
+    const mark = input.closest("li")?.querySelector("[data-required-mark]");
+    if (mark) mark.hidden = !input.required;
+  }
+};
+document.addEventListener("change", checklistRequirements);
+document.addEventListener("DOMContentLoaded", checklistRequirements);
