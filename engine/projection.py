@@ -21,7 +21,7 @@ def project(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: 
     ready = workflow.get_tasks(state=SpiffState.READY, manual=True)
     ready_ids = {str(t.id) for t in ready}
     created = []
-    process_key = uow.definitions.get(instance.definition_id).key if ready else None
+    process_key = uow.definitions.summary(instance.definition_id).key if ready else None
     for spiff_task in ready:
         task_id = str(spiff_task.id)
         if task_id in open_rows:

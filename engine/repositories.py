@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, load_only
 
 from engine.clock import Clock
@@ -14,6 +15,16 @@ from engine.errors import DefinitionNotFound, InstanceNotFound, TaskNotFound
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskState
 from engine.runtime import Runtime
 from engine.serialization import SpecPair
+
+
+@dataclass(frozen=True)
+class DefinitionSummary:
+    """What steps need of a deployed version on every command (without its files and spec)."""
+
+    id: int
+    key: str
+    version: int
+    user_tasks: dict[str, Any]
 
 
 class DefinitionRepository:
@@ -28,6 +39,21 @@ class DefinitionRepository:
         found = self.session.get(Definition, definition_id)
         if found is None:
             raise DefinitionNotFound(f"There is no process definition with id {definition_id}.")
+        return found
+
+    def summary(self, definition_id: int) -> DefinitionSummary:
+        """The key, version and user tasks of a version, read once per process (versions are immutable)."""
+        cache = self._runtime.definition_summaries
+        found = cache.get(definition_id)
+        if found is None:
+            row = self.session.execute(
+                select(Definition.id, Definition.key, Definition.version, Definition.user_tasks).where(
+                    Definition.id == definition_id
+                )
+            ).first()
+            if row is None:
+                raise DefinitionNotFound(f"There is no process definition with id {definition_id}.")
+            found = cache[definition_id] = DefinitionSummary(*row)
         return found
 
     def latest(self, key: str) -> Definition | None:
@@ -166,9 +192,13 @@ class TaskRepository:
 
 
 class AuditLog:
+    """Events are kept in memory and written with one multi-row insert when the unit of work
+    flushes (before its commit): a command's three or four events cost one statement."""
+
     def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session
         self._clock = clock
+        self._pending: list[dict[str, Any]] = []
 
     def record(
         self,
@@ -179,20 +209,30 @@ class AuditLog:
         task_id: str | None = None,
         definition_id: int | None = None,
         **payload: Any,
-    ) -> AuditEvent:
-        event = AuditEvent(
-            at=self._clock.now(),
-            actor=actor,
-            kind=kind,
-            instance_id=instance_id,
-            task_id=task_id,
-            definition_id=definition_id,
-            payload=payload,
+    ) -> None:
+        self._pending.append(
+            dict(
+                at=self._clock.now(),
+                actor=actor,
+                kind=kind,
+                instance_id=instance_id,
+                task_id=task_id,
+                definition_id=definition_id,
+                payload=payload,
+            )
         )
-        self.session.add(event)
-        return event
+
+    def write(self) -> None:
+        """Insert the events recorded since the last write (the rows they name are flushed)."""
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self.session.execute(insert(AuditEvent), rows)
+
+    def discard(self) -> None:
+        self._pending.clear()
 
     def for_instance(self, instance_id: int) -> Sequence[AuditEvent]:
+        self.write()
         return self.session.scalars(
             select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
         ).all()

@@ -32,6 +32,9 @@ class Runtime:
     specs: SpecCache
     clock: Clock
     workflows: WorkflowCache = field(default_factory=WorkflowCache)
+    # Deployed versions never change: their key and user-task summary are read once per process
+    # (definition id -> engine.repositories.DefinitionSummary).
+    definition_summaries: dict[int, Any] = field(default_factory=dict)
     # Called in the same transaction for each task row the engine creates; the SLA layer uses it
     # to set due dates, without the engine knowing about calendars.
     on_task_created: list[TaskHook] = field(default_factory=list)

@@ -42,6 +42,7 @@ class UnitOfWork:
     def flush(self) -> None:
         try:
             self.session.flush()
+            self.audit.write()
         except StaleDataError as err:
             self.rollback()
             raise StaleState(
@@ -67,4 +68,5 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.audit.discard()
         self.instances.stored.clear()

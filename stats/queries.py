@@ -14,7 +14,6 @@ from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import ApplicationFact as F
 from stats.models import MonthlyStats, YearlyStats
-from stats.monthly import ALL_DISTRICTS
 from stats.periods import split, whole_years
 from workflows.models import Application, District
 from workflows.schemes import SCHEMES
@@ -162,10 +161,7 @@ def _from_rollup(
         query = query.where(M.scheme_code == f.scheme)
     if f.district:
         query = query.where(M.district_code == f.district)
-    elif by == "district":
-        query = query.where(M.district_code != ALL_DISTRICTS)
-    else:
-        query = query.where(M.district_code == ALL_DISTRICTS)
+    # State-wide figures add up the district rows (no row is shared by districts, D50).
     cutoff = today.isoformat()
     for row in session.execute(query):
         scheme, district, received, open_, open_due, approved, rejected, within, sanctioned, released = row[:10]
@@ -186,8 +182,10 @@ def _from_rollup(
 def _month_series(session: Session, f: Filters, first: date, last: date) -> dict[date, list[int]]:
     M = MonthlyStats  # noqa: N806
     query = select(M.month, func.sum(M.received), func.sum(M.approved), func.sum(M.rejected)).where(
-        M.month.between(first, last), M.district_code == (f.district or ALL_DISTRICTS)
+        M.month.between(first, last)
     )
+    if f.district:
+        query = query.where(M.district_code == f.district)
     if f.scheme:
         query = query.where(M.scheme_code == f.scheme)
     return {month: [r or 0, a or 0, j or 0] for month, r, a, j in session.execute(query.group_by(M.month))}

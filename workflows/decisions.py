@@ -92,7 +92,7 @@ def decide(
 def _decision_data(
     uow: SchemeUnitOfWork, task: Task, application: Application, outcome: str, remarks: str, extra: Mapping[str, Any]
 ) -> dict[str, Any]:
-    definition = uow.definitions.get(uow.instances.get(task.instance_id).definition_id)
+    definition = uow.definitions.summary(uow.instances.get(task.instance_id).definition_id)
     props = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {})
     allowed = [o.strip() for o in props.get("outcomes", "approve,return,reject").split(",") if o.strip()]
     errors: dict[str, list[str]] = {}
