@@ -155,7 +155,6 @@ def complete_task(
     )
     if data:
         uow.audit.record("data_changed", actor, instance_id=instance.id, task_id=task.id, data=dict(data))
-    uow.flush()  # the projection below reads open task rows from the database
     try:
         spiff_task.run()
     except SpiffWorkflowException as err:

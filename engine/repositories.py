@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, load_only
 
@@ -101,9 +102,20 @@ class InstanceRepository:
         self._runtime = runtime
         # Workflows stored in this transaction; the unit of work caches them once it commits.
         self.stored: dict[int, tuple[Instance, BpmnWorkflow]] = {}
+        # Instance id -> ids of the user tasks that were ready when the workflow was taken: the
+        # ids of its open task rows, so the projection need not read them again.
+        self.ready_before: dict[int, set[str]] = {}
+        self._added: list[Instance] = []
 
     def add(self, instance: Instance) -> None:
         self.session.add(instance)
+        self._added.append(instance)
+
+    def ready_tasks_before(self, instance: Instance) -> set[str] | None:
+        """Ids of the instance's open task rows as known without asking the database, or None."""
+        if any(added is instance for added in self._added):
+            return set()  # started in this transaction: no row yet
+        return self.ready_before.get(instance.id)
 
     def get(self, instance_id: int) -> Instance:
         found = self.session.get(Instance, instance_id)
@@ -152,11 +164,12 @@ class InstanceRepository:
         return self.session.scalar(select(Instance.id).where(Instance.business_key == business_key)) is not None
 
     def workflow(self, instance: Instance) -> BpmnWorkflow:
-        cached = self._runtime.workflows.take(instance.id, instance.version)
-        if cached is not None:
-            return cached
-        specs = DefinitionRepository(self.session, self._runtime).specs(instance.definition_id)
-        return self._runtime.codec.loads(instance.state, specs)
+        workflow = self._runtime.workflows.take(instance.id, instance.version)
+        if workflow is None:
+            specs = DefinitionRepository(self.session, self._runtime).specs(instance.definition_id)
+            workflow = self._runtime.codec.loads(instance.state, specs)
+        self.ready_before[instance.id] = {str(t.id) for t in workflow.get_tasks(state=SpiffState.READY, manual=True)}
+        return workflow
 
     def new_workflow(self, definition_id: int) -> BpmnWorkflow:
         specs = DefinitionRepository(self.session, self._runtime).specs(definition_id)
@@ -226,7 +239,7 @@ class AuditLog:
         """Insert the events recorded since the last write (the rows they name are flushed)."""
         if self._pending:
             rows, self._pending = self._pending, []
-            self.session.execute(insert(AuditEvent), rows)
+            self.session.execute(insert(AuditEvent.__table__), rows)
 
     def discard(self) -> None:
         self._pending.clear()

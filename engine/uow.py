@@ -70,3 +70,4 @@ class UnitOfWork:
         self.session.rollback()
         self.audit.discard()
         self.instances.stored.clear()
+        self.instances.ready_before.clear()

@@ -40,7 +40,7 @@ def schedule(uow: UnitOfWork, task: Task, calendar_for: CalendarFor) -> None:
     if inspect(task).pending:
         # A task row created by this step: it has no timers yet, so they are inserted at once.
         now = uow.clock.now()
-        uow.session.execute(insert(Timer), [
+        uow.session.execute(insert(Timer.__table__), [
             dict(kind=kind, instance_id=task.instance_id, task_id=task.id, due_at=when, run_at=when,
                  state=TimerState.PENDING, attempts=0, created_at=now, payload={})
             for kind, when in moments.items()

@@ -40,7 +40,12 @@ class FactRecorder:
             return  # not an application (e.g. a test process): nothing to count
         calendar = self.calendar_for(uow, instance.started_at.year)
         cells = monthly.Cells()
-        fact = uow.session.get(ApplicationFact, instance.id)
+        found = None
+        if instance.status == InstanceStatus.COMPLETED:
+            # The last step: the applicant's registration row is read with the fact.
+            fact, *found = _fact_and_business(uow, instance.id)
+        else:
+            fact = uow.session.get(ApplicationFact, instance.id)
         if fact is None:
             fact = new_fact(instance, scheme, calendar)
             uow.session.add(fact)
@@ -52,7 +57,7 @@ class FactRecorder:
             close(fact, instance, scheme, calendar)
             monthly.decided(cells, fact)
             if fact.outcome == "approved":
-                register_business(uow, instance, fact)
+                register_business(uow, instance, fact, found=tuple(found) if found and found[0] else None)
         cells.add_to(uow.session)
 
 
@@ -144,13 +149,27 @@ def close(fact: ApplicationFact, instance: Instance, scheme: Scheme, calendar: B
     fact.within_limit = fact.days_working - fact.applicant_days <= scheme.time_limit_days
 
 
-def register_business(uow: UnitOfWork, instance: Instance, fact: ApplicationFact) -> None:
-    """The applicant and their registration row (if any) in one statement; then add or update it."""
-    found = uow.session.execute(
-        select(Application.applicant_id, RegisteredBusiness)
+def _fact_and_business(uow: UnitOfWork, instance_id: int) -> tuple:
+    """The application's fact, its applicant and their registration row (each may be None)."""
+    row = uow.session.execute(
+        select(ApplicationFact, Application.applicant_id, RegisteredBusiness)
+        .select_from(ApplicationFact)
+        .outerjoin(Application, Application.instance_id == ApplicationFact.instance_id)
         .outerjoin(RegisteredBusiness, RegisteredBusiness.applicant_id == Application.applicant_id)
-        .where(Application.instance_id == instance.id)
+        .where(ApplicationFact.instance_id == instance_id)
     ).first()
+    return tuple(row) if row is not None else (None, None, None)
+
+
+def register_business(uow: UnitOfWork, instance: Instance, fact: ApplicationFact, *, found: tuple | None = None) -> None:
+    """Add the applicant's registration row, or add the scheme to it. `found` is (applicant id,
+    row or None) when the caller has read them; otherwise one statement reads both."""
+    if found is None:
+        found = uow.session.execute(
+            select(Application.applicant_id, RegisteredBusiness)
+            .outerjoin(RegisteredBusiness, RegisteredBusiness.applicant_id == Application.applicant_id)
+            .where(Application.instance_id == instance.id)
+        ).first()
     if found is None:
         return
     applicant_id, business = found

@@ -77,8 +77,12 @@ def decide(
     expected_version: int | None = None,
 ) -> Application:
     """Record a decision on a task and move the application on; commits once."""
-    user = uow.users.by_username(actor)
-    task, application = _task_and_application(uow, task_id)
+    loaded = uow.applications.for_decision(task_id, actor)
+    if loaded is None:
+        user = uow.users.by_username(actor)
+        task, application = _task_and_application(uow, task_id)
+    else:
+        user, task, application = loaded
     access.require_work(user, task, application)
     data = _decision_data(uow, task, application, outcome, remarks, fields or {})
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
