@@ -209,7 +209,6 @@ def save_step(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor
     """After any change to a workflow: project its tasks, store it, run the step hooks."""
     created = project(uow, instance, workflow, actor)
     uow.instances.store(instance, workflow)
-    uow.flush()
     last = workflow.last_task
     data = dict(workflow.data) if workflow.is_completed() and workflow.data else dict(last.data if last else {})
     result = StepResult(instance=instance, task=task, created=created, data=data)

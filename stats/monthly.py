@@ -108,17 +108,30 @@ class Cells:
     def add_to(self, session: Session) -> None:
         """Add the deltas to the stored rows (creating missing ones): one statement per table."""
         dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         for model, rows in self._by_table():
-            table = model.__table__
-            stmt = insert(table)
-            changes = {
-                c.name: literal_column(_MERGE[dialect].format(t=table.name, c=c.name))
-                if isinstance(c.type, JSON) else c + stmt.excluded[c.name]
-                for c in table.columns if not c.primary_key
-            }
-            session.execute(stmt.on_conflict_do_update(index_elements=list(table.primary_key.columns), set_=changes), rows)
+            session.execute(_upsert(dialect, model), rows)
         self.rows.clear()
+
+
+_UPSERTS: dict[tuple[str, type], Any] = {}
+
+
+def _upsert(dialect: str, model: type) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE adding the new row's counts and histograms to the stored
+    row's; built once per table (building it costs more than running it)."""
+    found = _UPSERTS.get((dialect, model))
+    if found is None:
+        table = model.__table__
+        stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+        changes = {
+            c.name: literal_column(_MERGE[dialect].format(t=table.name, c=c.name))
+            if isinstance(c.type, JSON) else c + stmt.excluded[c.name]
+            for c in table.columns if not c.primary_key
+        }
+        found = _UPSERTS[(dialect, model)] = stmt.on_conflict_do_update(
+            index_elements=list(table.primary_key.columns), set_=changes
+        )
+    return found
 
 
 def bump(cells: Cells, day: date, fact: ApplicationFact, change: Callable[[dict[str, Any]], None]) -> None:
