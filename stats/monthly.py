@@ -74,6 +74,10 @@ _MERGE = {
 }
 
 
+def _order(item: tuple[tuple, dict]) -> tuple:
+    return tuple(str(k) for k in item[0][1:])
+
+
 class Cells:
     """Changes to rolled-up rows, keyed by table and primary key: a step's deltas, or whole rows
     being rebuilt."""
@@ -94,8 +98,9 @@ class Cells:
         ]
 
     def _by_table(self) -> Iterable[tuple[type, list[dict[str, Any]]]]:
+        # Tables and rows in one fixed order, so that two steps lock shared rows in the same order.
         for model in ROLLUPS:
-            rows = [row for key, row in self.rows.items() if key[0] is model]
+            rows = [row for key, row in sorted(self.rows.items(), key=_order) if key[0] is model]
             if rows:
                 yield model, rows
 
