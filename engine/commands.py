@@ -52,7 +52,7 @@ def start_instance(
     district: str | None = None,
 ) -> StepResult:
     """Start the newest version of process `key` with `data` as its initial task data."""
-    definition = uow.definitions.require_latest(key)
+    definition = uow.definitions.latest_summary(key)
     if uow.instances.exists(business_key):
         raise DuplicateBusinessKey(f"An instance with business key {business_key} already exists.")
     now = uow.clock.now()

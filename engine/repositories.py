@@ -62,6 +62,15 @@ class DefinitionRepository:
             select(Definition).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)
         ).first()
 
+    def latest_summary(self, key: str) -> DefinitionSummary:
+        """The newest version's summary: one small query for its id (its files and spec stay unread)."""
+        found = self.session.scalar(
+            select(Definition.id).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)
+        )
+        if found is None:
+            raise DefinitionNotFound(f"No version of the process '{key}' has been deployed.")
+        return self.summary(found)
+
     def require_latest(self, key: str) -> Definition:
         found = self.latest(key)
         if found is None:
@@ -111,10 +120,14 @@ class InstanceRepository:
         self.session.add(instance)
         self._added.append(instance)
 
+    def is_new(self, instance: Instance) -> bool:
+        """Started in this unit of work: nothing refers to it yet."""
+        return any(added is instance for added in self._added)
+
     def ready_tasks_before(self, instance: Instance) -> set[str] | None:
         """Ids of the instance's open task rows as known without asking the database, or None."""
-        if any(added is instance for added in self._added):
-            return set()  # started in this transaction: no row yet
+        if self.is_new(instance):
+            return set()  # no row yet
         return self.ready_before.get(instance.id)
 
     def get(self, instance_id: int) -> Instance:

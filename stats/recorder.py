@@ -44,6 +44,8 @@ class FactRecorder:
         if instance.status == InstanceStatus.COMPLETED:
             # The last step: the applicant's registration row is read with the fact.
             fact, *found = _fact_and_business(uow, instance.id)
+        elif uow.instances.is_new(instance):
+            fact = None  # started in this transaction: no fact yet
         else:
             fact = uow.session.get(ApplicationFact, instance.id)
         if fact is None:
