@@ -10,7 +10,6 @@ from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from engine.models import Task, TaskState
-from stats import sums
 from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import ApplicationFact as F
@@ -157,9 +156,6 @@ def _from_rollup(
 ) -> None:
     pending = "pending" in histograms
     histograms = tuple(h for h in histograms if h != "pending")
-    if by != "district" and not f.district:
-        _sum_rollup(session, M, f, first, last, today, by == "scheme", accs, histograms, pending)
-        return
     columns = (
         M.scheme_code, M.district_code, M.received, M.open, M.open_due if pending else literal(None), M.approved,
         M.rejected, M.within_limit, M.benefit_sanctioned, M.benefit_released,
@@ -170,6 +166,8 @@ def _from_rollup(
         query = query.where(M.scheme_code == f.scheme)
     if f.district:
         query = query.where(M.district_code == f.district)
+    # State-wide figures add up the district rows (no row is shared by districts, D50); adding
+    # them here was faster than merging the histograms in SQL (docs/benchmarks.md).
     cutoff = today.isoformat()
     for row in session.execute(query):
         scheme, district, received, open_, open_due, approved, rejected, within, sanctioned, released = row[:10]
@@ -185,28 +183,6 @@ def _from_rollup(
         for target, source in zip((getattr(a, h) for h in histograms), row[10:], strict=True):
             for value, n in (source or {}).items():
                 target[int(value)] += n
-
-
-def _sum_rollup(
-    session: Session, M: type[MonthlyStats | YearlyStats], f: Filters, first: date, last: date, today: date,  # noqa: N803
-    per_scheme: bool, accs: dict, histograms: tuple, pending: bool,
-) -> None:
-    """State-wide figures are the sum of the district rows (no row is shared by districts, D50):
-    the database adds up the counts and merges the histograms, per scheme."""
-    where = [M.month.between(first, last), *([M.scheme_code == f.scheme] if f.scheme else [])]
-    names = ("received", "in_process", "approved", "rejected", "disposed_within_limit", "benefit_sanctioned", "benefit_released")
-    columns = (M.received, M.open, M.approved, M.rejected, M.within_limit, M.benefit_sanctioned, M.benefit_released)
-    counts = select(M.scheme_code, *(func.sum(c) for c in columns)).where(*where).group_by(M.scheme_code)
-    for scheme, *values in session.execute(counts):
-        a = accs[scheme if per_scheme else None]
-        for name, value in zip(names, values, strict=True):
-            setattr(a, name, getattr(a, name) + int(value or 0))
-    if pending:
-        for scheme, _due, n in sums.histogram(session, M, M.open_due, where, [M.scheme_code], key_below=today.isoformat()):
-            accs[scheme if per_scheme else None].pending_beyond_limit += int(n or 0)
-    for h in histograms:
-        for scheme, value, n in sums.histogram(session, M, getattr(M, HISTOGRAMS[h]), where, [M.scheme_code]):
-            getattr(accs[scheme if per_scheme else None], h)[int(value)] += int(n)
 
 
 def _month_series(session: Session, f: Filters, first: date, last: date) -> dict[date, list[int]]:

@@ -15,7 +15,6 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import Definition, Task, TaskState
-from stats import sums
 from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import MonthlyOfficerStats, MonthlyStepStats
@@ -110,22 +109,10 @@ def _steps_from_months(
     session: Session, f: Filters, first: date, last: date, accs: dict[tuple[str, str], _StepAcc]
 ) -> None:
     M = MonthlyStepStats  # noqa: N806
-    if not f.district:
-        # State-wide: the database adds up the districts' rows (D50).
-        where = [M.month.between(first, last), *([M.scheme_code == f.scheme] if f.scheme else [])]
-        key = [M.scheme_code, M.bpmn_id]
-        counts = select(*key, func.sum(M.handled), func.sum(M.with_limit), func.sum(M.within_limit)).where(*where)
-        for scheme, bpmn_id, handled, with_limit, within in session.execute(counts.group_by(*key)):
-            a = accs[(scheme, bpmn_id)]
-            a.handled += int(handled or 0)
-            a.with_limit += int(with_limit or 0)
-            a.within += int(within or 0)
-        for column, attr in ((M.wait_minutes, "wait"), (M.work_minutes, "work")):
-            for scheme, bpmn_id, minutes, n in sums.histogram(session, M, column, where, key):
-                getattr(accs[(scheme, bpmn_id)], attr)[int(minutes)] += int(n)
-        return
     query = select(M.scheme_code, M.bpmn_id, M.handled, M.with_limit, M.within_limit, M.wait_minutes, M.work_minutes)
-    query = query.where(M.month.between(first, last), M.district_code == f.district)
+    query = query.where(M.month.between(first, last))
+    if f.district:
+        query = query.where(M.district_code == f.district)  # else all districts' rows, added up (D50)
     if f.scheme:
         query = query.where(M.scheme_code == f.scheme)
     for scheme, bpmn_id, handled, with_limit, within, wait, work in session.execute(query):
