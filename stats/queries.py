@@ -169,9 +169,13 @@ def _from_rollup(
     # State-wide figures add up the district rows (no row is shared by districts, D50); adding
     # them here was faster than merging the histograms in SQL (docs/benchmarks.md).
     cutoff = today.isoformat()
+    # Histograms are added up under their stored (text) values and converted once at the end:
+    # state-wide views add thousands of district rows (D50).
+    raw: dict[tuple, dict[str, int]] = {}
     for row in session.execute(query):
         scheme, district, received, open_, open_due, approved, rejected, within, sanctioned, released = row[:10]
-        a = accs[scheme if by == "scheme" else district if by == "district" else None]
+        key = scheme if by == "scheme" else district if by == "district" else None
+        a = accs[key]
         a.received += received
         a.in_process += open_
         a.pending_beyond_limit += sum(n for due, n in (open_due or {}).items() if due < cutoff)
@@ -180,9 +184,16 @@ def _from_rollup(
         a.disposed_within_limit += within
         a.benefit_sanctioned += sanctioned
         a.benefit_released += released
-        for target, source in zip((getattr(a, h) for h in histograms), row[10:], strict=True):
-            for value, n in (source or {}).items():
-                target[int(value)] += n
+        for h, source in zip(histograms, row[10:], strict=True):
+            if source:
+                target = raw.setdefault((key, h), {})
+                get = target.get
+                for value, n in source.items():
+                    target[value] = get(value, 0) + n
+    for (key, h), added in raw.items():
+        histogram = getattr(accs[key], h)
+        for value, n in added.items():
+            histogram[int(value)] += n
 
 
 def _month_series(session: Session, f: Filters, first: date, last: date) -> dict[date, list[int]]:
