@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bench import dashboards, inbox, lifecycle, timers
+from bench import dashboards, inbox, timers, usecase
 
 
 def main() -> None:
-    lifecycle.main()
+    usecase.main()  # SpiffWorkflow in memory, the engine alone, the whole use case
     print()
     inbox.main()
     print()

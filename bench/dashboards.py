@@ -238,8 +238,9 @@ def views() -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(url: str, label: str, port: int) -> list[tuple[str, str, float, float]]:
-    populate(url)
+def measure(url: str, label: str, port: int, *, load: bool = True) -> list[tuple[str, str, float, float]]:
+    if load:
+        populate(url)
     proc = serve(url, port)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -52,7 +52,7 @@ def start_instance(
     district: str | None = None,
 ) -> StepResult:
     """Start the newest version of process `key` with `data` as its initial task data."""
-    definition = uow.definitions.require_latest(key)
+    definition = uow.definitions.latest_summary(key)
     if uow.instances.exists(business_key):
         raise DuplicateBusinessKey(f"An instance with business key {business_key} already exists.")
     now = uow.clock.now()
@@ -160,7 +160,6 @@ def complete_task(
     )
     if data:
         uow.audit.record("data_changed", actor, instance_id=instance.id, task_id=task.id, data=dict(data))
-    uow.flush()  # the projection below reads open task rows from the database
     try:
         spiff_task.run()
     except Exception as err:  # noqa: BLE001 - every failure of a step is said plainly (ScriptError)
@@ -257,7 +256,6 @@ def save_step(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor
     created = project(uow, instance, workflow, actor)
     _record_calls(uow, instance, workflow, actor)
     uow.instances.store(instance, workflow)
-    uow.flush()
     last = workflow.last_task
     data = dict(workflow.data) if workflow.is_completed() and workflow.data else dict(last.data if last else {})
     result = StepResult(instance=instance, task=task, created=created, data=data)

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.models import Notification, NotificationState
 from engine.uow import UnitOfWork
@@ -57,6 +59,35 @@ def enqueue(
     )
     uow.session.add(note)
     return note
+
+
+def enqueue_all(uow: UnitOfWork, notes: list[dict[str, Any]]) -> None:
+    """Like `enqueue` for several notifications (each with a `key`), in one statement: a key
+    already in the outbox is skipped by the database (ON CONFLICT DO NOTHING), not looked up."""
+    now = uow.clock.now()
+    rows = []
+    for note in notes:
+        delivered = note["channel"] == IN_APP
+        rows.append(
+            dict(
+                key=f"{note['channel']}:{note['recipient']}:{note['key']}",
+                channel=note["channel"],
+                recipient=note["recipient"],
+                address=note.get("address"),
+                language=note.get("language", "en"),
+                template=note["template"],
+                params=note["params"],
+                instance_id=note.get("instance_id"),
+                state=NotificationState.SENT if delivered else NotificationState.PENDING,
+                attempts=0,
+                next_attempt_at=None if delivered else now,
+                created_at=now,
+                sent_at=now if delivered else None,
+            )
+        )
+    if rows:
+        insert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        uow.session.execute(insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
 def claim_next_pending(uow: UnitOfWork, now: datetime) -> Notification | None:

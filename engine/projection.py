@@ -17,14 +17,18 @@ def project(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: 
     Returns the rows created. Rows already completed or cancelled are never touched.
     """
     now = uow.clock.now()
-    open_rows = {row.id: row for row in uow.tasks.open_for_instance(instance.id)}
     ready = workflow.get_tasks(state=SpiffState.READY, manual=True)
     ready_ids = {str(t.id) for t in ready}
+    # The open rows are the user tasks that were ready when the command took the workflow (the
+    # invariant this function keeps); only without that do we ask the database.
+    before = uow.instances.ready_tasks_before(instance)
+    if before is None:
+        before = {row.id for row in uow.tasks.open_for_instance(instance.id) if row.state in TaskState.OPEN}
     created = []
-    process_key = uow.definitions.get(instance.definition_id).key if ready else None
+    process_key = uow.definitions.summary(instance.definition_id).key if ready else None
     for spiff_task in ready:
         task_id = str(spiff_task.id)
-        if task_id in open_rows:
+        if task_id in before:
             continue
         spec = spiff_task.task_spec
         limit = spec.extensions.get("properties", {}).get("time_limit_days")
@@ -47,13 +51,15 @@ def project(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: 
         for hook in uow.runtime.on_task_created:
             hook(uow, row)
         created.append(row)
-    for task_id, row in open_rows.items():
-        if task_id not in ready_ids:
+    for task_id in before - ready_ids:
+        row = uow.tasks.get(task_id)
+        if row.state in TaskState.OPEN:
             # Its task left READY without our complete command: a boundary event or a terminate
             # end took it away.
             row.state = TaskState.CANCELLED
             row.completed_at = now
             uow.audit.record("task_cancelled", actor, instance_id=instance.id, task_id=task_id, bpmn_id=row.bpmn_id)
+    uow.instances.ready_before[instance.id] = ready_ids
     sync_bpmn_timers(uow, instance, workflow)
     instance.updated_at = now
     if workflow.is_completed() and instance.status == InstanceStatus.RUNNING:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import func, select
+from SpiffWorkflow.util.task import TaskState as SpiffState
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, load_only
 
 from engine.calls import CalledProcessNotDeployed, called_specs
@@ -15,6 +17,16 @@ from engine.errors import DefinitionNotFound, InstanceNotFound, TaskNotFound
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskState
 from engine.runtime import Runtime
 from engine.serialization import SpecPair
+
+
+@dataclass(frozen=True)
+class DefinitionSummary:
+    """What steps need of a deployed version on every command (without its files and spec)."""
+
+    id: int
+    key: str
+    version: int
+    user_tasks: dict[str, Any]
 
 
 class DefinitionRepository:
@@ -31,10 +43,34 @@ class DefinitionRepository:
             raise DefinitionNotFound(f"There is no process definition with id {definition_id}.")
         return found
 
+    def summary(self, definition_id: int) -> DefinitionSummary:
+        """The key, version and user tasks of a version, read once per process (versions are immutable)."""
+        cache = self._runtime.definition_summaries
+        found = cache.get(definition_id)
+        if found is None:
+            row = self.session.execute(
+                select(Definition.id, Definition.key, Definition.version, Definition.user_tasks).where(
+                    Definition.id == definition_id
+                )
+            ).first()
+            if row is None:
+                raise DefinitionNotFound(f"There is no process definition with id {definition_id}.")
+            found = cache[definition_id] = DefinitionSummary(*row)
+        return found
+
     def latest(self, key: str) -> Definition | None:
         return self.session.scalars(
             select(Definition).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)
         ).first()
+
+    def latest_summary(self, key: str) -> DefinitionSummary:
+        """The newest version's summary: one small query for its id (its files and spec stay unread)."""
+        found = self.session.scalar(
+            select(Definition.id).where(Definition.key == key).order_by(Definition.version.desc()).limit(1)
+        )
+        if found is None:
+            raise DefinitionNotFound(f"No version of the process '{key}' has been deployed.")
+        return self.summary(found)
 
     def require_latest(self, key: str) -> Definition:
         found = self.latest(key)
@@ -83,9 +119,24 @@ class InstanceRepository:
         self._runtime = runtime
         # Workflows stored in this transaction; the unit of work caches them once it commits.
         self.stored: dict[int, tuple[Instance, BpmnWorkflow]] = {}
+        # Instance id -> ids of the user tasks that were ready when the workflow was taken: the
+        # ids of its open task rows, so the projection need not read them again.
+        self.ready_before: dict[int, set[str]] = {}
+        self._added: list[Instance] = []
 
     def add(self, instance: Instance) -> None:
         self.session.add(instance)
+        self._added.append(instance)
+
+    def is_new(self, instance: Instance) -> bool:
+        """Started in this unit of work: nothing refers to it yet."""
+        return any(added is instance for added in self._added)
+
+    def ready_tasks_before(self, instance: Instance) -> set[str] | None:
+        """Ids of the instance's open task rows as known without asking the database, or None."""
+        if self.is_new(instance):
+            return set()  # no row yet
+        return self.ready_before.get(instance.id)
 
     def get(self, instance_id: int) -> Instance:
         found = self.session.get(Instance, instance_id)
@@ -156,6 +207,7 @@ class InstanceRepository:
             specs = definitions.specs(instance.definition_id)
             workflow = self._runtime.codec.loads(instance.state, specs, definitions.specs)
         workflow.instance_id = instance.id  # for service operators (engine/services.py)
+        self.ready_before[instance.id] = {str(t.id) for t in workflow.get_tasks(state=SpiffState.READY, manual=True)}
         return self._attach_resolver(workflow, definitions)
 
     def new_workflow(self, definition_id: int) -> BpmnWorkflow:
@@ -214,9 +266,13 @@ class TaskRepository:
 
 
 class AuditLog:
+    """Events are kept in memory and written with one multi-row insert when the unit of work
+    flushes (before its commit): a command's three or four events cost one statement."""
+
     def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session
         self._clock = clock
+        self._pending: list[dict[str, Any]] = []
 
     def record(
         self,
@@ -227,20 +283,30 @@ class AuditLog:
         task_id: str | None = None,
         definition_id: int | None = None,
         **payload: Any,
-    ) -> AuditEvent:
-        event = AuditEvent(
-            at=self._clock.now(),
-            actor=actor,
-            kind=kind,
-            instance_id=instance_id,
-            task_id=task_id,
-            definition_id=definition_id,
-            payload=payload,
+    ) -> None:
+        self._pending.append(
+            dict(
+                at=self._clock.now(),
+                actor=actor,
+                kind=kind,
+                instance_id=instance_id,
+                task_id=task_id,
+                definition_id=definition_id,
+                payload=payload,
+            )
         )
-        self.session.add(event)
-        return event
+
+    def write(self) -> None:
+        """Insert the events recorded since the last write (the rows they name are flushed)."""
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self.session.execute(insert(AuditEvent.__table__), rows)
+
+    def discard(self) -> None:
+        self._pending.clear()
 
     def for_instance(self, instance_id: int) -> Sequence[AuditEvent]:
+        self.write()
         return self.session.scalars(
             select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
         ).all()

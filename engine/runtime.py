@@ -35,6 +35,9 @@ class Runtime:
     workflows: WorkflowCache = field(default_factory=WorkflowCache)
     # Named operators service tasks may call; the layers above register theirs at start-up (D27).
     services: ServiceRegistry = field(default_factory=ServiceRegistry)
+    # Deployed versions never change: their key and user-task summary are read once per process
+    # (definition id -> engine.repositories.DefinitionSummary).
+    definition_summaries: dict[int, Any] = field(default_factory=dict)
     # Called in the same transaction for each task row the engine creates; the SLA layer uses it
     # to set due dates, without the engine knowing about calendars.
     on_task_created: list[TaskHook] = field(default_factory=list)

@@ -45,6 +45,7 @@ class UnitOfWork:
     def flush(self) -> None:
         try:
             self.session.flush()
+            self.audit.write()
         except StaleDataError as err:
             self.rollback()
             raise StaleState(
@@ -80,4 +81,6 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.audit.discard()
         self.instances.stored.clear()
+        self.instances.ready_before.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select
 
 from engine.models import Task, Timer, TimerState
 from engine.runtime import Runtime
@@ -20,7 +20,7 @@ APPLICANT_LANE = "applicant"
 
 
 def policy_of(uow: UnitOfWork, task: Task) -> StepPolicy:
-    definition = uow.definitions.get(uow.instances.get(task.instance_id).definition_id)
+    definition = uow.definitions.summary(uow.instances.get(task.instance_id).definition_id)
     return StepPolicy.from_properties(definition.user_tasks.get(task.bpmn_id, {}).get("properties", {}))
 
 
@@ -37,6 +37,15 @@ def schedule(uow: UnitOfWork, task: Task, calendar_for: CalendarFor) -> None:
     if task.lane != APPLICANT_LANE:
         moments[BREACH] = task.due_at
         moments[APPEAL] = calendar_for(uow, task.due_at.year).add_working_days(task.due_at, policy.appeal_after_days)
+    if inspect(task).pending:
+        # A task row created by this step: it has no timers yet, so they are inserted at once.
+        now = uow.clock.now()
+        uow.session.execute(insert(Timer.__table__), [
+            dict(kind=kind, instance_id=task.instance_id, task_id=task.id, due_at=when, run_at=when,
+                 state=TimerState.PENDING, attempts=0, created_at=now, payload={})
+            for kind, when in moments.items()
+        ])
+        return
     existing = {t.kind: t for t in uow.session.scalars(select(Timer).where(Timer.task_id == task.id, Timer.kind.in_(SLA_KINDS)))}
     for kind, when in moments.items():
         row = existing.get(kind)

@@ -14,7 +14,6 @@ from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import ApplicationFact as F
 from stats.models import MonthlyStats, YearlyStats
-from stats.monthly import ALL_DISTRICTS
 from stats.periods import split, whole_years
 from workflows.models import Application, District
 from workflows.schemes import process_keys
@@ -30,8 +29,23 @@ def _scope(query: Select, f: Filters, scheme_col, district_col) -> Select:  # no
     return query
 
 
-@dataclass
+COUNTS = (
+    "received", "in_process", "pending_beyond_limit", "approved", "rejected", "disposed_within_limit",
+    "benefit_sanctioned", "benefit_released",
+)
+HISTOGRAMS = {"working": "days_working", "calendar": "days_calendar", "approval": "days_to_approval"}
+
+
+def _counter() -> dict[int, int]:
+    return defaultdict(int)
+
+
+@dataclass(eq=False)
 class Summary:
+    """Received, decided, pending and days to decision of one group (a scheme, a district, or
+    all): counts and histograms of days (value -> how many) added up from facts and rolled-up rows
+    alike; the distributions (exact percentiles) are computed from the histograms when read."""
+
     key: str | None = None
     received: int = 0
     in_process: int = 0
@@ -41,10 +55,22 @@ class Summary:
     disposed_within_limit: int = 0
     benefit_sanctioned: int = 0
     benefit_released: int = 0
-    days_working: Distribution = field(default_factory=lambda: Distribution.of({}))
-    days_calendar: Distribution = field(default_factory=lambda: Distribution.of({}))
+    working: dict[int, int] = field(default_factory=_counter, repr=False)
+    calendar: dict[int, int] = field(default_factory=_counter, repr=False)
     # Days to approval (approved cases only): what the public dashboard calls "average time".
-    days_to_approval: Distribution = field(default_factory=lambda: Distribution.of({}))
+    approval: dict[int, int] = field(default_factory=_counter, repr=False)
+
+    @property
+    def days_working(self) -> Distribution:
+        return Distribution.of(self.working)
+
+    @property
+    def days_calendar(self) -> Distribution:
+        return Distribution.of(self.calendar)
+
+    @property
+    def days_to_approval(self) -> Distribution:
+        return Distribution.of(self.approval)
 
     @property
     def disposed(self) -> int:
@@ -53,6 +79,20 @@ class Summary:
     @property
     def within_limit_pct(self) -> float | None:
         return round(100 * self.disposed_within_limit / self.disposed, 1) if self.disposed else None
+
+    def add(self, other: Summary) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in HISTOGRAMS:
+            mine = getattr(self, name)
+            for value, n in getattr(other, name).items():
+                mine[value] += n
+
+    def _figures(self) -> tuple:
+        return (self.key, *(getattr(self, n) for n in COUNTS), *(getattr(self, d) for d in HISTOGRAMS.values()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Summary) and self._figures() == other._figures()
 
 
 def summaries(
@@ -67,40 +107,6 @@ def summaries(
     """Received, decided, pending and days to decision per scheme, per district, or in total."""
     total, rows = summary_and_rows(session, f, today=today, by=by, histograms=histograms, rollups=rollups)
     return rows if by else [total]
-
-
-@dataclass
-class _Acc:
-    """Counts and histograms of one group, added up from facts and monthly rows alike."""
-
-    received: int = 0
-    in_process: int = 0
-    pending: int = 0
-    approved: int = 0
-    rejected: int = 0
-    within: int = 0
-    sanctioned: int = 0
-    released: int = 0
-    working: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    calendar: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    approval: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-
-    def add(self, other: _Acc) -> None:
-        for name in ("received", "in_process", "pending", "approved", "rejected", "within", "sanctioned", "released"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("working", "calendar", "approval"):
-            mine = getattr(self, name)
-            for value, n in getattr(other, name).items():
-                mine[value] += n
-
-    def summary(self, key: str | None) -> Summary:
-        return Summary(
-            key=key, received=self.received, in_process=self.in_process, pending_beyond_limit=self.pending,
-            approved=self.approved, rejected=self.rejected, disposed_within_limit=self.within,
-            benefit_sanctioned=self.sanctioned, benefit_released=self.released,
-            days_working=Distribution.of(self.working), days_calendar=Distribution.of(self.calendar),
-            days_to_approval=Distribution.of(self.approval),
-        )
 
 
 def _from_facts(session: Session, f: Filters, today: date, group, accs: dict) -> None:  # noqa: ANN001
@@ -118,7 +124,7 @@ def _from_facts(session: Session, f: Filters, today: date, group, accs: dict) ->
         a = accs[row[0] if keys else None]
         a.received += row[-3]
         a.in_process += row[-2] or 0
-        a.pending += row[-1] or 0
+        a.pending_beyond_limit += row[-1] or 0
     decided = _scope(
         select(*keys, F.outcome, F.days_working, F.days_calendar, F.within_limit, func.count()).where(
             F.decided_on.between(f.start, f.end)
@@ -133,17 +139,15 @@ def _from_facts(session: Session, f: Filters, today: date, group, accs: dict) ->
             a.approval[days_c] += n
         else:
             a.rejected += n
-        a.within += n if within else 0
+        a.disposed_within_limit += n if within else 0
         a.working[days_w] += n
         a.calendar[days_c] += n
-    for column, day, attr in ((F.benefit_sanctioned, F.sanctioned_on, "sanctioned"), (F.benefit_released, F.released_on, "released")):
+    for column, day, attr in ((F.benefit_sanctioned, F.sanctioned_on, "benefit_sanctioned"), (F.benefit_released, F.released_on, "benefit_released")):
         money = _scope(select(*keys, func.sum(column)).where(day.between(f.start, f.end)), f, F.scheme_code, F.district_code)
         for row in session.execute(money.group_by(*keys)):
             a = accs[row[0] if keys else None]
             setattr(a, attr, getattr(a, attr) + int(row[-1] or 0))
 
-
-HISTOGRAMS = {"working": "days_working", "calendar": "days_calendar", "approval": "days_to_approval"}
 
 
 def _from_rollup(
@@ -162,32 +166,43 @@ def _from_rollup(
         query = query.where(M.scheme_code == f.scheme)
     if f.district:
         query = query.where(M.district_code == f.district)
-    elif by == "district":
-        query = query.where(M.district_code != ALL_DISTRICTS)
-    else:
-        query = query.where(M.district_code == ALL_DISTRICTS)
+    # State-wide figures add up the district rows (no row is shared by districts, D50); adding
+    # them here was faster than merging the histograms in SQL (docs/benchmarks.md).
     cutoff = today.isoformat()
+    # Histograms are added up under their stored (text) values and converted once at the end:
+    # state-wide views add thousands of district rows (D50).
+    raw: dict[tuple, dict[str, int]] = {}
     for row in session.execute(query):
         scheme, district, received, open_, open_due, approved, rejected, within, sanctioned, released = row[:10]
-        a = accs[scheme if by == "scheme" else district if by == "district" else None]
+        key = scheme if by == "scheme" else district if by == "district" else None
+        a = accs[key]
         a.received += received
         a.in_process += open_
-        a.pending += sum(n for due, n in (open_due or {}).items() if due < cutoff)
+        a.pending_beyond_limit += sum(n for due, n in (open_due or {}).items() if due < cutoff)
         a.approved += approved
         a.rejected += rejected
-        a.within += within
-        a.sanctioned += sanctioned
-        a.released += released
-        for target, source in zip((getattr(a, h) for h in histograms), row[10:], strict=True):
-            for value, n in (source or {}).items():
-                target[int(value)] += n
+        a.disposed_within_limit += within
+        a.benefit_sanctioned += sanctioned
+        a.benefit_released += released
+        for h, source in zip(histograms, row[10:], strict=True):
+            if source:
+                target = raw.setdefault((key, h), {})
+                get = target.get
+                for value, n in source.items():
+                    target[value] = get(value, 0) + n
+    for (key, h), added in raw.items():
+        histogram = getattr(accs[key], h)
+        for value, n in added.items():
+            histogram[int(value)] += n
 
 
 def _month_series(session: Session, f: Filters, first: date, last: date) -> dict[date, list[int]]:
     M = MonthlyStats  # noqa: N806
     query = select(M.month, func.sum(M.received), func.sum(M.approved), func.sum(M.rejected)).where(
-        M.month.between(first, last), M.district_code == (f.district or ALL_DISTRICTS)
+        M.month.between(first, last)
     )
+    if f.district:
+        query = query.where(M.district_code == f.district)
     if f.scheme:
         query = query.where(M.scheme_code == f.scheme)
     return {month: [r or 0, a or 0, j or 0] for month, r, a, j in session.execute(query.group_by(M.month))}
@@ -211,7 +226,7 @@ def summary_and_rows(
     from the facts with `rollups=False`). All give counts per value, so percentiles stay exact.
     """
     group = GROUPS[by]
-    accs: dict[str | None, _Acc] = defaultdict(_Acc)
+    accs: dict[str | None, Summary] = defaultdict(Summary)
     parts = split(f, rollups=rollups)
     for edge in parts.edges:
         _from_facts(session, edge, today, group, accs)
@@ -221,12 +236,13 @@ def summary_and_rows(
             _from_rollup(session, MonthlyStats, f, first, last, today, by, accs, histograms)
         if years is not None:
             _from_rollup(session, YearlyStats, f, *years, today, by, accs, histograms)
-    total = _Acc()
-    for acc in accs.values():
+    total = Summary()
+    for key, acc in accs.items():
+        acc.key = key
         total.add(acc)
     if group is None:
-        return total.summary(None), []
-    return total.summary(None), [accs[k].summary(k) for k in sorted(accs)]
+        return total, []
+    return total, [accs[k] for k in sorted(accs)]
 
 
 @dataclass(frozen=True)

@@ -39,23 +39,32 @@ class FactRecorder:
         if scheme is None or instance.district is None:
             return  # not an application (e.g. a test process): nothing to count
         calendar = self.calendar_for(uow, instance.started_at.year)
-        fact = uow.session.get(ApplicationFact, instance.id)
+        cells = monthly.Cells()
+        found = None
+        if instance.status == InstanceStatus.COMPLETED:
+            # The last step: the applicant's registration row is read with the fact.
+            fact, *found = _fact_and_business(uow, instance.id)
+        elif uow.instances.is_new(instance):
+            fact = None  # started in this transaction: no fact yet
+        else:
+            fact = uow.session.get(ApplicationFact, instance.id)
         if fact is None:
             fact = new_fact(instance, scheme, calendar)
             uow.session.add(fact)
-            monthly.received(uow.session, fact)
+            monthly.received(cells, fact)
         if result.task is not None and result.task.state == TaskState.COMPLETED:
             step_calendar = self.calendar_for(uow, result.task.created_at.year)
-            record_task(uow, fact, scheme, result.task, step_calendar, result.data, rollup=True)
+            record_task(uow, fact, scheme, result.task, step_calendar, result.data, cells=cells)
         if instance.status == InstanceStatus.COMPLETED and fact.decided_on is None:
             close(fact, instance, scheme, calendar)
-            monthly.decided(uow.session, fact)
+            monthly.decided(cells, fact)
             if fact.outcome == "approved":
-                register_business(uow, instance, fact)
+                register_business(uow, instance, fact, found=tuple(found) if found and found[0] else None)
+        cells.add_to(uow.session)
 
 
 def scheme_of(uow: UnitOfWork, instance: Instance) -> Scheme | None:
-    return by_process(uow.session, uow.definitions.get(instance.definition_id).key)
+    return by_process(uow.session, uow.definitions.summary(instance.definition_id).key)
 
 
 def new_fact(instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> ApplicationFact:
@@ -77,15 +86,14 @@ def record_task(
     calendar: BusinessCalendar,
     data: dict,
     *,
-    rollup: bool = False,
+    cells: monthly.Cells | None = None,
 ) -> None:
-    """The step's row and its effect on the application's row; `rollup` also moves the monthly
-    figures (a rebuild recomputes those at the end instead)."""
+    """The step's row and its effect on the application's row; with `cells`, also the changes to
+    the rolled-up figures (a rebuild recomputes those at the end instead)."""
     completed_at = task.completed_at or uow.clock.now()
     claimed_at = task.claimed_at or completed_at
     days = calendar.working_days_between(task.created_at, completed_at)
-    step = uow.session.merge(
-        StepFact(
+    step = StepFact(
             task_id=task.id,
             instance_id=task.instance_id,
             scheme_code=fact.scheme_code,
@@ -100,27 +108,29 @@ def record_task(
             work_minutes=_minutes(claimed_at, completed_at),
             days_working=days,
             within_limit=None if task.due_at is None else completed_at <= task.due_at,
-        )
     )
-    if rollup:
-        monthly.step_done(uow.session, step)
+    uow.session.add(step)  # a task completes once; a rebuild deletes the old rows first
+    if cells is not None:
+        monthly.step_done(cells, step)
     if task.lane == APPLICANT:
         # The applicant's time is not the department's: it moves the overall limit on.
         fact.applicant_days += days
         started = datetime.combine(fact.submitted_on, datetime.min.time(), tzinfo=IST)
         old_due = fact.due_on
         fact.due_on = local_day(calendar.add_working_days(started, scheme.time_limit_days + fact.applicant_days))
-        if rollup and fact.decided_on is None and fact.due_on != old_due:
-            monthly.due_moved(uow.session, fact, old_due)
+        if cells is not None and fact.decided_on is None and fact.due_on != old_due:
+            monthly.due_moved(cells, fact, old_due)
     if task.outcome != APPROVE:
         return
     if task.bpmn_id == scheme.sanction_step:
-        _record_amount(uow, fact, "sanctioned", data.get(scheme.benefit_field), local_day(completed_at), rollup)
+        _record_amount(uow, fact, "sanctioned", data.get(scheme.benefit_field), local_day(completed_at), cells)
     if task.bpmn_id in scheme.release_steps:
-        _record_amount(uow, fact, "released", data.get(scheme.released_field), local_day(completed_at), rollup)
+        _record_amount(uow, fact, "released", data.get(scheme.released_field), local_day(completed_at), cells)
 
 
-def _record_amount(uow: UnitOfWork, fact: ApplicationFact, what: str, amount: object, day: date, rollup: bool) -> None:
+def _record_amount(
+    uow: UnitOfWork, fact: ApplicationFact, what: str, amount: object, day: date, cells: monthly.Cells | None
+) -> None:
     """Set the benefit `what` (sanctioned or released) and its day; a later one replaces it."""
     if not isinstance(amount, int | float) or isinstance(amount, bool):
         return
@@ -128,8 +138,8 @@ def _record_amount(uow: UnitOfWork, fact: ApplicationFact, what: str, amount: ob
     old = (getattr(fact, day_column), getattr(fact, column))
     setattr(fact, column, int(amount))
     setattr(fact, day_column, day)
-    if rollup:
-        monthly.money(uow.session, fact, column, old, (day, int(amount)))
+    if cells is not None:
+        monthly.money(cells, fact, column, old, (day, int(amount)))
 
 
 def close(fact: ApplicationFact, instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> None:
@@ -141,18 +151,36 @@ def close(fact: ApplicationFact, instance: Instance, scheme: Scheme, calendar: B
     fact.within_limit = fact.days_working - fact.applicant_days <= scheme.time_limit_days
 
 
-def register_business(uow: UnitOfWork, instance: Instance, fact: ApplicationFact) -> None:
-    applicant_id = uow.session.scalar(select(Application.applicant_id).where(Application.instance_id == instance.id))
-    if applicant_id is None:
+def _fact_and_business(uow: UnitOfWork, instance_id: int) -> tuple:
+    """The application's fact, its applicant and their registration row (each may be None)."""
+    row = uow.session.execute(
+        select(ApplicationFact, Application.applicant_id, RegisteredBusiness)
+        .select_from(ApplicationFact)
+        .outerjoin(Application, Application.instance_id == ApplicationFact.instance_id)
+        .outerjoin(RegisteredBusiness, RegisteredBusiness.applicant_id == Application.applicant_id)
+        .where(ApplicationFact.instance_id == instance_id)
+    ).first()
+    return tuple(row) if row is not None else (None, None, None)
+
+
+def register_business(uow: UnitOfWork, instance: Instance, fact: ApplicationFact, *, found: tuple | None = None) -> None:
+    """Add the applicant's registration row, or add the scheme to it. `found` is (applicant id,
+    row or None) when the caller has read them; otherwise one statement reads both."""
+    if found is None:
+        found = uow.session.execute(
+            select(Application.applicant_id, RegisteredBusiness)
+            .outerjoin(RegisteredBusiness, RegisteredBusiness.applicant_id == Application.applicant_id)
+            .where(Application.instance_id == instance.id)
+        ).first()
+    if found is None:
         return
-    business = uow.session.get(RegisteredBusiness, applicant_id)
+    applicant_id, business = found
     if business is None:
         uow.session.add(
             RegisteredBusiness(
                 applicant_id=applicant_id, district_code=fact.district_code, schemes=fact.scheme_code, since=fact.decided_on
             )
         )
-        uow.session.flush()
         return
     business.schemes = ",".join(sorted(set(business.schemes.split(",")) | {fact.scheme_code}))
     business.since = min(business.since, fact.decided_on)
@@ -191,6 +219,7 @@ def rebuild(uow: UnitOfWork, calendar_for: CalendarFor) -> int:
         if instance.status == InstanceStatus.COMPLETED:
             close(fact, instance, scheme, calendar)
             if fact.outcome == "approved":
+                uow.session.flush()  # an applicant registered by an earlier instance of the loop
                 register_business(uow, instance, fact)
         count += 1
     uow.flush()

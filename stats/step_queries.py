@@ -19,7 +19,6 @@ from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import MonthlyOfficerStats, MonthlyStepStats
 from stats.models import StepFact as S
-from stats.monthly import ALL_DISTRICTS
 from stats.periods import split
 from workflows.models import User
 from workflows.roles import APPLICANT
@@ -111,7 +110,9 @@ def _steps_from_months(
 ) -> None:
     M = MonthlyStepStats  # noqa: N806
     query = select(M.scheme_code, M.bpmn_id, M.handled, M.with_limit, M.within_limit, M.wait_minutes, M.work_minutes)
-    query = query.where(M.month.between(first, last), M.district_code == (f.district or ALL_DISTRICTS))
+    query = query.where(M.month.between(first, last))
+    if f.district:
+        query = query.where(M.district_code == f.district)  # else all districts' rows, added up (D50)
     if f.scheme:
         query = query.where(M.scheme_code == f.scheme)
     for scheme, bpmn_id, handled, with_limit, within, wait, work in session.execute(query):

@@ -9,7 +9,7 @@ from engine.commands import claim_task, complete_task, reassign_task, unclaim_ta
 from engine.models import Task
 from workflows import access, forms, roles
 from workflows.errors import NotAllowed, ValidationFailed
-from workflows.models import Application
+from workflows.models import Application, User
 from workflows.numbering import IST
 from workflows.progress import apply_step
 from workflows.schemes import Scheme, get_scheme, scheme_of
@@ -25,12 +25,20 @@ def _task_and_application(uow: SchemeUnitOfWork, task_id: str) -> tuple[Task, Ap
     return task, uow.applications.by_instance(task.instance_id)
 
 
+def _worker_task_and_application(uow: SchemeUnitOfWork, task_id: str, actor: str) -> tuple[User, Task, Application]:
+    """In one statement when all are there; else one by one, for the error that says what is missing."""
+    loaded = uow.applications.for_decision(task_id, actor)
+    if loaded is not None:
+        return loaded
+    user = uow.users.by_username(actor)
+    return (user, *_task_and_application(uow, task_id))
+
+
 def claim(uow: SchemeUnitOfWork, task_ids: Iterable[str], *, actor: str) -> list[Task]:
     """Claim one or several tasks; all or none."""
-    user = uow.users.by_username(actor)
     claimed = []
     for task_id in task_ids:
-        task, application = _task_and_application(uow, task_id)
+        user, task, application = _worker_task_and_application(uow, task_id, actor)
         access.require_work(user, task, application)
         claimed.append(claim_task(uow, task_id, actor=actor))
     uow.commit()
@@ -85,8 +93,7 @@ def decide(
     `fields` are the step's decision form (or, for an applicant's answer, corrections to the
     application form); `posted` says they are an HTML form's strings, to be read by the form.
     """
-    user = uow.users.by_username(actor)
-    task, application = _task_and_application(uow, task_id)
+    user, task, application = _worker_task_and_application(uow, task_id, actor)
     access.require_work(user, task, application)
     data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted)
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
@@ -120,7 +127,7 @@ def _decision_data(
     extra: Mapping[str, Any],
     posted: bool = False,
 ) -> dict[str, Any]:
-    definition = uow.definitions.get(uow.instances.get(task.instance_id).definition_id)
+    definition = uow.definitions.summary(uow.instances.get(task.instance_id).definition_id)
     props = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {})
     allowed = [o.strip() for o in props.get("outcomes", "approve,return,reject").split(",") if o.strip()]
     errors: dict[str, list[str]] = {}

@@ -22,6 +22,7 @@ def notify_applicant(uow: SchemeUnitOfWork, application: Application, template: 
     }
     common = dict(recipient=user.username, template=template, params=params, language=user.language or "en",
                   instance_id=application.instance_id, key=f"{template}:{application.number}:{key}")
-    outbox.enqueue(uow, channel=outbox.IN_APP, **common)
+    notes = [dict(channel=outbox.IN_APP, **common)]
     if user.email:
-        outbox.enqueue(uow, channel=outbox.EMAIL, address=user.email, **common)
+        notes.append(dict(channel=outbox.EMAIL, address=user.email, **common))
+    outbox.enqueue_all(uow, notes)

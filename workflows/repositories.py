@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from engine.models import Instance, Task
 from workflows.errors import ApplicationNotFound, UnknownDistrict, UnknownUser
 from workflows.models import Application, ApplicationSequence, District, User
 
@@ -56,9 +57,23 @@ class Districts:
         return self.session.scalars(select(District).order_by(District.name)).all()
 
 
+_ACTING, _APPLICANT = aliased(User), aliased(User)
+# Built once: constructing the aliases and joins costs more than running the query.
+_FOR_DECISION = (
+    select(_ACTING, Task, Application, Instance, _APPLICANT)
+    .select_from(Task)
+    .join(Application, Application.instance_id == Task.instance_id)
+    .join(Instance, Instance.id == Task.instance_id)
+    .join(_APPLICANT, _APPLICANT.id == Application.applicant_id)
+    .join(_ACTING, _ACTING.username == bindparam("actor"))
+    .where(Task.id == bindparam("task_id"))
+)
+
+
 class Applications:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._loaded: tuple = ()
 
     def add(self, application: Application) -> None:
         self.session.add(application)
@@ -80,6 +95,16 @@ class Applications:
         if found is None:
             raise ApplicationNotFound(f"No application belongs to process instance {instance_id}.")
         return found
+
+    def for_decision(self, task_id: str, actor: str) -> tuple[User, Task, Application] | None:
+        """The acting user, the task, its application, process instance and applicant in one
+        statement (kept in the session, so later gets of these rows read nothing); None if the
+        user or the task is missing (the caller then asks again, one by one, for the error)."""
+        row = self.session.execute(_FOR_DECISION, {"actor": actor, "task_id": task_id}).first()
+        if row is None or not row[0].active:
+            return None
+        self._loaded = tuple(row)  # the session holds rows weakly: keep them for this unit of work
+        return row[0], row[1], row[2]
 
     def next_number(self, prefix: str) -> int:
         """The next sequence number for `prefix`, unique under concurrency.
