@@ -45,3 +45,14 @@ def with_site_visit(files: dict[str, str]) -> dict[str, str]:
     )
     bpmn = bpmn.replace("  </bpmn:process>", SITE_VISIT + "  </bpmn:process>")
     return {**files, "margin_money.bpmn": bpmn}
+
+
+def shipped_scheme_rules() -> dict:
+    """What `workflows.scheme_admin.scheme_rules` asks of a flow when the shipped bundles are
+    published: lanes are roles, conditions read only names the bundles' forms hold (or the model sets)."""
+    from workflows import roles  # noqa: PLC0415
+    from workflows.bundles import data_names, load_folder  # noqa: PLC0415
+
+    folders = sorted(p for p in (ROOT / "bpmn" / "schemes").iterdir() if (p / "scheme.json").is_file())
+    names = set().union(*(data_names(load_folder(p)) for p in folders))
+    return {"known_lanes": roles.LANE_ROLES, "known_names": names}

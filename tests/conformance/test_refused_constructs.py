@@ -13,7 +13,7 @@ from engine.errors import DefinitionInvalid
 from engine.runtime import Runtime
 from engine.uow import UnitOfWork
 from engine.wording import LEAKS
-from workflows.deployment import SCHEME_RULES
+from tests.flow_edits import shipped_scheme_rules
 
 MODELS = Path(__file__).parent / "models" / "refused"
 
@@ -43,7 +43,7 @@ def test_every_refused_model_is_listed() -> None:
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_construct_is_refused_naming_the_element(name: str) -> None:
     element_id, words = REFUSED[name]
-    problems = check({name: (MODELS / name).read_bytes()}, **SCHEME_RULES).problems
+    problems = check({name: (MODELS / name).read_bytes()}, **shipped_scheme_rules()).problems
     assert problems, f"{name} was accepted"
     assert any(p.element_id == element_id and words in p.message for p in problems), [str(p) for p in problems]
     assert not [p.message for p in problems if LEAKS.search(p.message)]
@@ -53,45 +53,45 @@ def test_construct_is_refused_naming_the_element(name: str) -> None:
 
 
 def test_a_transaction_names_its_cancel_event_too() -> None:
-    problems = check({"t.bpmn": (MODELS / "transaction_cancel.bpmn").read_bytes()}, **SCHEME_RULES).problems
+    problems = check({"t.bpmn": (MODELS / "transaction_cancel.bpmn").read_bytes()}, **shipped_scheme_rules()).problems
     assert {p.element_id for p in problems} == {"payment", "pay_cancelled"}
 
 
 def test_a_descriptive_model_is_told_only_that() -> None:
-    problems = check({"d.bpmn": (MODELS / "descriptive_only.bpmn").read_bytes()}, **SCHEME_RULES).problems
+    problems = check({"d.bpmn": (MODELS / "descriptive_only.bpmn").read_bytes()}, **shipped_scheme_rules()).problems
     assert len(problems) == 1, [str(p) for p in problems]
 
 
 def test_compensation_is_refused_for_the_event_and_the_handler() -> None:
-    problems = check({"c.bpmn": (MODELS / "compensation_boundary.bpmn").read_bytes()}, **SCHEME_RULES).problems
+    problems = check({"c.bpmn": (MODELS / "compensation_boundary.bpmn").read_bytes()}, **shipped_scheme_rules()).problems
     assert {p.element_id for p in problems} == {"undo_booking", "cancel_booking"}
 
 
 def test_a_user_task_inside_a_subprocess_in_a_known_lane_passes() -> None:
     """The sub-process's lane is the task's lane (as the library assigns it), not "no lane"."""
     fixed = (MODELS / "lane_in_subprocess.bpmn").read_bytes().replace(b'name="site_inspector"', b'name="bank_officer"')
-    assert check({"l.bpmn": fixed}, **SCHEME_RULES).problems == []
+    assert check({"l.bpmn": fixed}, **shipped_scheme_rules()).problems == []
     # Drawn in one lane while its sub-process is in another: the engine would hand it to the
     # sub-process's lane, so the model is refused instead of surprising the officers.
     split = fixed.replace(
         b"<bpmn:flowNodeRef>inspection</bpmn:flowNodeRef><bpmn:flowNodeRef>visit_site</bpmn:flowNodeRef>",
         b"<bpmn:flowNodeRef>inspection</bpmn:flowNodeRef>",
     ).replace(b"<bpmn:flowNodeRef>end</bpmn:flowNodeRef>", b"<bpmn:flowNodeRef>end</bpmn:flowNodeRef><bpmn:flowNodeRef>visit_site</bpmn:flowNodeRef>")
-    problems = check({"l.bpmn": split}, **SCHEME_RULES).problems
+    problems = check({"l.bpmn": split}, **shipped_scheme_rules()).problems
     assert [(p.element_id, "drawn in lane 'dic_officer'" in p.message) for p in problems] == [("visit_site", True)]
 
 
 def test_the_outcome_lint_accepts_a_default_flow_and_a_return_route() -> None:
     model = (MODELS / "unroutable_outcome.bpmn").read_bytes()
     with_default = model.replace(b'name="Scrutiny outcome?"', b'name="Scrutiny outcome?" default="f4"')
-    assert check({"o.bpmn": with_default}, **SCHEME_RULES).problems == []
+    assert check({"o.bpmn": with_default}, **shipped_scheme_rules()).problems == []
     handled = model.replace(b'outcome == "reject"', b'outcome in ("reject", "return")')
-    assert check({"o.bpmn": handled}, **SCHEME_RULES).problems == []
+    assert check({"o.bpmn": handled}, **shipped_scheme_rules()).problems == []
 
 
 @pytest.mark.parametrize("name", ["compensation_boundary.bpmn", "unparseable_juel.bpmn"])
 def test_a_refused_deploy_stores_nothing(runtime: Runtime, name: str) -> None:
     with UnitOfWork(runtime) as uow, pytest.raises(DefinitionInvalid):
-        deploy(uow, {name: (MODELS / name).read_bytes()}, actor="admin", comment="x", **SCHEME_RULES)
+        deploy(uow, {name: (MODELS / name).read_bytes()}, actor="admin", comment="x", **shipped_scheme_rules())
     with UnitOfWork(runtime) as uow:
         assert uow.definitions.list() == []

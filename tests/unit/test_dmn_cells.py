@@ -7,8 +7,7 @@ import pytest
 
 from engine.definitions import check
 from engine.dmn_cells import cell_problem
-from tests.flow_edits import margin_money_files
-from workflows.deployment import SCHEME_RULES
+from tests.flow_edits import margin_money_files, shipped_scheme_rules
 
 FINE = ["", "-", "? <= 150000000", "2500000 < ? <= 5000000", '? == "domestic"', '? in ("SC", "ST")', '"SC"', ">= 10",
         "x > 3", '"a, b"', "'?'"]
@@ -34,5 +33,5 @@ def test_a_deploy_names_the_cell() -> None:
         '<inputEntry id="rule_margin_money_benefit_1_in_0"><text>[0..2500000]</text>',
     ).encode()
     assert files["margin_money_benefit.dmn"] != dmn.encode(), "the edit applies"
-    problems = check(files, **SCHEME_RULES).problems
+    problems = check(files, **shipped_scheme_rules()).problems
     assert [(p.element_id, "not a Python test" in p.message) for p in problems] == [("rule_margin_money_benefit_1_in_0", True)]
