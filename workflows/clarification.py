@@ -10,7 +10,7 @@ from workflows.decisions import decide
 from workflows.documents import FolderStore, StoredFiles, Upload, check_uploads
 from workflows.errors import NotAllowed
 from workflows.models import Application
-from workflows.schemes import Scheme, get_scheme
+from workflows.schemes import Scheme, scheme_of
 from workflows.uow import SchemeUnitOfWork
 
 # Reads the answer's form for the application's scheme: the typed values of its fields.
@@ -36,7 +36,7 @@ def answer_clarification(
     application = uow.applications.by_number(number)
     if not access.may_see_application(uow.users.by_username(actor), application):
         raise NotAllowed(f"You cannot see {number}.")
-    form = read_form(get_scheme(application.scheme_code))
+    form = read_form(scheme_of(uow.session, application))
     changes = {k: v for k, v in form.items() if application.data.get(k) != v}
     task = uow.tasks.get(task_id)
     if task.instance_id != application.instance_id:

@@ -107,7 +107,7 @@ def decide(
 def decision_form(uow: SchemeUnitOfWork, task: Task, application: Application) -> list[forms.Field]:
     """The fields of the step's decision form (the user task's `form_key` in the application's
     scheme version, else in the newest one); none when the step has no form."""
-    definition = uow.definitions.get(uow.instances.get(task.instance_id).definition_id)
+    definition = uow.definitions.summary(uow.instances.get(task.instance_id).definition_id)
     key = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {}).get("form_key")
     if not key:
         return []

@@ -20,7 +20,7 @@ from workflows import access
 from workflows.errors import DomainError, NotAllowed, ValidationFailed
 from workflows.letter_pdf import LANGUAGES, Letter, render
 from workflows.models import Application, ApplicationStatus
-from workflows.schemes import get_scheme
+from workflows.schemes import scheme_of
 from workflows.tracking import CalendarFor
 from workflows.uow import SchemeUnitOfWork
 
@@ -102,7 +102,7 @@ def verification(uow: SchemeUnitOfWork, number: str) -> Verification:
     return Verification(
         number=application.number,
         scheme_code=application.scheme_code,
-        scheme_name=get_scheme(application.scheme_code).name,
+        scheme_name=scheme_of(uow.session, application).name,
         district=uow.districts.get(application.district_code).name,
         status=application.status,
         sanctioned_amount=application.benefit_amount if approved else None,
@@ -111,7 +111,7 @@ def verification(uow: SchemeUnitOfWork, number: str) -> Verification:
 
 
 def _letter(uow: SchemeUnitOfWork, application: Application, kind: str, calendar_for: CalendarFor | None) -> Letter:
-    scheme = get_scheme(application.scheme_code)
+    scheme = scheme_of(uow.session, application)
     submitted = application.submitted_at
     due = calendar_for(uow, submitted.year).add_working_days(submitted, scheme.time_limit_days) if calendar_for else None
     return Letter(

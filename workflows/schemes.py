@@ -197,10 +197,22 @@ def catalogue(session: Session) -> dict[str, Scheme]:
     return {s.code: s for s in _rows(session, keys)}
 
 
+def _looked_up(session: Session, key: tuple, query: Any) -> list[Scheme]:
+    """One look-up per transaction: the same question asked again in this session (a decision asks
+    for its application's scheme in several places) is answered from the session's memo."""
+    memo = session.info.setdefault("scheme_lookups", {})
+    if key not in memo:
+        memo[key] = _rows(session, session.execute(query).all())
+    return memo[key]
+
+
 def get_scheme(session: Session, code: str, version: int | None = None) -> Scheme:
     query = select(*_KEY).where(SchemeVersion.code == (code or "").upper())
     query = query.where(SchemeVersion.version == version) if version else query.order_by(SchemeVersion.version.desc())
-    found = _rows(session, session.execute(query.limit(1)).all())
+    found = (
+        _looked_up(session, ("code", (code or "").upper(), version), query.limit(1))
+        if version else _rows(session, session.execute(query.limit(1)).all())
+    )
     if not found:
         known = ", ".join(catalogue(session))
         wanted = f"'{code}'" + (f" version {version}" if version else "")
@@ -225,10 +237,8 @@ def scheme_of(session: Session, application: Application) -> Scheme:
 
 def by_process(session: Session, process_key: str) -> Scheme | None:
     """The newest version of the scheme whose flow is `process_key`, if any."""
-    keys = session.execute(
-        select(*_KEY).where(SchemeVersion.process_key == process_key).order_by(SchemeVersion.id.desc()).limit(1)
-    ).all()
-    found = _rows(session, keys)
+    query = select(*_KEY).where(SchemeVersion.process_key == process_key).order_by(SchemeVersion.id.desc()).limit(1)
+    found = _looked_up(session, ("process", process_key), query)
     return found[0] if found else None
 
 

@@ -14,11 +14,11 @@ from workflows.errors import NotAllowed
 from workflows.uow import SchemeUnitOfWork
 
 
-def _all_year(today: date, districts: dict[str, str]) -> Filters:
+def _all_year(today: date, districts: dict[str, str], schemes: object = ()) -> Filters:
     return Filters.this_financial_year(today)
 
 
-def _mbd(today: date, districts: dict[str, str]) -> Filters:
+def _mbd(today: date, districts: dict[str, str], schemes: object = ()) -> Filters:
     assert "MBD" in districts
     return Filters.this_financial_year(today, district="MBD")
 
