@@ -23,6 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.validators import extend
 
+SAFE_NUMBER = 2**53 - 1
 INPUT_TYPES = ("textfield", "textarea", "number", "select", "radio", "checkbox", "checklist", "datetime")
 DISPLAY_TYPES = ("text", "spacer", "separator", "html")
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -187,11 +188,12 @@ def json_schema(form: list[Field]) -> dict[str, Any]:
             if f.pattern:
                 p["pattern"] = f.pattern
         elif f.type == "number":
-            p = {"type": "integer" if f.integer else "number"}
+            # Whatever the form says, a number stays within what JSON and the database hold exactly.
+            p = {"type": "integer" if f.integer else "number", "minimum": -SAFE_NUMBER, "maximum": SAFE_NUMBER}
             if f.minimum is not None:
-                p["minimum"] = f.minimum
+                p["minimum"] = max(f.minimum, -SAFE_NUMBER)
             if f.maximum is not None:
-                p["maximum"] = f.maximum
+                p["maximum"] = min(f.maximum, SAFE_NUMBER)
         elif f.type in ("select", "radio"):
             p = {"type": "string", "enum": list(f.choices)}
         elif f.type == "checkbox":

@@ -8,6 +8,8 @@ from engine.models import Notification, Timer, TimerState
 from engine.timers import retry_incident
 from sla.incidents import open_incidents
 from tests.conformance.conftest import Driver
+from web.config import ROOT
+from workflows.deployment import deploy_directory
 from workflows.models import Application, District, User
 
 
@@ -26,6 +28,7 @@ def _give_application(driver: Driver, business_key: str) -> None:
             data={}, submitted_at=now, updated_at=now,
         ))
         uow.commit()
+    deploy_directory(driver.uow, ROOT / "bpmn", actor="admin")  # the MDA bundle names the scheme in the notice
 
 
 def test_a_signal_failing_in_one_instance_is_an_incident_that_can_be_retried(driver: Driver) -> None:

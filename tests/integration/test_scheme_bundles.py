@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.runtime import Runtime
+from tests.files import pdf
 from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
 from web.config import ROOT
 from workflows import scheme_admin
@@ -25,7 +26,7 @@ from workflows.schemes import catalogue, get_scheme
 from workflows.submission import submit_application
 from workflows.uow import SchemeUnitOfWork
 
-PDF = b"%PDF-1.4\n%test\n%%EOF\n"
+PDF = pdf()
 SDT: dict[str, Any] = {
     "applicant_name": "Ramesh Prajapati", "mobile": "9876543210", "date_of_birth": "1985-03-01", "gender": "male",
     "trade": "pottery", "artisan_status": "unskilled", "years_in_trade": 12, "address": "Kumhar Mohalla, Agra",
