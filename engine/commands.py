@@ -28,6 +28,7 @@ from engine.errors import (
 from engine.events import MESSAGE, SIGNAL, catches, deliver, waiting_names
 from engine.models import Instance, InstanceStatus, Task, TaskState
 from engine.projection import project
+from engine.timers import has_finished_cycles
 from engine.uow import UnitOfWork
 
 
@@ -221,11 +222,14 @@ def _deliver(workflow: BpmnWorkflow, kind: str, name: str, payload: Mapping[str,
 def fire_timers(uow: UnitOfWork, instance: Instance, *, actor: str = "system") -> StepResult:
     """Fire whatever timers of this instance are due now, and run on."""
     workflow = uow.instances.workflow(instance)
-    try:
-        workflow.refresh_timers()
-    except Exception as err:  # noqa: BLE001 - every failure of a step is said plainly (ScriptError)
-        raise ScriptError(_describe(err)) from err
-    _run(workflow)
+    for _ in range(3):  # again while a cycle that fired its last occurrence waits to be finished
+        try:
+            workflow.refresh_timers()
+        except Exception as err:  # noqa: BLE001 - every failure of a step is said plainly (ScriptError)
+            raise ScriptError(_describe(err)) from err
+        _run(workflow)
+        if not has_finished_cycles(workflow):
+            break
     return save_step(uow, instance, workflow, actor)
 
 

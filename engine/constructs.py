@@ -63,14 +63,6 @@ def refused_constructs(file: str, root: etree._Element) -> list[Problem]:
             "The link event cannot be run: SpiffWorkflow 3.2 does not follow a link from its throw to its catch "
             "(the process would end there). Draw a sequence flow instead.",
         ))
-    for cycle in root.iter(f"{{{BPMN_NS}}}timeCycle"):
-        event = cycle.getparent().getparent() if cycle.getparent() is not None else cycle
-        problems.append(_problem(
-            file, event if event is not None else cycle,
-            "The timer cycle cannot be run yet: the scheduler fires each timer of an application once, so every "
-            "occurrence after the first would be lost. Use a duration (a non-interrupting boundary timer for a "
-            "reminder) or a date.",
-        ))
     for el in root.iter(f"{{{BPMN_NS}}}complexGateway"):
         problems.append(_problem(
             file, el, "The complex gateway cannot be run (SpiffWorkflow 3.2 has none). Use an inclusive gateway "

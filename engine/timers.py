@@ -28,11 +28,34 @@ def waiting_timer_events(workflow: BpmnWorkflow) -> dict[str, datetime]:
         if not any(isinstance(d, TimerEventDefinition) for d in flatten(task.task_spec.event_definition)):
             continue
         value = task.internal_data.get("event_value")
-        if isinstance(value, dict):  # cycles keep the next due time inside
-            value = value.get("next")
-        if value:
+        if isinstance(value, dict):  # a cycle: {cycles left, next due time, duration in seconds}
+            when = _cycle_due(value)
+            if when is not None:
+                due[str(task.id)] = when
+        elif value:
             due[str(task.id)] = TimerEventDefinition.get_datetime(value)
     return due
+
+
+def _cycle_due(value: dict) -> datetime | None:
+    """A cycle's next occurrence; once all have fired, its last one (it waits for one more refresh
+    to finish, so the sweep finishes it at once). Infinite cycles (`R/…`) count -1 and never end."""
+    if not value.get("next"):
+        return None
+    next_due = TimerEventDefinition.get_datetime(value["next"])
+    if value.get("cycles") == 0:
+        return next_due - timedelta(seconds=float(value.get("duration") or 0))
+    return next_due
+
+
+def has_finished_cycles(workflow: BpmnWorkflow) -> bool:
+    """Whether a cycle timer has fired all its occurrences but still waits: the library finishes
+    it only at its next refresh (`CycleTimerEventDefinition.cycle_complete`)."""
+    for task in workflow.event_manager.tasks.values():
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict) and value.get("cycles") == 0:
+            return True
+    return False
 
 
 _HAS_TIMERS: weakref.WeakKeyDictionary[BpmnProcessSpec, bool] = weakref.WeakKeyDictionary()
@@ -95,9 +118,16 @@ def next_due_at(uow: UnitOfWork, kinds: tuple[str, ...] | None = None) -> dateti
     return uow.session.scalar(query)
 
 
-def mark_fired(uow: UnitOfWork, timer: Timer) -> None:
-    timer.state = TimerState.FIRED
+def mark_fired(uow: UnitOfWork, timer: Timer, fired_due: datetime | None = None) -> None:
+    """The row is done, unless it is a cycle's that `sync_bpmn_timers` moved past `fired_due` (the
+    occurrence just fired) to the next one: then the same row stays pending for that one, with a
+    fresh count of attempts (one row per timer event keeps `uq_timers_task_kind`)."""
     timer.fired_at = uow.clock.now()
+    if fired_due is not None and timer.state == TimerState.PENDING and timer.due_at > fired_due:
+        timer.attempts = 0
+        timer.last_error = None
+        return
+    timer.state = TimerState.FIRED
     timer.attempts += 1
 
 

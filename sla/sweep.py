@@ -29,8 +29,10 @@ def fire_bpmn_timer(uow: UnitOfWork, timer: Timer) -> None:
     if timer.instance_id is None:
         raise ValueError(f"BPMN timer {timer.id} has no instance.")
     instance = uow.instances.get(timer.instance_id)
+    due = timer.due_at  # fire_timers moves a cycle's row on to its next occurrence
     fire_timers(uow, instance, actor="scheduler")
-    if timer.task_id in waiting_timer_events(uow.instances.workflow(instance)):
+    still = waiting_timer_events(uow.instances.workflow(instance)).get(timer.task_id or "")
+    if still is not None and still <= due:
         raise TimerNotDue(f"Timer {timer.id} is not due yet by the engine's clock.")
 
 
@@ -66,8 +68,9 @@ class TimerSweep:
         )
 
     def _fire(self, uow: UnitOfWork, timer: Timer) -> None:
+        due = timer.due_at
         self.handlers[timer.kind](uow, timer)
-        mark_fired(uow, timer)
+        mark_fired(uow, timer, due)
 
     def _failed(self, uow: UnitOfWork, timer_id: int, error: str) -> bool:
         """Count the failure; at the last attempt, an incident the administrators are told of."""

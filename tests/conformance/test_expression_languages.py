@@ -116,15 +116,15 @@ def test_unquoted_timers_wait_fire_and_escalate(driver: Driver, clock: FixedCloc
     assert "end_done" not in done
 
 
-def test_a_bare_cycle_is_read_but_refused_until_cycles_fire_durably() -> None:
-    """`R3/PT10M` translates like the other values (tests/unit/test_expressions.py), but the timer
-    sweep fires a timer once, so a cycle is refused at deploy, naming the event."""
+def test_a_bare_cycle_is_read_and_deploys() -> None:
+    """`R3/PT10M` translates like the other values (tests/unit/test_expressions.py) and deploys:
+    cycles fire every occurrence through the sweep (tests/conformance/test_timer_cycles.py)."""
     model = (MODELS / "unquoted_timers.bpmn").read_bytes().replace(
         b'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT10M</bpmn:timeDuration>',
         b'<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R3/PT10M</bpmn:timeCycle>',
     )
-    problems = check({"cycle.bpmn": model}).problems
-    assert [(p.element_id, "timer cycle cannot be run yet" in p.message) for p in problems] == [("reminder", True)]
+    assert b"R3/PT10M" in model
+    assert check({"cycle.bpmn": model}).problems == []
 
 
 def test_unquoted_timers_finish_on_time(driver: Driver, clock: FixedClock) -> None:
