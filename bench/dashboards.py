@@ -33,12 +33,12 @@ from engine.runtime import Runtime
 from stats import monthly
 from stats.filters import financial_year
 from stats.models import ApplicationFact, RegisteredBusiness, StepFact
-from web.config import ROOT
-from web.dbschema import upgrade
-from workflows.demo import DEMO_PASSWORD, load_demo
-from workflows.deployment import deploy_directory
+from web.infra.config import ROOT
+from web.infra.dbschema import upgrade
 from workflows.models import Application, User
+from workflows.sample.demo import DEMO_PASSWORD, load_demo
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.deployment import deploy_directory
 
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
 APPLICANTS = 50_000

@@ -27,13 +27,13 @@ from sqlalchemy import insert, select, text
 from bench.postgres import scratch_schema
 from engine.models import Definition, Instance, Task
 from engine.runtime import Runtime
-from web.config import ROOT
-from web.dbschema import upgrade
-from workflows import accounts
-from workflows.demo import DEMO_PASSWORD, load_demo
-from workflows.deployment import deploy_directory
+from web.infra.config import ROOT
+from web.infra.dbschema import upgrade
 from workflows.models import Application, User
+from workflows.sample.demo import DEMO_PASSWORD, load_demo
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import accounts
+from workflows.usecases.deployment import deploy_directory
 
 OPEN, COMPLETED = 100_000, 1_000_000
 PER_APPLICATION = 10  # completed tasks per application: about one application per ten task rows

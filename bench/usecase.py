@@ -3,7 +3,7 @@
 One lifecycle is `submit_application`, then `claim` and `decide` (approve) at each of margin
 money's four office steps (DIC scrutiny, district task force, bank appraisal, GM release), each
 use case in its own unit of work and committed, with every hook the app installs (deadlines and
-SLA timers, the statistics recorder, notices): the runtime is built by `web.bootstrap`, as the app
+SLA timers, the statistics recorder, notices): the runtime is built by `web.infra.bootstrap`, as the app
 builds it. Measured beside SpiffWorkflow in memory on the same BPMN (bench.lifecycle.in_memory)
 and beside the engine alone (bench.lifecycle.through_engine), in the same run.
 
@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 
 from bench.postgres import scratch_schema
-from web.bootstrap import build_runtime
-from web.config import ROOT, Settings
-from web.dbschema import upgrade
-from workflows.decisions import claim, decide
-from workflows.demo import load_demo
-from workflows.deployment import deploy_directory
-from workflows.submission import submit_application
+from web.infra.bootstrap import build_runtime
+from web.infra.config import ROOT, Settings
+from web.infra.dbschema import upgrade
+from workflows.sample.demo import load_demo
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide
+from workflows.usecases.deployment import deploy_directory
+from workflows.usecases.submission import submit_application
 
 DISTRICTS = ("agr", "mbd", "vns")
 STEPS = (("dic_scrutiny", "dic"), ("dtf_committee", "dtf"), ("bank_appraisal", "bank"), ("gm_release", "gm"))

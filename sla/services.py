@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from engine.runtime import Runtime
 from engine.services import ServiceCall, ServiceFailed
-from sla.calendars import CalendarProvider
+from sla.calendar_provider import CalendarProvider
 
 WORKING_DAYS = "working_days"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from stats.filters import Filters
-from workflows import roles
+from workflows.catalogue import roles
 from workflows.errors import NotAllowed
 from workflows.models import User
 

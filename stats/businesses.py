@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from stats.filters import Filters
 from stats.models import RegisteredBusiness as B
+from workflows.catalogue.schemes import catalogue
 from workflows.models import District
-from workflows.schemes import catalogue
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from datetime import date, datetime
 from engine.errors import NotFound
 from stats import access, queries, step_queries, tables
 from stats.filters import Filters
-from workflows import roles
+from workflows.catalogue import roles
+from workflows.catalogue.schemes import Scheme, catalogue
 from workflows.models import User
-from workflows.schemes import Scheme, catalogue
 from workflows.uow import SchemeUnitOfWork
 
 # (today, the district names by code) -> the filters the request asks for.

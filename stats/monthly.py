@@ -29,7 +29,7 @@ from stats.models import (
     StepFact,
     YearlyStats,
 )
-from workflows.roles import APPLICANT
+from workflows.catalogue.roles import APPLICANT
 
 ROLLUPS = (MonthlyStats, YearlyStats, MonthlyStepStats, MonthlyOfficerStats)
 

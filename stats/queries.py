@@ -15,8 +15,8 @@ from stats.filters import Filters
 from stats.models import ApplicationFact as F
 from stats.models import MonthlyStats, YearlyStats
 from stats.periods import split, whole_years
+from workflows.catalogue.schemes import process_keys
 from workflows.models import Application, District
-from workflows.schemes import process_keys
 
 GROUPS = {"scheme": F.scheme_code, "district": F.district_code, None: None}
 

@@ -14,9 +14,9 @@ from sla.calendar import IST, BusinessCalendar
 from sla.deadlines import CalendarFor
 from stats import monthly
 from stats.models import ApplicationFact, RegisteredBusiness, StepFact, YearlyStats
+from workflows.catalogue.roles import APPLICANT
+from workflows.catalogue.schemes import Scheme, by_process
 from workflows.models import Application
-from workflows.roles import APPLICANT
-from workflows.schemes import Scheme, by_process
 
 APPROVE = "approve"
 

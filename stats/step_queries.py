@@ -20,9 +20,9 @@ from stats.filters import Filters
 from stats.models import MonthlyOfficerStats, MonthlyStepStats
 from stats.models import StepFact as S
 from stats.periods import split
+from workflows.catalogue.roles import APPLICANT
+from workflows.catalogue.schemes import process_keys
 from workflows.models import User
-from workflows.roles import APPLICANT
-from workflows.schemes import process_keys
 
 
 @dataclass

@@ -12,7 +12,7 @@ from engine.uow import UnitOfWork
 from stats import businesses, queries, step_queries
 from stats.filters import Filters
 from stats.ranking import ranking
-from workflows.schemes import catalogue, get_scheme
+from workflows.catalogue.schemes import catalogue, get_scheme
 
 # Column kinds tell the page how to format a value: count, days, hours, pct, rupees, date, text.
 

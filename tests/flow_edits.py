@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.config import ROOT
+from web.infra.config import ROOT
 
 SITE_VISIT = """    <bpmn:userTask id="site_visit" name="Site visit">
       <bpmn:extensionElements>
@@ -48,10 +48,10 @@ def with_site_visit(files: dict[str, str]) -> dict[str, str]:
 
 
 def shipped_scheme_rules() -> dict:
-    """What `workflows.scheme_admin.scheme_rules` asks of a flow when the shipped bundles are
+    """What `workflows.usecases.scheme_admin.scheme_rules` asks of a flow when the shipped bundles are
     published: lanes are roles, conditions read only names the bundles' forms hold (or the model sets)."""
-    from workflows import roles  # noqa: PLC0415
-    from workflows.bundles import data_names, load_folder  # noqa: PLC0415
+    from workflows.catalogue import roles
+    from workflows.catalogue.bundles import data_names, load_folder
 
     folders = sorted(p for p in (ROOT / "bpmn" / "schemes").iterdir() if (p / "scheme.json").is_file())
     names = set().union(*(data_names(load_folder(p)) for p in folders))

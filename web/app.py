@@ -9,35 +9,26 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 
 from engine.runtime import Runtime
-from web import (
-    account_views,
-    admin_views,
-    auth,
-    calendar_views,
-    dashboard_views,
-    errors,
-    event_views,
-    flow_views,
-    formatting,
-    health,
-    home,
-    i18n,
-    inbox_views,
-    input_checks,
-    kept_forms,
-    notice_views,
-    portal_views,
-    public_views,
-    retry,
-    scheme_views,
-    task_views,
-    verify_views,
-)
+from web.account import home
+from web.account import notifications as notice_views
+from web.account import views as account_views
+from web.admin import flows as flow_views
+from web.admin import holidays as calendar_views
+from web.admin import schemes as scheme_views
+from web.admin import trade_fairs as event_views
+from web.admin import users as admin_views
 from web.api import init_api
-from web.bootstrap import build_runtime, build_scheduler
-from web.config import Settings
-from web.dbschema import require_current
-from web.extensions import RUNTIME, SETTINGS
+from web.dashboards import internal as dashboard_views
+from web.dashboards import public as public_views
+from web.dashboards import verify as verify_views
+from web.infra import auth, errors, formatting, health, i18n, input_checks, kept_forms, retry
+from web.infra.bootstrap import build_runtime, build_scheduler
+from web.infra.config import Settings
+from web.infra.dbschema import require_current
+from web.infra.extensions import RUNTIME, SETTINGS
+from web.office import inbox as inbox_views
+from web.office import task as task_views
+from web.portal import views as portal_views
 
 csrf = CSRFProtect()
 

@@ -14,21 +14,21 @@ import waitress
 from engine.clock import FixedClock
 from engine.errors import DefinitionInvalid, EngineError, ReplaceNotConfirmed
 from engine.runtime import Runtime
-from sla.holidays import recompute_deadlines
+from sla.holiday_admin import recompute_deadlines
 from stats import recorder
 from web.app import create_app
-from web.bootstrap import build_runtime, build_scheduler, calendar_provider
-from web.config import Settings
-from web.dbschema import SchemaOutOfDate, require_current, upgrade
-from workflows import accounts, integration
-from workflows.demo import DEMO_PASSWORD, load_demo
-from workflows.deployment import deploy_directory
-from workflows.documents import FolderStore
+from web.infra.bootstrap import build_runtime, build_scheduler, calendar_provider
+from web.infra.config import Settings
+from web.infra.dbschema import SchemaOutOfDate, require_current, upgrade
+from workflows.catalogue.schemes import published
 from workflows.errors import ValidationFailed
-from workflows.schemes import published
-from workflows.simulation import simulate as run_simulation
-from workflows.tracking import count_applications
+from workflows.readmodels.tracking import count_applications
+from workflows.sample.demo import DEMO_PASSWORD, load_demo
+from workflows.sample.simulation import simulate as run_simulation
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import accounts, integration
+from workflows.usecases.deployment import deploy_directory
+from workflows.usecases.documents import FolderStore
 
 
 class Context:

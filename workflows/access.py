@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.models import Task
-from workflows import roles
+from workflows.catalogue import roles
 from workflows.errors import NotAllowed
 from workflows.models import Application, User
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.uow import UnitOfWork
-from workflows import roles
+from workflows.catalogue import roles
 from workflows.models import Application, User
 
 

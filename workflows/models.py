@@ -134,7 +134,7 @@ class Document(Base):
 class LoginThrottle(Base):
     """Failed sign-ins per client address and user name (user name '' counts every name tried
     from the address), to slow password guessing down with growing waits; never a lock that
-    someone at another address can keep on the owner (see workflows.signin)."""
+    someone at another address can keep on the owner (see workflows.usecases.signin)."""
 
     __tablename__ = "login_throttle"
 

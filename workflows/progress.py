@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine.commands import StepResult
 from engine.models import InstanceStatus
+from workflows.applicant_notices import notify_applicant
+from workflows.catalogue.schemes import scheme_of
 from workflows.models import Application, ApplicationStatus
-from workflows.notices import notify_applicant
-from workflows.schemes import scheme_of
 from workflows.uow import SchemeUnitOfWork
 
 

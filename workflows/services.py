@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from engine.runtime import Runtime
 from engine.services import ServiceCall, ServiceFailed
+from workflows.applicant_notices import notify_applicant
 from workflows.errors import DomainError
-from workflows.notices import notify_applicant
 
 NOTIFY_APPLICANT = "notify_applicant"
 

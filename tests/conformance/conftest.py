@@ -24,12 +24,12 @@ from engine.definitions import deploy
 from engine.models import AuditEvent, Definition, Instance, Task, Timer, TimerState
 from engine.runtime import Runtime
 from sla.calendar import WeeklyOffs
-from sla.calendars import CalendarProvider
+from sla.calendar_provider import CalendarProvider
 from sla.services import install as install_sla_services
 from sla.sweep import TimerSweep, fire_bpmn_timer
-from workflows.integration import SIGNAL_KIND, broadcast_signal, redeliver_signal
 from workflows.services import install as install_scheme_services
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.integration import SIGNAL_KIND, broadcast_signal, redeliver_signal
 
 MODELS = Path(__file__).parent / "models"
 

@@ -8,9 +8,9 @@ from engine.models import Notification, Timer, TimerState
 from engine.timers import retry_incident
 from sla.incidents import open_incidents
 from tests.conformance.conftest import Driver
-from web.config import ROOT
-from workflows.deployment import deploy_directory
+from web.infra.config import ROOT
 from workflows.models import Application, District, User
+from workflows.usecases.deployment import deploy_directory
 
 
 def _give_application(driver: Driver, business_key: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from engine.errors import DefinitionInvalid
 from tests.conformance.conftest import Driver
-from workflows.timeline import timeline
+from workflows.readmodels.timeline import timeline
 
 
 def test_embedded_subprocess(driver: Driver) -> None:

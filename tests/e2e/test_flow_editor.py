@@ -15,10 +15,10 @@ from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in
 from tests.integration.scheme_helpers import MM_DATA
 from tests.web.test_flow_admin_api import CORPUS_FILES, UNRELATED
-from workflows import flows
-from workflows.decisions import claim, decide
-from workflows.submission import submit_application
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import flows
+from workflows.usecases.decisions import claim, decide
+from workflows.usecases.submission import submit_application
 
 ACTORS = {"dic_officer": "dic.agr", "district_committee": "dtf.agr", "bank_officer": "bank.agr", "gm_dic": "gm.agr"}
 

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Shots
 from tests.web.conftest import MDA_FORM, PDF
-from workflows.demo import DEMO_PASSWORD
 from workflows.models import Application, User
+from workflows.sample.demo import DEMO_PASSWORD
 from workflows.uow import SchemeUnitOfWork
 
 TYPED = {**MDA_FORM, "unit_name": "Kept Leather Works 4711", "fair_location": "Pragati Maidan, New Delhi"}

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Shots
 from tests.web.conftest import MDA_FORM, PDF
-from workflows.demo import DEMO_PASSWORD
+from workflows.sample.demo import DEMO_PASSWORD
 
 
 def signed_in(browser: Browser, base: str, username: str) -> Page:

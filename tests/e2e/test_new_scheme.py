@@ -13,10 +13,10 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in
 from tests.web.conftest import PDF
-from workflows.accounts import create_token
-from workflows.decisions import claim, decide
 from workflows.models import Application
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.accounts import create_token
+from workflows.usecases.decisions import claim, decide
 
 OFFICERS = {"dic_officer": "dic.agr", "gm_dic": "gm.agr"}
 SAVED = "JSON.stringify(window.schemeForms.editor.saveSchema())"

@@ -15,10 +15,10 @@ from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in, work_task
 from tests.integration.scheme_helpers import MDA_DATA
 from tests.web.conftest import open_task_id
-from workflows.decisions import claim, decide
 from workflows.models import Application
-from workflows.submission import submit_application
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide
+from workflows.usecases.submission import submit_application
 
 
 def _submit(app: Flask) -> str:

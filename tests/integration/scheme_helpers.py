@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Instance, Task
 from engine.runtime import Runtime
-from web.config import ROOT
-from workflows.decisions import claim, decide
-from workflows.deployment import deploy_directory
+from web.infra.config import ROOT
 from workflows.models import Application, District, User
-from workflows.submission import submit_application
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide
+from workflows.usecases.deployment import deploy_directory
+from workflows.usecases.submission import submit_application
 
 USERS = [
     ("dic.agr", "dic_officer", "AGR"),

@@ -10,8 +10,8 @@ from engine.models import Timer
 from engine.runtime import Runtime
 from engine.uow import UnitOfWork
 from sla import deadlines
-from sla.calendars import CalendarProvider
-from sla.holidays import (
+from sla.calendar_provider import CalendarProvider
+from sla.holiday_admin import (
     CalendarError,
     add_holiday,
     declare_working_day,

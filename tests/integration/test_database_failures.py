@@ -28,12 +28,12 @@ from engine.runtime import Runtime
 from engine.uow import UnitOfWork
 from tests.integration import scheme_helpers as h
 from web.app import create_app
-from web.bootstrap import build_runtime
-from web.config import Settings
-from web.dbschema import alembic_config
-from workflows.accounts import create_token
+from web.infra.bootstrap import build_runtime
+from web.infra.config import Settings
+from web.infra.dbschema import alembic_config
 from workflows.models import User
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.accounts import create_token
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 

@@ -13,9 +13,9 @@ from sqlalchemy import event
 from sla import deadlines
 from stats import recorder
 from tests.integration import scheme_helpers as h
-from web.bootstrap import calendar_provider
-from workflows.decisions import claim, decide
+from web.infra.bootstrap import calendar_provider
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide
 
 # Issue 14's target is 15 and is not met yet: the release step takes 18 on SQLite (BEGIN IMMEDIATE
 # included) since the scheme bundles and the row lock joined the path (docs/benchmarks.md). This

@@ -1,4 +1,4 @@
-"""Flow administration on both databases: validation, drafts, deploy, diff, rollback, migration."""
+"""Flow administration on both databases: validation, drafts, deploy, diff, rollback, instance_migration."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from engine.models import AuditEvent
 from engine.runtime import Runtime
 from tests.flow_edits import margin_money_files, with_site_visit
 from tests.integration.scheme_helpers import open_task, set_up, submit, walk
-from workflows import flows
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import FlowDraft
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import flows
 
 LOAN = {"loan_amount": 2_500_000}
 
@@ -174,9 +174,9 @@ def test_dry_run_says_why_an_application_cannot_move(rt: Runtime) -> None:
     assert not moved[0].moved and "Site visit" in moved[0].reason
     assert open_task(rt, at_visit).bpmn_id == "site_visit"  # untouched
     with _uow(rt) as uow, pytest.raises(MigrationRefused):
-        from engine import migration
+        from engine import instance_migration
 
-        migration.migrate(uow, uow.instances.get(instance_id), uow.definitions.by_version("margin_money", 1), actor="admin")
+        instance_migration.migrate(uow, uow.instances.get(instance_id), uow.definitions.by_version("margin_money", 1), actor="admin")
 
 
 def test_dry_run_reports_missing_data(rt: Runtime) -> None:

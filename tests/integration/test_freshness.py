@@ -14,10 +14,10 @@ from sla import deadlines
 from stats import queries, recorder, step_queries
 from stats.filters import Filters
 from tests.integration import scheme_helpers as h
-from web.bootstrap import calendar_provider
-from workflows.decisions import claim, decide
-from workflows.submission import submit_application
+from web.infra.bootstrap import calendar_provider
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide
+from workflows.usecases.submission import submit_application
 
 JULY = Filters(start=date(2025, 7, 1), end=date(2025, 7, 31))  # a whole month: read from the roll-ups
 TODAY = date(2025, 7, 7)

@@ -6,8 +6,8 @@ import pytest
 
 from engine.runtime import Runtime
 from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
-from workflows.decisions import MAX_AMOUNT
 from workflows.errors import ValidationFailed
+from workflows.usecases.decisions import MAX_AMOUNT
 
 
 @pytest.mark.parametrize("amount", [2**64, 10**30, MAX_AMOUNT + 1, 0, -5, True])

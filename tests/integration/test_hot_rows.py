@@ -19,10 +19,10 @@ from engine.runtime import Runtime
 from sla import deadlines
 from stats import recorder
 from tests.integration import scheme_helpers as h
-from web.bootstrap import calendar_provider
-from workflows.decisions import claim, decide
-from workflows.submission import submit_application
+from web.infra.bootstrap import calendar_provider
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide
+from workflows.usecases.submission import submit_application
 
 
 class HeldOpen(SchemeUnitOfWork):

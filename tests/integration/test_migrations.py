@@ -11,8 +11,8 @@ from engine.db import make_engine
 from engine.models import Base
 from engine.runtime import Runtime
 from web.app import create_app
-from web.config import Settings
-from web.dbschema import SchemaOutOfDate, head_revision, upgrade
+from web.infra.config import Settings
+from web.infra.dbschema import SchemaOutOfDate, head_revision, upgrade
 
 
 @pytest.fixture

@@ -14,17 +14,17 @@ from sqlalchemy import select
 from engine.runtime import Runtime
 from tests.files import pdf
 from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
-from web.config import ROOT
-from workflows import scheme_admin
-from workflows.bundles import load_folder, problems
-from workflows.decisions import claim, decide
-from workflows.deployment import deploy_directory
-from workflows.documents import FolderStore, Upload
+from web.infra.config import ROOT
+from workflows.catalogue.bundles import load_folder, problems
+from workflows.catalogue.schemes import catalogue, get_scheme
 from workflows.errors import ValidationFailed
 from workflows.models import SchemeVersion
-from workflows.schemes import catalogue, get_scheme
-from workflows.submission import submit_application
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import scheme_admin
+from workflows.usecases.decisions import claim, decide
+from workflows.usecases.deployment import deploy_directory
+from workflows.usecases.documents import FolderStore, Upload
+from workflows.usecases.submission import submit_application
 
 PDF = pdf()
 SDT: dict[str, Any] = {

@@ -6,8 +6,8 @@ import pytest
 
 from engine.runtime import Runtime
 from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
-from workflows.decisions import decide
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import decide
 
 
 @pytest.fixture

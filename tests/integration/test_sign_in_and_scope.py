@@ -13,12 +13,12 @@ from engine.clock import FixedClock
 from engine.models import Instance
 from engine.runtime import Runtime
 from tests.integration.scheme_helpers import DATA, set_up
-from workflows import signin
 from workflows.errors import ValidationFailed
 from workflows.models import Application, LoginThrottle, User
 from workflows.passwords import hash_password
-from workflows.submission import submit_application
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import signin
+from workflows.usecases.submission import submit_application
 
 PASSWORD = "correct horse battery"
 

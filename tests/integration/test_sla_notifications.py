@@ -19,7 +19,7 @@ from engine.models import Notification, Timer
 from engine.runtime import Runtime
 from engine.uow import UnitOfWork
 from sla import deadlines
-from sla.calendars import CalendarProvider
+from sla.calendar_provider import CalendarProvider
 from sla.escalation import SlaHandlers
 from sla.mailer import SmtpMailer, SmtpSettings
 from sla.sender import OutboxSender
@@ -163,9 +163,9 @@ def test_daily_digest_once_a_day_per_officer(rt: Runtime, clock: FixedClock) -> 
 
 
 def _with_breach_policy(rt: Runtime, action: str) -> None:
-    from web.config import ROOT
-    from workflows.deployment import deploy_set
+    from web.infra.config import ROOT
     from workflows.uow import SchemeUnitOfWork
+    from workflows.usecases.deployment import deploy_set
 
     bpmn = (ROOT / "bpmn" / "marketing_assistance.bpmn").read_text()
     marker = '<spiffworkflow:property name="outcomes" value="approve,reject" />'
@@ -178,14 +178,14 @@ def _with_breach_policy(rt: Runtime, action: str) -> None:
 
 @pytest.mark.parametrize("action", ["deemed_approval", "return_to_pool"])
 def test_breach_actions_of_a_step(rt: Runtime, clock: FixedClock, action: str) -> None:
-    from workflows.deemed import deem_approved
     from workflows.uow import SchemeUnitOfWork
+    from workflows.usecases.deemed import deem_approved
 
     _with_breach_policy(rt, action)
     number = submit(rt, "MDA")
     step(rt, number, "dic_verification", "approve")
     if action == "return_to_pool":
-        from workflows.decisions import claim
+        from workflows.usecases.decisions import claim
 
         with SchemeUnitOfWork(rt) as uow:
             claim(uow, [open_task(rt, number).id], actor="gm.agr")

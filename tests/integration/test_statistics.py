@@ -26,8 +26,8 @@ from stats.filters import Filters
 from stats.models import ApplicationFact
 from stats.ranking import ranking
 from tests.integration import scheme_helpers as h
-from workflows.decisions import claim, decide, unclaim
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide, unclaim
 
 CALENDAR = BusinessCalendar("UP", holidays={date(2025, 7, 10): "Test holiday"}, weekly_offs=WeeklyOffs())
 JULY = Filters(start=date(2025, 7, 1), end=date(2025, 7, 31))
@@ -284,10 +284,10 @@ def test_rebuilt_rollups_equal_the_ones_kept_step_by_step(runtime, history):  # 
 def test_simulated_history_all_schemes(runtime, clock):  # noqa: ANN001
     """Every scheme's real paths (returns, rejections, CFC's two instalments): the roll-ups kept
     step by step equal a rebuild from the history, and agree with the facts for any period."""
-    from web.config import ROOT
-    from workflows.demo import load_demo
-    from workflows.deployment import deploy_directory
-    from workflows.simulation import simulate
+    from web.infra.config import ROOT
+    from workflows.sample.demo import load_demo
+    from workflows.sample.simulation import simulate
+    from workflows.usecases.deployment import deploy_directory
 
     deadlines.install(runtime, calendar_for)
     recorder.install(runtime, calendar_for)

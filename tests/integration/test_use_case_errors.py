@@ -9,10 +9,10 @@ import pytest
 from engine.errors import TaskAlreadyCompleted, TaskClaimedByOther
 from engine.runtime import Runtime
 from tests.integration.scheme_helpers import DATA, open_task, set_up, snapshot, step, submit
-from workflows.decisions import claim, decide, reassign, unclaim
 from workflows.errors import NotAllowed, UnknownScheme, ValidationFailed
-from workflows.submission import submit_application
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide, reassign, unclaim
+from workflows.usecases.submission import submit_application
 
 
 @pytest.fixture

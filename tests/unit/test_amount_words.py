@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.amount_words import (
+from workflows.printing.amount_words import (
     HINDI_0_99,
     MAX_AMOUNT,
     english_words,

@@ -10,8 +10,8 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from tests import files
-from workflows.documents import check_upload
 from workflows.errors import ValidationFailed
+from workflows.usecases.documents import check_upload
 
 
 def _encrypted_pdf() -> bytes:

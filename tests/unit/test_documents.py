@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.files import PDF
-from workflows.documents import MAX_BYTES, check_upload, sniff
 from workflows.errors import ValidationFailed
+from workflows.usecases.documents import MAX_BYTES, check_upload, sniff
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ and a definition the server cannot enforce is refused in plain words."""
 
 import pytest
 
-from workflows import forms
-from workflows.form_rules import broken, problems
+from workflows.catalogue import forms
+from workflows.catalogue.form_rules import broken, problems
 
 FIELDS = {
     "text": {"type": "textfield", "key": "text", "label": "Text", "validate": {"required": True, "minLength": 3, "maxLength": 5, "pattern": "^[A-Z]+$"}},

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from workflows.numbering import financial_year, format_number, number_prefix
+from workflows.catalogue.numbering import financial_year, format_number, number_prefix
 
 
 def test_financial_year_turns_on_first_april_india_time() -> None:

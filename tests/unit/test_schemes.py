@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from workflows.bundles import load_folder
+from workflows.catalogue.bundles import load_folder
+from workflows.catalogue.schemes import Scheme, from_bundle
 from workflows.errors import ValidationFailed
-from workflows.schemes import Scheme, from_bundle
 
 ROOT = Path(__file__).resolve().parents[2] / "bpmn" / "schemes"
 TODAY = date(2026, 12, 3)

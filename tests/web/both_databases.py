@@ -21,12 +21,12 @@ from engine.clock import FixedClock
 from tests.conftest import PG_URL, REQUIRE_POSTGRES, _postgres_error
 from tests.web.conftest import now
 from web.app import create_app
-from web.bootstrap import build_runtime
-from web.config import ROOT, Settings
-from web.dbschema import upgrade
-from workflows.demo import load_demo
-from workflows.deployment import deploy_directory
+from web.infra.bootstrap import build_runtime
+from web.infra.config import ROOT, Settings
+from web.infra.dbschema import upgrade
+from workflows.sample.demo import load_demo
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.deployment import deploy_directory
 
 _pg_template: dict[str, str] = {}
 

@@ -21,12 +21,12 @@ from flask.testing import FlaskClient
 from engine.clock import FixedClock
 from tests import files
 from web.app import create_app
-from web.bootstrap import build_runtime
-from web.config import ROOT, Settings
-from web.dbschema import upgrade
-from workflows.demo import DEMO_PASSWORD, load_demo
-from workflows.deployment import deploy_directory
+from web.infra.bootstrap import build_runtime
+from web.infra.config import ROOT, Settings
+from web.infra.dbschema import upgrade
+from workflows.sample.demo import DEMO_PASSWORD, load_demo
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.deployment import deploy_directory
 
 MDA_FORM = {
     "applicant_name": "Sunita Devi",

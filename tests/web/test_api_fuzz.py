@@ -27,8 +27,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.web.conftest import open_task_id, submit_mda
-from workflows import accounts
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import accounts
 
 CALLERS = ["dic.agr", "applicant1.agr", "admin"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

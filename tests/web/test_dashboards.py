@@ -11,9 +11,9 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from tests.web.conftest import MDA_FORM, open_task_id, sign_in, submit_mda
-from web.config import ROOT
-from workflows.decisions import claim, decide
+from web.infra.config import ROOT
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide
 
 PUBLIC_PAGES = ["/public", "/public/districts", "/public/applications", "/public/ranking", "/public/businesses", "/public/events"]
 PUBLIC_TABLES = ["summary_by_scheme", "summary_by_district", "series", "applications", "ranking", "businesses"]

@@ -1,6 +1,6 @@
 """Refused form posts: the message on the page the person came from, and their typing kept (issue 18).
 
-The views no longer catch domain errors themselves; `web.errors.redirect_on_error` flashes the
+The views no longer catch domain errors themselves; `web.infra.errors.redirect_on_error` flashes the
 error and keeps the form for the page it sends the person back to, once.
 """
 
@@ -87,9 +87,8 @@ def test_typing_too_long_for_the_session_is_shown_in_place(app: Flask) -> None:
 
 
 def test_one_vocabulary_of_error_codes() -> None:
-    import workflows.signin  # noqa: F401, PLC0415 - defines SignInFailed
     from engine.errors import EngineError  # noqa: PLC0415
-    from web.errors import HTTP_CODES, codes, status_for  # noqa: PLC0415
+    from web.infra.errors import HTTP_CODES, codes, status_for
 
     def subclasses(cls: type) -> list[type]:
         return [cls, *(c for sub in cls.__subclasses__() for c in subclasses(sub))]

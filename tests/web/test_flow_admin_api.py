@@ -12,7 +12,7 @@ from flask import Flask
 from engine.wording import LEAKS
 from tests.flow_edits import margin_money_files, with_site_visit
 from tests.web.conftest import sign_in
-from web.config import ROOT
+from web.infra.config import ROOT
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "bpmn-miwg"
 CORPUS_FILES = sorted(CORPUS.rglob("*.bpmn"))

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from engine.commands import start_instance
 from engine.definitions import deploy
 from tests.web.conftest import sign_in
-from workflows import accounts
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import accounts
 
 MODELS = Path(__file__).parent.parent / "conformance" / "models"
 PASSWORD = "integration-secret-1"
@@ -148,7 +148,7 @@ def test_the_timeline_names_called_processes_messages_and_signals(app: Flask) ->
 
     from flask import render_template
 
-    from workflows.timeline import Entry
+    from workflows.readmodels.timeline import Entry
 
     at = datetime(2025, 7, 7, 5, 0, tzinfo=UTC)
     entries = [

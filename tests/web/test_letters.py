@@ -13,7 +13,7 @@ from flask import Flask
 
 from tests.web.conftest import sign_in, submit_mda
 from tests.web.test_dashboards import _decide, _personal_data
-from workflows.letter_pdf import Letter, render
+from workflows.printing.letter_pdf import Letter, render
 
 
 def _text(pdf: bytes) -> str:

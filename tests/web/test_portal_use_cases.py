@@ -11,12 +11,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.web.conftest import MDA_FORM, PDF, open_task_id, sign_in, submit_mda
-from web.bootstrap import calendar_provider
+from web.infra.bootstrap import calendar_provider
 from workflows.errors import NotAllowed
 from workflows.models import Application, Draft
-from workflows.submission import submit_application
-from workflows.tracking import application_details
+from workflows.readmodels.tracking import application_details
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.submission import submit_application
 
 
 def _drafts(app: Flask) -> list[int]:

@@ -10,8 +10,8 @@ import json
 from flask import Flask
 
 from tests.web.conftest import PDF, open_task_id, sign_in
-from workflows import scheme_admin
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import scheme_admin
 
 
 def test_apply_page_renders_the_form_and_the_checklist(app: Flask) -> None:

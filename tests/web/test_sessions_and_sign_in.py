@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from engine.models import AuditEvent
 from tests.web.conftest import sign_in
 from web.app import create_app
-from web.bootstrap import build_runtime
-from web.config import Settings
-from workflows.demo import DEMO_PASSWORD
+from web.infra.bootstrap import build_runtime
+from web.infra.config import Settings
+from workflows.sample.demo import DEMO_PASSWORD
 from workflows.uow import SchemeUnitOfWork
 
 STRANGER = {"REMOTE_ADDR": "203.0.113.66"}

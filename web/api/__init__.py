@@ -14,10 +14,10 @@ PREFIX = "/api/v1"
 
 
 class _Api(Api):
-    ERROR_SCHEMA = ErrorOut  # the shape web/errors.py answers with
+    ERROR_SCHEMA = ErrorOut  # the shape web/infra/errors.py answers with
 
     def _register_error_handlers(self) -> None:
-        # Errors keep the application's one JSON shape (web/errors.py).
+        # Errors keep the application's one JSON shape (web/infra/errors.py).
         pass
 
 

@@ -6,10 +6,10 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from web.api.schemas import ApplicationDetailOut, ApplicationIn, ApplicationListArgs, ApplicationOut
-from web.auth import actor
-from web.extensions import uow
-from workflows.submission import submit_application
-from workflows.tracking import application_details, applications_of
+from web.infra.auth import actor
+from web.infra.extensions import uow
+from workflows.readmodels.tracking import application_details, applications_of
+from workflows.usecases.submission import submit_application
 
 PATH = "/applications"
 blp = Blueprint("api_applications", __name__, description="Applications the caller may see.")

@@ -23,10 +23,11 @@ from web.api.schemas import (
     ValidationOut,
     VersionRef,
 )
-from web.auth import actor
-from web.extensions import uow
-from workflows import flows, processes
+from web.infra.auth import actor
+from web.infra.extensions import uow
 from workflows.errors import ValidationFailed
+from workflows.readmodels import processes
+from workflows.usecases import flows
 
 PATH = "/definitions"
 blp = Blueprint("api_definitions", __name__, description="Deployed process versions and their administration.")

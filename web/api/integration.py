@@ -7,14 +7,14 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from web.api.schemas import EventIn, MessageOut, SignalOut
-from web.auth import actor
-from web.extensions import uow
-from workflows import integration
+from web.infra.auth import actor
+from web.infra.extensions import uow
+from workflows.usecases import integration
 
 PATH = ""
 blp = Blueprint("api_integration", __name__, description="Messages and signals from other systems (a bank, the treasury).")
 
-# The only endpoints an `integration` account may reach (web/auth.py refuses it everything else).
+# The only endpoints an `integration` account may reach (web/infra/auth.py refuses it everything else).
 INTEGRATION_ENDPOINTS = frozenset({"api_integration.send_message", "api_integration.send_signal"})
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from web.errors import codes
-from web.input_checks import INT_MAX
-from workflows.inbox import SLA_STATES, SORTS, VIEWS
+from web.infra.errors import codes
+from web.infra.input_checks import INT_MAX
+from workflows.readmodels.inbox import SLA_STATES, SORTS, VIEWS
 
 # Ids and version numbers: what a database `integer` column holds.
 NUMBER = validate.Range(min=1, max=INT_MAX)
@@ -251,6 +251,6 @@ class ErrorDetail(Schema):
 
 
 class ErrorOut(Schema):
-    """Every error answer: {"error": {"code", "message", "fields"?, "problems"?}} (web/errors.py)."""
+    """Every error answer: {"error": {"code", "message", "fields"?, "problems"?}} (web/infra/errors.py)."""
 
     error = fields.Nested(ErrorDetail, required=True)

@@ -14,10 +14,10 @@ from web.api.schemas import (
     TaskPageOut,
     TaskStateOut,
 )
-from web.auth import actor
-from web.extensions import uow
-from workflows import decisions
-from workflows.inbox import InboxQuery, inbox_counts, inbox_page
+from web.infra.auth import actor
+from web.infra.extensions import uow
+from workflows.readmodels.inbox import InboxQuery, inbox_counts, inbox_page
+from workflows.usecases import decisions
 
 PATH = "/tasks"
 blp = Blueprint("api_tasks", __name__, description="The caller's task lists and the commands on tasks.")

@@ -1,0 +1,1 @@
+"""web/account: see docs/architecture.md for what lives here."""

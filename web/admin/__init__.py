@@ -1,0 +1,1 @@
+"""web/admin: see docs/architecture.md for what lives here."""

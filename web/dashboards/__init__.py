@@ -1,0 +1,1 @@
+"""web/dashboards: see docs/architecture.md for what lives here."""

@@ -1,0 +1,1 @@
+"""web/infra: see docs/architecture.md for what lives here."""

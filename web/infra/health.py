@@ -1,0 +1,31 @@
+"""GET /health: the database, the schema revision and the deployed definition versions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from web.infra.extensions import runtime, uow
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health():  # noqa: ANN201
+    rt = runtime()
+    try:
+        with rt.db.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        with uow() as work:
+            definitions = work.definitions.latest_versions()
+    except SQLAlchemyError as err:
+        return jsonify({"status": "error", "database": "unreachable", "detail": str(err.orig or err)}), 503
+    return jsonify(
+        {
+            "status": "ok",
+            "database": rt.db.dialect.name,
+            "schema_revision": current_app.config["SCHEMA_REVISION"],
+            "definitions": definitions,
+        }
+    )

@@ -1,0 +1,1 @@
+"""web/office: see docs/architecture.md for what lives here."""

@@ -1,0 +1,98 @@
+"""The task page: data, documents, timeline, diagram; claim, unclaim, decide, reassign."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from web.infra.auth import actor
+from web.infra.errors import kept_form, redirect_on_error
+from web.infra.extensions import uow
+from workflows.errors import ValidationFailed
+from workflows.readmodels import processes
+from workflows.readmodels.task_page import task_details
+from workflows.usecases import decisions
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None, status: int = 200):  # noqa: ANN202
+    with uow() as work:
+        details = task_details(work, actor=actor(), task_id=task_id)
+    return render_template("office/task.html", d=details, errors=errors or {}, form=form or {}), status
+
+
+@bp.get("/<task_id>")
+@login_required
+def show(task_id: str):  # noqa: ANN201
+    return _page(task_id, form=kept_form())
+
+
+@bp.post("/<task_id>/claim")
+@login_required
+def claim(task_id: str):  # noqa: ANN201
+    with uow() as work:
+        decisions.claim(work, [task_id], actor=actor())
+    flash(_("The task is yours now."))
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/<task_id>/unclaim")
+@login_required
+def unclaim(task_id: str):  # noqa: ANN201
+    with uow() as work:
+        decisions.unclaim(work, task_id, actor=actor())
+    flash(_("The task is back in the pool."))
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<task_id>/decide")
+@login_required
+# The second of two officers deciding the same task is sent back to it, told what happened.
+@redirect_on_error(lambda task_id: url_for("tasks.show", task_id=task_id))
+def decide(task_id: str):  # noqa: ANN201
+    form = request.form
+    # The step's decision form (if any) reads its own fields from the post.
+    fields = {k: v for k, v in form.items(multi=True) if k not in ("outcome", "remarks", "version", "csrf_token", "from")}
+    fields = {k: (form.getlist(k) if len(form.getlist(k)) > 1 else v) for k, v in fields.items()}
+    version = form.get("version", "")
+    try:
+        with uow() as work:
+            application = decisions.decide(
+                work,
+                task_id,
+                actor=actor(),
+                outcome=form.get("outcome", ""),
+                remarks=form.get("remarks", ""),
+                fields=fields,
+                expected_version=int(version) if version.isdigit() else None,
+                posted=True,
+            )
+    except ValidationFailed as err:
+        return _page(task_id, errors=err.fields, form=form.to_dict(), status=422)
+    flash(_("Decision recorded for %(number)s.", number=application.number))
+    if request.form.get("from") == "portal":
+        return redirect(url_for("portal.application", number=application.number))
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/reassign")
+@login_required
+@redirect_on_error(lambda: request.referrer or url_for("inbox.index"))
+def reassign():  # noqa: ANN201
+    ids = request.form.getlist("task_id")
+    if not ids:
+        abort(400, _("Select at least one task."))
+    with uow() as work:
+        decisions.reassign(work, ids, actor=actor(), to=request.form.get("to") or None, reason=request.form.get("reason", ""))
+    flash(_("Reassigned."))
+    return redirect(url_for("tasks.show", task_id=ids[0]) if len(ids) == 1 else url_for("inbox.index"))
+
+
+@bp.get("/diagram/<int:definition_id>.bpmn")
+@login_required
+def diagram(definition_id: int):  # noqa: ANN201
+    with uow() as work:
+        xml = processes.diagram(work, actor=actor(), definition_id=definition_id)
+    return Response(xml, mimetype="application/xml")

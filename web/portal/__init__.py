@@ -1,0 +1,1 @@
+"""web/portal: see docs/architecture.md for what lives here."""

@@ -1,0 +1,1 @@
+"""workflows/catalogue: see docs/architecture.md for what lives here."""

@@ -1,0 +1,1 @@
+"""workflows/printing: see docs/architecture.md for what lives here."""

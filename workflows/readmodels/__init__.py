@@ -1,0 +1,1 @@
+"""workflows/readmodels: see docs/architecture.md for what lives here."""

@@ -1,0 +1,1 @@
+"""workflows/sample: see docs/architecture.md for what lives here."""

@@ -1,0 +1,238 @@
+"""Generates history by driving real applications through their BPMN paths on a moving clock.
+
+Nothing is inserted behind the engine's back: every application is submitted, claimed and decided
+through the same use cases officers use, so the history has exactly the engine's shape.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from tqdm import tqdm
+
+from engine.clock import FixedClock
+from engine.models import Task
+from engine.runtime import Runtime
+from workflows.catalogue import forms, roles
+from workflows.catalogue.numbering import IST
+from workflows.catalogue.schemes import Scheme, catalogue
+from workflows.errors import ValidationFailed
+from workflows.models import Application, User
+from workflows.readmodels.task_page import outcomes_of
+from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.decisions import claim, decide, decision_form
+from workflows.usecases.documents import FolderStore, Upload
+from workflows.usecases.submission import submit_application
+
+MAX_RETURNS = 2
+
+
+@dataclass
+class SimulationReport:
+    submitted: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    decisions: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        by_status = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
+        by_outcome = ", ".join(f"{k}: {v}" for k, v in sorted(self.decisions.items()))
+        return f"Simulated {self.submitted} applications ({by_status}); decisions: {by_outcome}."
+
+
+def simulate(
+    runtime: Runtime,
+    clock: FixedClock,
+    *,
+    applications: int,
+    days: int,
+    seed: int = 2025,
+    progress: bool = True,
+    store: FolderStore | None = None,
+) -> SimulationReport:
+    """`runtime` must run on `clock`; the history ends at the clock's time when called.
+
+    Applications are filled in from each scheme's own form definition, so every published scheme
+    takes part; schemes whose checklist needs documents take part only when a `store` is given."""
+    rng = random.Random(seed)
+    end = clock.now()
+    start = end - timedelta(days=days)
+    people = _people(runtime)
+    filers = [u for u in people.values() if u.role in (roles.APPLICANT, roles.FACILITATION_OPERATOR) and u.district_code]
+    applicants = [u for u in people.values() if u.role == roles.APPLICANT and u.district_code]
+    if not filers or not applicants:
+        raise RuntimeError("No demo applicants: run `odop demo load` first.")
+    report = SimulationReport()
+    with SchemeUnitOfWork(runtime) as uow:
+        schemes = [sc for sc in catalogue(uow.session).values() if store is not None or not any(i.required for i in sc.checklist)]
+    moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
+    for moment in tqdm(moments, disable=not progress, unit="app", desc="simulating"):
+        clock.set(_office_hours(moment, rng))
+        filer = rng.choice(filers)
+        local = [a for a in applicants if a.district_code == filer.district_code]
+        if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
+            filer = rng.choice(applicants)
+        owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
+        scheme = rng.choice(schemes)
+        data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date())
+        with SchemeUnitOfWork(runtime) as uow:
+            application = submit_application(
+                uow,
+                scheme_code=scheme.code,
+                district_code=owner.district_code or "",
+                data=data,
+                actor=filer.username,
+                applicant=owner.username if filer is not owner else None,
+                documents=_documents(scheme, data) if store is not None else (),
+                store=store,
+            )
+        report.submitted += 1
+        _drive(runtime, clock, application.number, people, rng, report, end)
+    with SchemeUnitOfWork(runtime) as uow:
+        for status, count in Counter(uow.session.scalars(select(Application.status))).items():
+            report.statuses[status] = count
+    clock.set(end)
+    return report
+
+
+def _people(runtime: Runtime) -> dict[str, User]:
+    with SchemeUnitOfWork(runtime) as uow:
+        return {u.username: u for u in uow.session.scalars(select(User).where(User.active.is_(True)))}
+
+
+def _office_hours(moment: datetime, rng: random.Random) -> datetime:
+    # 10:00-17:30 India time is 04:30-12:00 UTC.
+    base = moment.replace(hour=4, minute=30, second=0, microsecond=0)
+    return base + timedelta(minutes=rng.uniform(0, 450))
+
+
+def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: ANN001
+    """Work the application step by step until it ends, the history runs out, or it waits on a future."""
+    returns = 0
+    while True:
+        with SchemeUnitOfWork(runtime) as uow:
+            application = uow.applications.by_number(number)
+            open_tasks = [t for t in uow.tasks.open_for_instance(application.instance_id)]
+            form = decision_form(uow, open_tasks[0], application) if open_tasks else []
+            definition = uow.definitions.get(uow.instances.get(application.instance_id).definition_id)
+            outcomes = outcomes_of(definition, open_tasks[0].bpmn_id) if open_tasks else []
+        if not open_tasks:
+            return
+        task = open_tasks[0]
+        clock.advance(days=_step_days(task, rng))
+        if clock.now() >= end:
+            return
+        actor = _actor_for(task, application, people, rng)
+        if actor is None:
+            return
+        outcome, remarks, fields = _choose(task, returns, rng, form, outcomes)
+        if outcome == "return":
+            returns += 1
+        with SchemeUnitOfWork(runtime) as uow:
+            if task.lane != roles.APPLICANT:
+                claim(uow, [task.id], actor=actor)
+        clock.advance(hours=rng.uniform(0.5, 30))
+        with SchemeUnitOfWork(runtime) as uow:
+            decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+        report.decisions[outcome] += 1
+
+
+def _step_days(task: Task, rng: random.Random) -> float:
+    limit = task.time_limit_days or 7
+    # Most steps finish inside the limit; about one in six runs over.
+    return rng.uniform(0.1, limit * 1.6) if rng.random() < 0.17 else rng.uniform(0.1, limit * 0.9)
+
+
+def _actor_for(task: Task, application: Application, people: dict[str, User], rng: random.Random) -> str | None:
+    if task.lane == roles.APPLICANT:
+        return next(u.username for u in people.values() if u.id == application.applicant_id)
+    candidates = [
+        u.username
+        for u in people.values()
+        if u.role == task.lane and (roles.is_state_role(u.role) or u.district_code == task.district)
+    ]
+    return rng.choice(candidates) if candidates else None
+
+
+def _choose(
+    task: Task, returns: int, rng: random.Random, form: list[forms.Field], outcomes: list[str]
+) -> tuple[str, str, dict]:
+    """An outcome the step allows (mostly approve); the decision form's fields filled in."""
+    if task.lane == roles.APPLICANT:
+        return "submit", "Documents attached as asked.", {}
+    roll = rng.random()
+    if roll < 0.07 and "reject" in outcomes:
+        return "reject", rng.choice(REJECT_REASONS), {}
+    if roll < 0.17 and returns < MAX_RETURNS and "return" in outcomes:
+        return "return", rng.choice(RETURN_REASONS), {}
+    return outcomes[0] if "approve" not in outcomes else "approve", "", {f.key: _value(f, rng, "", None, high=True) for f in form}
+
+
+REJECT_REASONS = [
+    "The unit does not make the district's notified ODOP product.",
+    "The project report is not viable as submitted.",
+    "A benefit was already availed under another scheme.",
+    "The applicant did not appear before the committee.",
+]
+RETURN_REASONS = [
+    "The bank passbook copy is not legible; upload a clear copy.",
+    "The project report lacks the cost break-up; please add it.",
+    "The income certificate has expired; upload a current one.",
+]
+
+FIRST = ["Ramesh", "Sunita", "Mohammad", "Anita", "Rakesh", "Pooja", "Imran", "Kavita", "Suresh", "Neha"]
+LAST = ["Kumar", "Devi", "Ansari", "Verma", "Yadav", "Gupta", "Khan", "Singh", "Maurya", "Mishra"]
+
+
+def application_data(scheme: Scheme, name: str, rng: random.Random, today: date) -> dict[str, object]:
+    """Values for every field of the scheme's application form, within its limits and its rules
+    (drawn again until the rules hold)."""
+    for _ in range(50):
+        data = {f.key: _value(f, rng, name if f.key == scheme.applicant_name_field else "", today) for f in scheme.fields}
+        data = {k: v for k, v in data.items() if v is not None}
+        try:
+            scheme.validate(data, application_date=today)
+            return data
+        except ValidationFailed:
+            continue
+    raise RuntimeError(f"Could not fill in a valid {scheme.name} application; check its form and rules.")
+
+
+def _value(f: forms.Field, rng: random.Random, name: str, today: date | None, high: bool = False) -> object:
+    if f.type in ("select", "radio"):
+        return rng.choice(f.choices)
+    if f.type == "checkbox":
+        return bool(f.required)  # declarations of ineligibility are answered "no"
+    if f.type == "checklist":
+        return rng.sample(list(f.choices), k=rng.randrange(1, len(f.choices) + 1))
+    if f.type == "number":
+        low = int(f.minimum if f.minimum is not None else 0)
+        top = int(f.maximum if f.maximum is not None else max(low, 0) + 100_000)
+        if high:  # officers' figures: mostly the upper half of the range
+            low = low + (top - low) * 3 // 4 if top - low < 1000 else low
+        span = min(top, max(low * 50, low + 5_000_000)) if top - low > 1_000_000 else top
+        value = rng.randrange(low, max(low, span) + 1)
+        return value if f.integer else float(value)
+    if f.type == "datetime":
+        day = today or date.today()
+        if "birth" in f.key:
+            return date(day.year - rng.randrange(19, 60), rng.randrange(1, 13), rng.randrange(1, 28)).isoformat()
+        return (day - timedelta(days=rng.randrange(5, 60))).isoformat()
+    if f.pattern and "[6-9]" in f.pattern:
+        return f"9{rng.randrange(10**8, 10**9)}"
+    text = name or f"{rng.choice(FIRST)} {f.label.split('(')[0].strip()}".strip()
+    if f.key.endswith(("_number", "_reference", "_code")):
+        text = f"{f.key[:3].upper()}{rng.randrange(10**6, 10**7)}"
+    if f.min_length and len(text) < f.min_length:
+        text = text.ljust(f.min_length, "x")
+    return text[: f.max_length] if f.max_length else text
+
+
+PDF = b"%PDF-1.4\n% simulated document\n%%EOF\n"
+
+
+def _documents(scheme: Scheme, data: dict[str, object]) -> list[Upload]:
+    return [Upload(kind=item.type, filename=f"{item.type}.pdf", content=PDF) for item in scheme.checklist if item.needed(data)]

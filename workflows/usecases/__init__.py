@@ -1,0 +1,1 @@
+"""workflows/usecases: see docs/architecture.md for what lives here."""

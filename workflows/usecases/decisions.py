@@ -1,0 +1,161 @@
+"""Use cases on tasks: claim, unclaim, decide (approve / return / reject), reassign."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
+from engine.models import Task
+from workflows import access
+from workflows.catalogue import forms, roles
+from workflows.catalogue.numbering import IST
+from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
+from workflows.errors import NotAllowed, ValidationFailed
+from workflows.models import Application, User
+from workflows.progress import apply_step
+from workflows.uow import SchemeUnitOfWork
+
+NEEDS_REMARKS = ("return", "reject")
+# A decided amount (e.g. the bank's loan) above this is a typing mistake, and beyond what a column holds.
+MAX_AMOUNT = 10**12
+
+
+def _task_and_application(uow: SchemeUnitOfWork, task_id: str) -> tuple[Task, Application]:
+    task = uow.tasks.get(task_id)
+    return task, uow.applications.by_instance(task.instance_id)
+
+
+def _worker_task_and_application(uow: SchemeUnitOfWork, task_id: str, actor: str) -> tuple[User, Task, Application]:
+    """In one statement when all are there; else one by one, for the error that says what is missing."""
+    loaded = uow.applications.for_decision(task_id, actor)
+    if loaded is not None:
+        return loaded
+    user = uow.users.by_username(actor)
+    return (user, *_task_and_application(uow, task_id))
+
+
+def claim(uow: SchemeUnitOfWork, task_ids: Iterable[str], *, actor: str) -> list[Task]:
+    """Claim one or several tasks; all or none."""
+    claimed = []
+    for task_id in task_ids:
+        user, task, application = _worker_task_and_application(uow, task_id, actor)
+        access.require_work(user, task, application)
+        claimed.append(claim_task(uow, task_id, actor=actor))
+    uow.commit()
+    return claimed
+
+
+def unclaim(uow: SchemeUnitOfWork, task_id: str, *, actor: str) -> Task:
+    user = uow.users.by_username(actor)
+    task, application = _task_and_application(uow, task_id)
+    access.require_work(user, task, application)
+    result = unclaim_task(uow, task_id, actor=actor)
+    uow.commit()
+    return result
+
+
+def reassign(
+    uow: SchemeUnitOfWork, task_ids: Iterable[str], *, actor: str, to: str | None, reason: str
+) -> list[Task]:
+    """A supervisor gives tasks to another officer of the task's role (or back to the pool)."""
+    user = uow.users.by_username(actor)
+    if not reason or not reason.strip():
+        raise ValidationFailed("Give a reason for the reassignment.", {"reason": ["Required."]})
+    target = uow.users.by_username(to) if to else None
+    moved = []
+    for task_id in task_ids:
+        task, application = _task_and_application(uow, task_id)
+        if not access.may_supervise_task(user, task):
+            raise NotAllowed(f"You do not supervise '{task.name}' of {application.number}.")
+        if target is not None and not access.may_work_task(target, task, application):
+            raise ValidationFailed(
+                f"{target.username} cannot work '{task.name}' of {application.number}.",
+                {"to": [f"{target.username} is {target.role} in {target.district_code or 'the state'}."]},
+            )
+        moved.append(reassign_task(uow, task_id, to=to, actor=actor, reason=reason.strip()))
+    uow.commit()
+    return moved
+
+
+def decide(
+    uow: SchemeUnitOfWork,
+    task_id: str,
+    *,
+    actor: str,
+    outcome: str,
+    remarks: str = "",
+    fields: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    posted: bool = False,
+) -> Application:
+    """Record a decision on a task and move the application on; commits once.
+
+    `fields` are the step's decision form (or, for an applicant's answer, corrections to the
+    application form); `posted` says they are an HTML form's strings, to be read by the form.
+    """
+    user, task, application = _worker_task_and_application(uow, task_id, actor)
+    access.require_work(user, task, application)
+    data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted)
+    result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
+    apply_step(uow, application, result)
+    if remarks.strip():
+        application.remarks = remarks.strip()
+    uow.commit()
+    return application
+
+
+
+
+def _decision_data(
+    uow: SchemeUnitOfWork,
+    task: Task,
+    application: Application,
+    outcome: str,
+    remarks: str,
+    extra: Mapping[str, Any],
+    posted: bool = False,
+) -> dict[str, Any]:
+    definition = uow.definitions.summary(uow.instances.get(task.instance_id).definition_id)
+    props = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {})
+    allowed = [o.strip() for o in props.get("outcomes", "approve,return,reject").split(",") if o.strip()]
+    errors: dict[str, list[str]] = {}
+    if outcome not in allowed:
+        errors["outcome"] = [f"Choose one of: {', '.join(allowed)}."]
+    if outcome in NEEDS_REMARKS and not remarks.strip():
+        errors["remarks"] = [f"Remarks are required to {outcome} an application."]
+    if len(remarks) > 2000:
+        errors["remarks"] = ["At most 2000 characters."]
+    data: dict[str, Any] = {"outcome": outcome, "remarks": remarks.strip()}
+    scheme = scheme_of(uow.session, application)
+    if task.lane == roles.APPLICANT:
+        if extra:
+            changes = forms.coerce(list(scheme.fields), extra) if posted else dict(extra)
+            changes = {k: v for k, v in changes.items() if application.data.get(k) != v} if posted else changes
+            data.update(_clarified_fields(uow, scheme, application, changes, errors))
+    elif outcome not in NEEDS_REMARKS:
+        # The step's decision form is what an approval records (a return or rejection needs remarks only).
+        form = decision_form(uow, task, application)
+        values = forms.coerce(form, extra) if posted else {f.key: extra.get(f.key) for f in form if f.key in extra}
+        cleaned, field_errors = forms.check(form, values)
+        errors.update(field_errors)
+        data.update(cleaned)
+    if errors:
+        raise ValidationFailed(f"The decision on '{task.name}' is not complete.", errors)
+    return data
+
+
+def _clarified_fields(
+    uow: SchemeUnitOfWork, scheme: Scheme, application: Application, extra: Mapping[str, Any], errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """An applicant answering a return may correct the application; the result must still be valid."""
+    if not extra:
+        return {}
+    try:
+        day = application.submitted_at.astimezone(IST).date()
+        cleaned = scheme.validate({**application.data, **extra}, application_date=day)
+    except ValidationFailed as err:
+        errors.update(err.fields)
+        return {}
+    application.data = cleaned
+    return {k: cleaned[k] for k in extra if k in cleaned}
