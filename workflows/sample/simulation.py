@@ -6,11 +6,13 @@ through the same use cases officers use, so the history has exactly the engine's
 
 from __future__ import annotations
 
+import io
 import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from pypdf import PdfWriter
 from sqlalchemy import select
 from tqdm import tqdm
 
@@ -231,7 +233,16 @@ def _value(f: forms.Field, rng: random.Random, name: str, today: date | None, hi
     return text[: f.max_length] if f.max_length else text
 
 
-PDF = b"%PDF-1.4\n% simulated document\n%%EOF\n"
+def _blank_pdf() -> bytes:
+    """A real one-page PDF (uploads are opened before they are accepted, D49)."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def _documents(scheme: Scheme, data: dict[str, object]) -> list[Upload]:

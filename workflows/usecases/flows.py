@@ -21,9 +21,7 @@ from workflows.catalogue.schemes import process_keys
 from workflows.errors import ValidationFailed
 from workflows.models import FlowDraft
 from workflows.uow import SchemeUnitOfWork
-from workflows.usecases.scheme_admin import scheme_rules
-
-MAX_COMMENT = 500
+from workflows.usecases.scheme_admin import required_comment, scheme_rules
 
 
 @dataclass(frozen=True)
@@ -150,7 +148,7 @@ def deploy_flow(
     (ReplaceNotConfirmed) unless `confirm_replace`: an upload that happens to reuse a process id
     must not silently become the next version of an unrelated process."""
     _require_admin(uow, actor)
-    comment = _comment(comment)
+    comment = required_comment(comment, to="deploy")
     result = deploy(
         uow, _encoded(files), actor=actor, comment=comment, process_id=key, confirm_replace=confirm_replace, **scheme_rules(uow)
     )
@@ -164,7 +162,7 @@ def deploy_flow(
 def rollback(uow: SchemeUnitOfWork, *, actor: str, key: str, number: int, comment: str) -> DeployResult:
     """Deploy an older version's files again, as the newest version."""
     _require_admin(uow, actor)
-    comment = _comment(comment)
+    comment = required_comment(comment, to="deploy")
     old = uow.definitions.by_version(key, number)
     latest = uow.definitions.require_latest(key)
     if old.id == latest.id:
@@ -181,13 +179,6 @@ def rollback(uow: SchemeUnitOfWork, *, actor: str, key: str, number: int, commen
     return result
 
 
-def _comment(comment: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationFailed("Say what changed and why.", {"comment": ["A comment is required to deploy."]})
-    if len(comment) > MAX_COMMENT:
-        raise ValidationFailed("The comment is too long.", {"comment": [f"At most {MAX_COMMENT} characters."]})
-    return comment
 
 
 def compare(uow: SchemeUnitOfWork, *, actor: str, key: str, old: int, new: int) -> Diff:

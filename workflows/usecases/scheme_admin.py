@@ -37,10 +37,11 @@ def _admin(uow: SchemeUnitOfWork, actor: str) -> None:
     require_admin(uow.users.by_username(actor), "may create, change or publish schemes")
 
 
-def _comment(comment: str) -> str:
+def required_comment(comment: str, *, to: str = "publish") -> str:
+    """The comment a deploy or publish must carry: said, and not too long."""
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationFailed("Say what changed and why.", {"comment": ["A comment is required to publish."]})
+        raise ValidationFailed("Say what changed and why.", {"comment": [f"A comment is required to {to}."]})
     if len(comment) > MAX_COMMENT:
         raise ValidationFailed("The comment is too long.", {"comment": [f"At most {MAX_COMMENT} characters."]})
     return comment
@@ -84,7 +85,7 @@ def publish_bundle(
     first if there is one. Identical content to the newest version stores nothing. Commits once."""
     if check_role:
         _admin(uow, actor)
-    comment = _comment(comment)
+    comment = required_comment(comment)
     process = str(bundle.get("process", ""))
     flow_draft = uow.session.get(FlowDraft, process) if process else None
     problems = check(uow, bundle)
