@@ -12,10 +12,8 @@ computes its figures.
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import random
-import statistics
 import tempfile
 import urllib.parse
 import urllib.request
@@ -26,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from bench.inbox import serve
+from bench.http_client import p50_p95, serve, signed_in, timings
 from bench.postgres import scratch_schema
 from engine.models import Definition, Instance, Task
 from engine.runtime import Runtime
@@ -36,7 +34,7 @@ from stats.models import ApplicationFact, RegisteredBusiness, StepFact
 from web.infra.config import ROOT
 from web.infra.dbschema import upgrade
 from workflows.models import Application, User
-from workflows.sample.demo import DEMO_PASSWORD, load_demo
+from workflows.sample.demo import load_demo
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases.deployment import deploy_directory
 
@@ -192,29 +190,6 @@ def populate(url: str) -> None:
     runtime.db.dispose()
 
 
-def _signed_in(base: str, username: str) -> urllib.request.OpenerDirector:
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    page = browser.open(f"{base}/sign-in").read().decode()
-    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
-    data = urllib.parse.urlencode({"csrf_token": csrf, "username": username, "password": DEMO_PASSWORD}).encode()
-    browser.open(f"{base}/sign-in", data=data).read()
-    return browser
-
-
-def _timings(opener: urllib.request.OpenerDirector, url: str) -> list[float]:
-    import time
-
-    out = []
-    for i in range(REQUESTS + 3):
-        start = time.perf_counter()
-        with opener.open(url) as response:
-            response.read()
-            assert response.status == 200 and "/sign-in" not in response.url, url
-        if i >= 3:
-            out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def views() -> list[tuple[str, str, str]]:
     fy_start, _ = financial_year(TODAY)
     everything = f"start={(TODAY - timedelta(days=HISTORY_DAYS)).isoformat()}&end={TODAY.isoformat()}"
@@ -245,13 +220,9 @@ def measure(url: str, label: str, port: int, *, load: bool = True) -> list[tuple
     base = f"http://127.0.0.1:{port}"
     try:
         openers = {"public": urllib.request.build_opener()}
-        openers["nodal1"] = _signed_in(base, "nodal1")
-        openers["dic.agr"] = _signed_in(base, "dic.agr")
-        rows = []
-        for who, name, path in views():
-            t = _timings(openers[who], base + path)
-            rows.append((label, name, statistics.median(t), statistics.quantiles(t, n=20)[18]))
-        return rows
+        openers["nodal1"] = signed_in(base, "nodal1")
+        openers["dic.agr"] = signed_in(base, "dic.agr")
+        return [p50_p95(label, name, timings(openers[who], base + path, REQUESTS, warm_up=3)) for who, name, path in views()]
     finally:
         proc.terminate()
         proc.wait()

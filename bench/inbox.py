@@ -8,14 +8,8 @@ started with `odop serve` in a child process and asked over HTTP, as officers an
 
 from __future__ import annotations
 
-import http.cookiejar
-import os
 import random
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -24,13 +18,14 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
+from bench.http_client import p50_p95, serve, signed_in, timings
 from bench.postgres import scratch_schema
 from engine.models import Definition, Instance, Task
 from engine.runtime import Runtime
 from web.infra.config import ROOT
 from web.infra.dbschema import upgrade
 from workflows.models import Application, User
-from workflows.sample.demo import DEMO_PASSWORD, load_demo
+from workflows.sample.demo import load_demo
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import accounts
 from workflows.usecases.deployment import deploy_directory
@@ -103,47 +98,12 @@ def populate(url: str) -> str:
     return token
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "ODOP_SECURE_COOKIES": "0", "SECRET_KEY": "bench"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(proc.stderr.read().decode()[-2000:])
-
-
-def timings(opener: urllib.request.OpenerDirector, url: str, headers: dict[str, str] | None = None) -> list[float]:
-    out = []
-    for i in range(REQUESTS + 10):
-        request = urllib.request.Request(url, headers=headers or {})
-        start = time.perf_counter()
-        with opener.open(request) as response:
-            response.read()
-            assert response.status == 200
-        if i >= 10:  # warm-up
-            out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def measure(url: str, label: str, port: int) -> list[tuple[str, str, float, float]]:
     token = populate(url)
     proc = serve(url, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        jar = http.cookiejar.CookieJar()
-        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        # Sign in like a person (CSRF token from the form).
-        page = browser.open(f"{base}/sign-in").read().decode()
-        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
-        data = urllib.parse.urlencode({"csrf_token": csrf, "username": "dic.agr", "password": DEMO_PASSWORD}).encode()
-        browser.open(f"{base}/sign-in", data=data).read()
+        browser = signed_in(base, "dic.agr")
         api = urllib.request.build_opener()
         auth = {"Authorization": f"Bearer {token}"}
         rows = []
@@ -154,8 +114,7 @@ def measure(url: str, label: str, port: int) -> list[tuple[str, str, float, floa
             ("API tasks, completed by me", api, "/api/v1/tasks?view=completed", auth),
             ("API counts", api, "/api/v1/tasks/counts", auth),
         ]:
-            t = timings(opener, base + path, headers)
-            rows.append((label, name, statistics.median(t), statistics.quantiles(t, n=20)[18]))
+            rows.append(p50_p95(label, name, timings(opener, base + path, REQUESTS, headers=headers)))
         return rows
     finally:
         proc.terminate()

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TypeVar
 
 from stats.filters import Filters
 
@@ -46,6 +48,26 @@ def split(f: Filters, *, rollups: bool = True) -> Split:
     if next_month(last) <= f.end:
         edges.append(replace(f, start=next_month(last)))
     return Split(edges, months)
+
+
+Into = TypeVar("Into")
+
+
+def gather(
+    f: Filters,
+    into: Into,
+    from_facts: Callable[[Filters, Into], None],
+    from_months: Callable[[date, date, Into], None],
+    *,
+    rollups: bool = True,
+) -> Into:
+    """Fill `into` from the facts for the edges of the period and from the monthly rows between."""
+    parts = split(f, rollups=rollups)
+    for edge in parts.edges:
+        from_facts(edge, into)
+    if parts.months is not None:
+        from_months(*parts.months, into)
+    return into
 
 
 def whole_years(first: date, last: date) -> tuple[list[tuple[date, date]], tuple[date, date] | None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import MonthlyOfficerStats, MonthlyStepStats
 from stats.models import StepFact as S
-from stats.periods import split
+from stats.periods import gather
 from workflows.catalogue.roles import APPLICANT
 from workflows.catalogue.schemes import process_keys
 from workflows.models import User
@@ -137,12 +138,10 @@ def steps(session: Session, f: Filters, *, now: datetime, rollups: bool = True) 
             found[(scheme, bpmn_id)] = StepStats(scheme=scheme, bpmn_id=bpmn_id, name=name, lane=lane)
         return found[(scheme, bpmn_id)]
 
-    accs: dict[tuple[str, str], _StepAcc] = defaultdict(_StepAcc)
-    parts = split(f, rollups=rollups)
-    for edge in parts.edges:
-        _steps_from_facts(session, edge, accs)
-    if parts.months is not None:
-        _steps_from_months(session, f, *parts.months, accs)
+    accs: dict[tuple[str, str], _StepAcc] = gather(
+        f, defaultdict(_StepAcc), partial(_steps_from_facts, session), partial(_steps_from_months, session, f),
+        rollups=rollups,
+    )
     for key, a in accs.items():
         if a.handled:
             s = stat(*key)
@@ -223,12 +222,10 @@ def officers(session: Session, f: Filters, *, now: datetime, rollups: bool = Tru
     for username, n, overdue in session.execute(open_q.group_by(Task.assignee)):
         if username in people:
             people[username].open, people[username].overdue = n, overdue or 0
-    handled: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    parts = split(f, rollups=rollups)
-    for edge in parts.edges:
-        _handled_from_facts(session, edge, handled)
-    if parts.months is not None:
-        _handled_from_months(session, f, *parts.months, handled)
+    handled: dict[str, dict[int, int]] = gather(
+        f, defaultdict(lambda: defaultdict(int)), partial(_handled_from_facts, session),
+        partial(_handled_from_months, session, f), rollups=rollups,
+    )
     for username, histogram in handled.items():
         if username in people:
             people[username].handling_minutes = Distribution.of(histogram)

@@ -108,6 +108,16 @@ def open_task_id(app: Flask, number: str) -> str:
         return task.id
 
 
+def beaten_to_it(app: Flask) -> tuple[FlaskClient, str, str]:
+    """Two DIC officers open the same task; the first approves. Returns (second's client, task, version seen)."""
+    task = open_task_id(app, submit_mda(app))
+    first, second = sign_in(app, "dic.agr"), sign_in(app, "dic2.agr")
+    page = second.get(f"/tasks/{task}").get_data(as_text=True)
+    version = page.split('name="version" value="')[1].split('"')[0]
+    assert first.post(f"/tasks/{task}/decide", data={"outcome": "approve", "version": version}).status_code == 302
+    return second, task, version
+
+
 def task_ids_in(html: bytes) -> list[str]:
     return re.findall(r"/tasks/([0-9a-f-]{36})", html.decode())
 

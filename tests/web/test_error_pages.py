@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.web.conftest import open_task_id, sign_in, submit_mda
+from tests.web.conftest import beaten_to_it, open_task_id, sign_in, submit_mda
 
 
 def test_second_officer_keeps_the_remarks_typed(app: Flask) -> None:
-    number = submit_mda(app)
-    task = open_task_id(app, number)
-    first, second = sign_in(app, "dic.agr"), sign_in(app, "dic2.agr")
-    page = second.get(f"/tasks/{task}").get_data(as_text=True)
-    version = page.split('name="version" value="')[1].split('"')[0]
-    assert first.post(f"/tasks/{task}/decide", data={"outcome": "approve", "version": version}).status_code == 302
+    second, task, version = beaten_to_it(app)
     typed = {"outcome": "return", "remarks": "Bills of the stall are missing a GST number", "version": version}
     response = second.post(f"/tasks/{task}/decide", data=typed)
     assert response.status_code == 302 and response.location.endswith(f"/tasks/{task}")
