@@ -230,6 +230,11 @@ class InstanceRepository:
 class TaskRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._locked: set[str] = set()
+
+    def locked_by_read(self, task_id: str) -> None:
+        """The caller read the row with `FOR UPDATE` in this transaction: `lock` need not read it again."""
+        self._locked.add(task_id)
 
     def add(self, task: Task) -> None:
         self.session.add(task)
@@ -240,6 +245,10 @@ class TaskRepository:
             raise TaskNotFound(f"There is no task with id {task_id}.")
         return found
 
+    def release_locks(self) -> None:
+        """The transaction ended (commit or rollback): its locks are gone."""
+        self._locked.clear()
+
     def lock(self, task_id: str) -> Task:
         """The task row as committed now, locked until this transaction ends.
 
@@ -249,9 +258,14 @@ class TaskRepository:
         row as it is at write time, never on an earlier read.
         """
         self.session.flush()  # our own pending changes first, so the fresh read includes them
+        if task_id in self._locked:
+            found = self.session.get(Task, task_id)  # locked and read earlier in this transaction
+            if found is not None:
+                return found
         found = self.session.get(Task, task_id, with_for_update=True, populate_existing=True)
         if found is None:
             raise TaskNotFound(f"There is no task with id {task_id}.")
+        self._locked.add(task_id)
         return found
 
     def open_for_instance(self, instance_id: int) -> Sequence[Task]:

@@ -74,6 +74,7 @@ class UnitOfWork:
         except IntegrityError:
             self.rollback()
             raise
+        self.tasks.release_locks()
         for instance, workflow in self.instances.stored.values():
             if instance.status == InstanceStatus.RUNNING:
                 self.runtime.workflows.put(instance.id, instance.version, workflow)
@@ -81,6 +82,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.tasks.release_locks()
         self.audit.discard()
         self.instances.stored.clear()
         self.instances.ready_before.clear()

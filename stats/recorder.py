@@ -15,7 +15,7 @@ from sla.deadlines import CalendarFor
 from stats import monthly
 from stats.models import ApplicationFact, RegisteredBusiness, StepFact, YearlyStats
 from workflows.catalogue.roles import APPLICANT
-from workflows.catalogue.schemes import Scheme, by_process
+from workflows.catalogue.schemes import Scheme, scheme_of_instance
 from workflows.models import Application
 
 APPROVE = "approve"
@@ -46,8 +46,13 @@ class FactRecorder:
             fact, *found = _fact_and_business(uow, instance.id)
         elif uow.instances.is_new(instance):
             fact = None  # started in this transaction: no fact yet
-        else:
+        elif _changes_fact(scheme, result.task):
             fact = uow.session.get(ApplicationFact, instance.id)
+        else:
+            # Most steps leave the application's row as it is: the step's row is all they add.
+            record_task(uow, None, scheme, result.task, self.calendar_for(uow, result.task.created_at.year), {}, cells=cells)
+            cells.add_to(uow.session)
+            return
         if fact is None:
             fact = new_fact(instance, scheme, calendar)
             uow.session.add(fact)
@@ -63,8 +68,19 @@ class FactRecorder:
         cells.add_to(uow.session)
 
 
+def _changes_fact(scheme: Scheme, task: Task | None) -> bool:
+    """Whether a step (not the last) changes the application's row: the applicant's time moves the
+    due day; a sanction or release records an amount."""
+    if task is None or task.state != TaskState.COMPLETED:
+        return True
+    if task.lane == APPLICANT:
+        return True
+    return task.outcome == APPROVE and (task.bpmn_id == scheme.sanction_step or task.bpmn_id in scheme.release_steps)
+
+
 def scheme_of(uow: UnitOfWork, instance: Instance) -> Scheme | None:
-    return by_process(uow.session, uow.definitions.summary(instance.definition_id).key)
+    """The scheme version the instance's application was filed under (None: not an application)."""
+    return scheme_of_instance(uow.session, instance.id, uow.definitions.summary(instance.definition_id).key)
 
 
 def new_fact(instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> ApplicationFact:
@@ -80,7 +96,7 @@ def new_fact(instance: Instance, scheme: Scheme, calendar: BusinessCalendar) -> 
 
 def record_task(
     uow: UnitOfWork,
-    fact: ApplicationFact,
+    fact: ApplicationFact | None,
     scheme: Scheme,
     task: Task,
     calendar: BusinessCalendar,
@@ -88,16 +104,17 @@ def record_task(
     *,
     cells: monthly.Cells | None = None,
 ) -> None:
-    """The step's row and its effect on the application's row; with `cells`, also the changes to
-    the rolled-up figures (a rebuild recomputes those at the end instead)."""
+    """The step's row and its effect on the application's row (none when `fact` is None: the caller
+    knows the step changes nothing there); with `cells`, also the changes to the rolled-up figures
+    (a rebuild recomputes those at the end instead)."""
     completed_at = task.completed_at or uow.clock.now()
     claimed_at = task.claimed_at or completed_at
     days = calendar.working_days_between(task.created_at, completed_at)
     step = StepFact(
             task_id=task.id,
             instance_id=task.instance_id,
-            scheme_code=fact.scheme_code,
-            district_code=fact.district_code,
+            scheme_code=scheme.code,
+            district_code=task.district if fact is None else fact.district_code,
             bpmn_id=task.bpmn_id,
             lane=task.lane,
             completed_on=local_day(completed_at),
@@ -112,6 +129,8 @@ def record_task(
     uow.session.add(step)  # a task completes once; a rebuild deletes the old rows first
     if cells is not None:
         monthly.step_done(cells, step)
+    if fact is None:
+        return
     if task.lane == APPLICANT:
         # The applicant's time is not the department's: it moves the overall limit on.
         fact.applicant_days += days

@@ -207,6 +207,12 @@ def _looked_up(session: Session, key: tuple, query: Any) -> list[Scheme]:
     return memo[key]
 
 
+def remember_version(session: Session, code: str, version: int, key: tuple[int, str]) -> None:
+    """A caller that read the (id, checksum) of scheme `code` version `version` along with other
+    rows tells it here, so that `get_scheme` in this transaction asks the database nothing more."""
+    session.info.setdefault("scheme_lookups", {})[("code", (code or "").upper(), version)] = _rows(session, [key])
+
+
 def get_scheme(session: Session, code: str, version: int | None = None) -> Scheme:
     query = select(*_KEY).where(SchemeVersion.code == (code or "").upper())
     query = query.where(SchemeVersion.version == version) if version else query.order_by(SchemeVersion.version.desc())
@@ -232,8 +238,25 @@ def published_scheme(uow: SchemeUnitOfWork, code: str) -> Scheme:
 
 
 def scheme_of(session: Session, application: Application) -> Scheme:
-    """The scheme version the application was filed under."""
-    return get_scheme(session, application.scheme_code, application.scheme_version)
+    """The scheme version the application was filed under (remembered for its instance, so that
+    the statistics recorder in the same transaction asks the database no second time)."""
+    scheme = get_scheme(session, application.scheme_code, application.scheme_version)
+    session.info.setdefault("scheme_lookups", {})[("instance", application.instance_id)] = [scheme]
+    return scheme
+
+
+def scheme_of_instance(session: Session, instance_id: int, process_key: str) -> Scheme | None:
+    """The scheme version an instance's application was filed under; for an instance with no
+    application yet (being submitted in this transaction), the newest version of its flow's scheme."""
+    memo = session.info.get("scheme_lookups", {})
+    if ("instance", instance_id) in memo:
+        return memo[("instance", instance_id)][0]
+    filed = session.execute(
+        select(Application.scheme_code, Application.scheme_version).where(Application.instance_id == instance_id)
+    ).first()
+    if filed is None or filed.scheme_version is None:
+        return by_process(session, process_key)
+    return get_scheme(session, filed.scheme_code, filed.scheme_version)
 
 
 def by_process(session: Session, process_key: str) -> Scheme | None:

@@ -10,7 +10,7 @@ from engine.models import Task
 from workflows import access
 from workflows.catalogue import forms, roles
 from workflows.catalogue.numbering import IST
-from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
+from workflows.catalogue.schemes import Scheme, decision_form, remember_version, scheme_of
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, User
 from workflows.progress import apply_step
@@ -30,7 +30,11 @@ def _worker_task_and_application(uow: SchemeUnitOfWork, task_id: str, actor: str
     """In one statement when all are there; else one by one, for the error that says what is missing."""
     loaded = uow.applications.for_decision(task_id, actor)
     if loaded is not None:
-        return loaded
+        user, task, application, scheme_key = loaded
+        uow.tasks.locked_by_read(task_id)
+        if scheme_key is not None and application.scheme_version:
+            remember_version(uow.session, application.scheme_code, application.scheme_version, scheme_key)
+        return user, task, application
     user = uow.users.by_username(actor)
     return (user, *_task_and_application(uow, task_id))
 
