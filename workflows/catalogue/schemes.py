@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workflows.catalogue import form_rules, forms
@@ -213,13 +213,22 @@ def remember_version(session: Session, code: str, version: int, key: tuple[int, 
     session.info.setdefault("scheme_lookups", {})[("code", (code or "").upper(), version)] = _rows(session, [key])
 
 
+_BY_VERSION = select(*_KEY).where(SchemeVersion.code == bindparam("code"), SchemeVersion.version == bindparam("version"))
+_NEWEST = (
+    select(*_KEY).where(SchemeVersion.code == bindparam("code")).order_by(SchemeVersion.version.desc()).limit(1)
+)
+
+
 def get_scheme(session: Session, code: str, version: int | None = None) -> Scheme:
-    query = select(*_KEY).where(SchemeVersion.code == (code or "").upper())
-    query = query.where(SchemeVersion.version == version) if version else query.order_by(SchemeVersion.version.desc())
-    found = (
-        _looked_up(session, ("code", (code or "").upper(), version), query.limit(1))
-        if version else _rows(session, session.execute(query.limit(1)).all())
-    )
+    code = (code or "").upper()
+    if version:
+        memo = session.info.setdefault("scheme_lookups", {})
+        key = ("code", code, version)
+        if key not in memo:  # published versions never change: one look-up per transaction
+            memo[key] = _rows(session, session.execute(_BY_VERSION, {"code": code, "version": version}).all())
+        found = memo[key]
+    else:
+        found = _rows(session, session.execute(_NEWEST, {"code": code}).all())
     if not found:
         known = ", ".join(catalogue(session))
         wanted = f"'{code}'" + (f" version {version}" if version else "")
