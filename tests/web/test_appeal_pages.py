@@ -56,3 +56,20 @@ def test_first_appeal_filed_heard_and_decided_through_the_pages(app: Flask, cloc
     page = applicant.get(f"/applications/{number}").data.decode()
     assert 'data-appeal-outcome="allowed"' in page and "Decide within 15 days." in page
     assert "First appeal decided:" in page
+
+
+def test_the_dashboard_counts_appeals_filed_and_decided_in_time(app: Flask, clock: FixedClock) -> None:
+    number = submit_mda(app)
+    clock.advance(days=50)
+    applicant = sign_in(app, "applicant1.agr")
+    assert applicant.post(f"/applications/{number}/appeal", data={"grounds": "No decision."}).status_code == 302
+    board = sign_in(app, "gm.agr").get("/dashboard?period=this_fy").data.decode()
+    first = re.search(r'<tr data-level="1">(.*?)</tr>', board, re.S).group(1)
+    assert re.findall(r"<td>(\d+)", first) == ["1", "0", "0", "1", "0"]  # filed, decided, in time, pending, overdue
+    nodal = sign_in(app, "nodal1")
+    (appeal_id,) = re.findall(r'data-appeal-id="(\d+)"', nodal.get("/appeals").data.decode())
+    nodal.post(f"/appeals/{appeal_id}/decide", data={"outcome": "reject", "order": "The office was within its rights."})
+    first = re.search(r'<tr data-level="1">(.*?)</tr>', nodal.get("/dashboard").data.decode(), re.S).group(1)
+    assert re.findall(r"<td>(\d+)", first) == ["1", "1", "1", "0", "0"]
+    other = sign_in(app, "gm.mbd").get("/dashboard").data.decode()  # another district sees none of it
+    assert re.findall(r"<td>(\d+)", re.search(r'<tr data-level="1">(.*?)</tr>', other, re.S).group(1)) == ["0"] * 5
