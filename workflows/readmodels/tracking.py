@@ -159,7 +159,10 @@ def application_details(
 
 def _timeline(uow: SchemeUnitOfWork, application: Application, appeal: AppealPanel | None, *, with_people: bool) -> list[Entry]:
     """The history of every round of the application: a rejected round reopened by an appeal, then this one."""
-    rounds = dict.fromkeys([*(a.round_instance_id for a in (appeal.appeals if appeal else [])), application.instance_id])
-    entries = [e for instance_id in rounds for e in timeline(uow, instance_id, with_people=with_people)]
+    rounds = list(dict.fromkeys([*(a.round_instance_id for a in (appeal.appeals if appeal else [])), application.instance_id]))
+    entries = [
+        e for n, instance_id in enumerate(rounds) for e in timeline(uow, instance_id, with_people=with_people)
+        if n == 0 or e.kind != "instance_started"  # a reopened round was started by the order, not submitted
+    ]
     return sorted(entries, key=lambda e: e.at) if len(rounds) > 1 else entries
 

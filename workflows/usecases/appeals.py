@@ -108,6 +108,7 @@ def decide_appeal(uow: SchemeUnitOfWork, *, actor: str, appeal_id: int, outcome:
     application = uow.session.get(Application, appeal.application_id)
     appeal.decided_at, appeal.decided_by, appeal.order = uow.clock.now(), actor, order
     appeal.outcome = ALLOWED if outcome == "approve" else DISMISSED
+    application.remarks = order  # the latest remarks the applicant sees are the order's
     reopened = appeal.outcome == ALLOWED and application.status == ApplicationStatus.REJECTED
     uow.audit.record("appeal_decided", actor, instance_id=application.instance_id, level=appeal.level,
                      outcome=appeal.outcome, appeal_id=appeal.id, reason=order, reopened=reopened)
