@@ -3,6 +3,7 @@ command with a fresh Runtime (no workflow cache), as after a restart."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -149,3 +150,27 @@ def test_no_appeal_after_the_window_or_for_an_approved_application(fresh: Fresh,
     step(fresh.runtime(), mda, "gm_sanction", "approve")
     step(fresh.runtime(), mda, "record_payment", "approve", payment_reference="PFMS123")
     assert fresh.refusal(mda) == "delivered"
+
+
+def test_two_filings_at_once_make_one_appeal(fresh: Fresh, clock: FixedClock) -> None:
+    number = submit(fresh.runtime(), "MM")
+    step(fresh.runtime(), number, "dic_scrutiny", "reject", "Not an ODOP product.")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def file() -> None:
+        barrier.wait()
+        try:
+            fresh.file(number)
+            outcomes.append("filed")
+        except AppealRefused as err:
+            outcomes.append(err.reason)
+
+    threads = [threading.Thread(target=file) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["filed", "pending"]  # the second saw the first appeal, not yet due
+    with fresh.uow() as uow:
+        assert len(uow.session.scalars(select(Appeal)).all()) == 1
