@@ -103,7 +103,8 @@ class Dashboard:
         )
 
     def appeals(self) -> list[AppealFigures]:
-        """Appeals filed in the period, per level: decided, within the limit, pending, overdue (D87)."""
+        """Appeals filed in the period, per level: decided, within the limit, pending, overdue (D87);
+        counts only, so the public sees them too."""
         return appeal_figures(self.work.session, self.filters, now=self.now)
 
     def steps(self) -> Steps:

@@ -71,5 +71,7 @@ def test_the_dashboard_counts_appeals_filed_and_decided_in_time(app: Flask, cloc
     nodal.post(f"/appeals/{appeal_id}/decide", data={"outcome": "reject", "order": "The office was within its rights."})
     first = re.search(r'<tr data-level="1">(.*?)</tr>', nodal.get("/dashboard").data.decode(), re.S).group(1)
     assert re.findall(r"<td>(\d+)", first) == ["1", "1", "1", "0", "0"]
+    public = sign_in(app, None).get("/public").data.decode()
+    assert re.findall(r"<td>(\d+)", re.search(r'<tr data-level="1">(.*?)</tr>', public, re.S).group(1))[:3] == ["1", "1", "1"]
     other = sign_in(app, "gm.mbd").get("/dashboard").data.decode()  # another district sees none of it
     assert re.findall(r"<td>(\d+)", re.search(r'<tr data-level="1">(.*?)</tr>', other, re.S).group(1)) == ["0"] * 5
