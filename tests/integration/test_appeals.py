@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from engine.clock import FixedClock
 from engine.db import make_engine
-from engine.models import AuditEvent, Instance, Task, Timer
+from engine.models import AuditEvent, Instance, Notification, Task, Timer
 from engine.runtime import Runtime
-from web.infra.bootstrap import calendar_provider
+from web.infra.bootstrap import build_sweep, calendar_provider
+from web.infra.config import Settings
 from workflows.errors import AppealRefused, NotAllowed, ValidationFailed
 from workflows.models import Appeal
 from workflows.readmodels.appeals import appeal_panel, appeals_to_hear
@@ -89,6 +90,15 @@ def test_delay_first_appeal_then_second_when_the_first_authority_is_late(fresh: 
         assert [h.appeal.id for h in appeals_to_hear(uow, actor="nodal1")] == [first.id]
         assert appeals_to_hear(uow, actor="slc") == []
     clock.advance(days=45)  # the first appellate authority missed its 30 working days
+    # ... and its SLA timers fired like any step's: the reminder, then the breach to the supervisors.
+    sweep = build_sweep(fresh.runtime(), Settings(database_url=fresh.url, testing=True))
+    while sweep.run_once().fired:
+        pass
+    with fresh.uow() as uow:
+        escalated = uow.session.scalars(select(AuditEvent).where(
+            AuditEvent.kind == "task_escalated", AuditEvent.task_id == hearing.id)).all()
+        told = {n.recipient for n in uow.session.scalars(select(Notification).where(Notification.template == "task_escalated"))}
+    assert escalated and "nodal1" in told
     second = fresh.file(number, grounds="The first appeal was not decided.")
     assert (second.level, second.cause) == (2, "not_decided")
     with fresh.uow() as uow:
