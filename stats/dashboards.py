@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from engine.errors import NotFound
 from stats import access, queries, step_queries, tables
+from stats.appeals import AppealFigures, appeal_figures
 from stats.filters import Filters
 from workflows.catalogue import roles
 from workflows.catalogue.schemes import Scheme, catalogue
@@ -100,6 +101,11 @@ class Dashboard:
             total=total, by_scheme=by_scheme, by_district=keyed if by == "district" else None,
             series=self.table("series", Options(unit=unit)),
         )
+
+    def appeals(self) -> list[AppealFigures]:
+        """Appeals filed in the period, per level: decided, within the limit, pending, overdue (D87);
+        counts only, so the public sees them too."""
+        return appeal_figures(self.work.session, self.filters, now=self.now)
 
     def steps(self) -> Steps:
         if self.user is None:

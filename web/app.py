@@ -21,13 +21,15 @@ from web.api import init_api
 from web.dashboards import internal as dashboard_views
 from web.dashboards import public as public_views
 from web.dashboards import verify as verify_views
-from web.infra import auth, errors, formatting, health, i18n, input_checks, kept_forms, retry
+from web.infra import appeal_labels, auth, errors, formatting, health, i18n, input_checks, kept_forms, retry
 from web.infra.bootstrap import build_runtime, build_scheduler
 from web.infra.config import Settings
 from web.infra.dbschema import require_current
 from web.infra.extensions import RUNTIME, SETTINGS
+from web.office import appeals as appeal_office_views
 from web.office import inbox as inbox_views
 from web.office import task as task_views
+from web.portal import appeals as appeal_views
 from web.portal import views as portal_views
 
 csrf = CSRFProtect()
@@ -64,12 +66,15 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     auth.init_app(app)
     errors.init_app(app)
     kept_forms.init_app(app)
+    appeal_labels.init_app(app)
     input_checks.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(inbox_views.bp)
     app.register_blueprint(task_views.bp)
     app.register_blueprint(portal_views.bp)
+    app.register_blueprint(appeal_views.bp)
+    app.register_blueprint(appeal_office_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(calendar_views.bp)

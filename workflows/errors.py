@@ -42,3 +42,17 @@ class UnknownDistrict(DomainError):
 
 class UnknownTradeFair(DomainError):
     code = "unknown_trade_fair"
+
+
+class AppealNotFound(DomainError, NotFound):
+    code = "appeal_not_found"
+
+
+class AppealRefused(DomainError):
+    """An appeal that may not be filed now; `reason` is one of appeal_rules' refusal codes."""
+
+    code = "appeal_refused"
+
+    def __init__(self, message: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)

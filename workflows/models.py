@@ -217,3 +217,31 @@ class SchemeDraft(Base):
     based_on_version: Mapped[int | None] = mapped_column(Integer)
     saved_by: Mapped[str] = mapped_column(String(100))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Appeal(Base):
+    """A first (level 1) or second (level 2) appeal of an applicant under the UP Janhit Guarantee
+    Adhiniyam 2011; heard as an instance of the `appeal` process (D85-D87). One per application and
+    level: the unique constraint is what refuses a second filing, at write time."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (UniqueConstraint("application_id", "level", name="uq_appeals_application_level"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    # Why it may be filed: delay / rejection (first); not_decided / dismissed (second).
+    cause: Mapped[str] = mapped_column(String(16))
+    grounds: Mapped[str] = mapped_column(Text)
+    district_code: Mapped[str] = mapped_column(String(16), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), unique=True)
+    # The application's process instance when the appeal was filed (its timeline before a reopening).
+    round_instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"))
+    filed_by: Mapped[str] = mapped_column(String(100))
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    # allowed / dismissed; the order's text is `order`.
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    order: Mapped[str | None] = mapped_column(Text)

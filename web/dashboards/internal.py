@@ -21,9 +21,10 @@ def index():  # noqa: ANN201
         board, ctx = open_page(work, actor(), request.args, area="dashboard")
         unit = unit_from(request.args)
         view = board.overview(unit=unit, by="district")
+        appeals = board.appeals()
     return render_template(
         "dashboards/dashboard.html", total=view.total, by_scheme=view.by_scheme, by_district=view.by_district, series=view.series,
-        unit=unit, **ctx,
+        unit=unit, appeals=appeals, **ctx,
     )
 
 

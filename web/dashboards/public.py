@@ -20,9 +20,10 @@ def index():  # noqa: ANN201
         unit = unit_from(request.args)
         view = board.overview(unit=unit, by="scheme")
         fairs = trade_fairs.upcoming(work, today=board.now.date(), limit=10)
+        appeals = board.appeals()
     return render_template(
         "dashboards/public.html", total=view.total, series=view.series, by_scheme=view.by_scheme, unit=unit, fairs=fairs,
-        **ctx,
+        appeals=appeals, **ctx,
     )
 
 

@@ -50,6 +50,7 @@ STATUS = [
     (engine_errors.TaskNotReady, 409),
     (engine_errors.TaskClaimedByOther, 409),
     (engine_errors.DuplicateBusinessKey, 409),
+    (domain_errors.AppealRefused, 409),
     (engine_errors.MessageNotExpected, 409),
     (engine_errors.MigrationRefused, 409),
     (engine_errors.ReplaceNotConfirmed, 409),

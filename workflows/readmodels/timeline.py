@@ -10,7 +10,8 @@ from workflows.uow import SchemeUnitOfWork
 
 # Events an applicant or officer cares about; the rest (data_changed ...) stay in the audit log.
 SHOWN = ("instance_started", "task_created", "task_claimed", "task_unclaimed", "task_reassigned", "task_completed",
-         "document_uploaded", "process_called", "message_received", "signal_received")
+         "document_uploaded", "process_called", "message_received", "signal_received",
+         "appeal_filed", "appeal_decided", "application_reopened")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def timeline(uow: SchemeUnitOfWork, instance_id: int, *, with_people: bool = Tru
                 detail={
                     **({k: v for k, v in payload.items() if k in ("to", "previous", "document_kind")} if with_people else {}),
                     # what was called or received: a process name and version, a message or signal name
-                    **{k: v for k, v in payload.items() if k in ("key", "version", "message", "signal")},
+                    **{k: v for k, v in payload.items() if k in ("key", "version", "message", "signal", "level", "cause", "due_at")},
                 },
             )
         )

@@ -15,6 +15,7 @@ from workflows.catalogue import roles
 from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
+from workflows.readmodels.appeals import AppealPanel, appeal_panel
 from workflows.readmodels.inbox import sla_status
 from workflows.readmodels.task_page import Diagram, diagram_of
 from workflows.readmodels.timeline import Entry, timeline
@@ -59,6 +60,8 @@ class ApplicationDetails:
     may_upload: bool
     # The scheme's overall time limit counted in working days from submission (with a calendar).
     overall_due: datetime | None = None
+    # Appeals so far and whether the person may file one now (with a calendar; D85-D87).
+    appeal: AppealPanel | None = None
 
 
 @dataclass(frozen=True)
@@ -135,12 +138,13 @@ def application_details(
     time_limit_days = scheme.time_limit_days
     submitted = application.submitted_at
     overall_due = calendar_for(uow, submitted.year).add_working_days(submitted, time_limit_days) if calendar_for else None
+    appeal = appeal_panel(uow, actor=actor, number=number, calendar_for=calendar_for) if calendar_for else None
     return ApplicationDetails(
         application=application,
         scheme=scheme,
         scheme_name=scheme.name,
         steps=steps,
-        timeline=timeline(uow, application.instance_id, with_people=not files_for),
+        timeline=_timeline(uow, application, appeal, with_people=not files_for),
         documents=documents,
         diagram=diagram_of(uow, application),
         days_taken=round((end - application.submitted_at).total_seconds() / 86400, 1),
@@ -149,5 +153,16 @@ def application_details(
         may_answer=answer,
         may_upload=application.status not in ("approved", "rejected"),
         overall_due=overall_due,
+        appeal=appeal,
     )
+
+
+def _timeline(uow: SchemeUnitOfWork, application: Application, appeal: AppealPanel | None, *, with_people: bool) -> list[Entry]:
+    """The history of every round of the application: a rejected round reopened by an appeal, then this one."""
+    rounds = list(dict.fromkeys([*(a.round_instance_id for a in (appeal.appeals if appeal else [])), application.instance_id]))
+    entries = [
+        e for n, instance_id in enumerate(rounds) for e in timeline(uow, instance_id, with_people=with_people)
+        if n == 0 or e.kind != "instance_started"  # a reopened round was started by the order, not submitted
+    ]
+    return sorted(entries, key=lambda e: e.at) if len(rounds) > 1 else entries
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from engine.definitions import deploy
 from workflows.access import require_admin
 from workflows.catalogue import bundles, roles
+from workflows.catalogue.appeal_rules import APPEAL_DATA_NAMES
 from workflows.catalogue.schemes import catalogue, data_names
 from workflows.errors import UnknownScheme, ValidationFailed
 from workflows.models import FlowDraft, SchemeDraft, SchemeVersion
@@ -30,7 +31,7 @@ def scheme_rules(uow: SchemeUnitOfWork, extra_names: Iterable[str] = ()) -> dict
     """What any scheme process must satisfy beyond BPMN itself: its lanes are roles, and its conditions
     read only what an application of some scheme holds (a form's field) or the model sets. Every
     flow deploy and validation uses these; publishing checks a bundle against its own flow, narrowly."""
-    return {"known_lanes": roles.LANE_ROLES, "known_names": data_names(uow.session) | set(extra_names)}
+    return {"known_lanes": roles.LANE_ROLES, "known_names": data_names(uow.session) | set(extra_names) | APPEAL_DATA_NAMES}
 
 
 def _admin(uow: SchemeUnitOfWork, actor: str) -> None:
