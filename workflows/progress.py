@@ -36,3 +36,16 @@ def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResu
     if returned and result.task is not None:
         notify_applicant(uow, application, "application_returned", key=result.task.id,
                          remarks=str(result.data.get("remarks") or ""))
+    elif result.task is not None and result.task.bpmn_id in scheme.release_steps:
+        # A release on the way (a CFC instalment): how many and how much so far, of the grant.
+        released, count = result.data.get(scheme.released_field), result.data.get("released")
+        notify_applicant(uow, application, "benefit_released", key=f"release:{result.task.id}", extra={
+            "released": _whole(released), "total": application.benefit_amount,
+            "instalment": count if isinstance(count, int) and not isinstance(count, bool) else "",
+        })
+    elif result.task is not None and result.task.bpmn_id == scheme.sanction_step and result.task.outcome == "approve":
+        notify_applicant(uow, application, "application_sanctioned", key="sanction")
+
+
+def _whole(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
