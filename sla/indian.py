@@ -26,11 +26,13 @@ def grouped(amount: int) -> str:
 
 
 def in_lakh_or_crore(amount: int, language: str = "en") -> str | None:
-    """640000 -> '6.4 lakh', 13500000 -> '1.35 crore' (two decimals at most); None below a lakh."""
+    """640000 -> '6.4 lakh', 13500000 -> '1.35 crore'; None below a lakh. Two decimals at most,
+    cut rather than rounded, so an amount never reads larger than it is (99,99,999: 99.99 lakh)."""
     unit = CRORE if abs(amount) >= CRORE else LAKH if abs(amount) >= LAKH else None
     if unit is None:
         return None
-    figure = f"{amount / unit:.2f}".rstrip("0").rstrip(".")
+    hundredths = abs(amount) * 100 // unit
+    figure = f"{'-' if amount < 0 else ''}{hundredths // 100}.{hundredths % 100:02d}".rstrip("0").rstrip(".")
     return f"{figure} {_WORDS.get(language, _WORDS['en'])[unit]}"
 
 
