@@ -23,6 +23,10 @@ SMS: dict[str, dict[str, SmsText]] = {
         "en": SmsText("1107170000000000101", "ODOP UP: your sign-up code is {code}, valid {minutes} minutes. Do not share it."),
         "hi": SmsText("1107170000000000102", "ओडीओपी उ.प्र.: आपका पंजीकरण कोड {code} है, {minutes} मिनट तक मान्य। किसी को न बताएँ।"),
     },
+    "walk_in_registered": {
+        "en": SmsText("1107170000000000181", "ODOP UP: you are registered by {centre}; user name {username}. Sign up with this number to set a password."),
+        "hi": SmsText("1107170000000000182", "ओडीओपी उ.प्र.: {centre} ने आपको पंजीकृत किया; उपयोगकर्ता नाम {username}। पासवर्ड हेतु इसी नंबर से पंजीकरण करें।"),
+    },
     "application_submitted": {
         "en": SmsText("1107170000000000111", "ODOP UP: application {number} for {scheme} received on {date}."),
         "hi": SmsText("1107170000000000112", "ओडीओपी उ.प्र.: {scheme} हेतु आवेदन {number} दिनांक {date} को प्राप्त हुआ।"),

@@ -50,6 +50,12 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
                "{scheme} हेतु आपके आवेदन {number} की किस्त {instalment} दिनांक {date} को जारी की गई। "
                "अब तक जारी: {total} में से {released}।"),
     },
+    "walk_in_registered": {
+        "en": ("Registered on the ODOP portal", "{name}, the facilitation centre {centre} registered you on the ODOP "
+               "portal; your user name is {username}. To set a password, sign up with this mobile number."),
+        "hi": ("ओडीओपी पोर्टल पर पंजीकरण", "{name}, सुविधा केंद्र {centre} ने आपको ओडीओपी पोर्टल पर पंजीकृत किया है; "
+               "आपका उपयोगकर्ता नाम {username} है। पासवर्ड बनाने हेतु इसी मोबाइल नंबर से पंजीकरण करें।"),
+    },
     "signup_code": {
         "en": ("Your ODOP sign-up code", "Your ODOP sign-up code is {code}. It is valid for {minutes} minutes. "
                "Do not share it with anyone."),
