@@ -13,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
+from engine import outbox
 from engine.clock import FixedClock
 from engine.models import Notification
 from engine.runtime import Runtime
@@ -20,6 +21,7 @@ from engine.uow import UnitOfWork
 from sla import deadlines, incidents
 from sla.calendar_provider import CalendarProvider
 from sla.mailer import SmtpMailer, SmtpSettings
+from sla.notification_list import notices_of
 from sla.sender import OutboxSender
 from sla.sms import HttpSmsGateway
 from sla.sms_templates import SMS
@@ -152,3 +154,14 @@ def test_without_a_gateway_sms_wait_in_the_outbox(rt: Runtime, gateway: FakeGate
         states = uow.session.scalars(select(Notification.state).where(Notification.channel == "sms")).all()
     assert states == ["pending", "pending"]
     assert not gateway.messages
+
+
+def test_notifications_are_listed_newest_first_by_when_they_were_written(rt: Runtime, clock: FixedClock) -> None:
+    with UnitOfWork(rt) as uow:
+        for number, at in (("UP/NEW", datetime(2025, 7, 7, 4, 30, tzinfo=UTC)), ("UP/OLD", datetime(2025, 7, 1, 4, 30, tzinfo=UTC))):
+            clock.set(at)  # the second is written later but dated earlier (as simulated history is)
+            outbox.enqueue(uow, channel=outbox.IN_APP, recipient="applicant2.agr", template="process_notice",
+                           params={"number": number, "remarks": "x"})
+        uow.commit()
+    with UnitOfWork(rt) as uow:
+        assert [n.number for n in notices_of(uow, "applicant2.agr")] == ["UP/NEW", "UP/OLD"]
