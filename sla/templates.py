@@ -112,6 +112,8 @@ def values_for(language: str, params: dict[str, Any]) -> defaultdict[str, Any]:
     values: dict[str, Any] = {k: ("" if v is None else v) for k, v in params.items()}
     for name in MONEY:
         amount = params.get(name)
+        if isinstance(amount, str) and amount.replace(",", "").isdigit():
+            amount = int(amount.replace(",", ""))  # written before D83 as '640,000'
         if isinstance(amount, int) and not isinstance(amount, bool):
             values[name] = rupees(amount, language)
     if language == "hi" and params.get("scheme_hi"):

@@ -38,6 +38,7 @@ def test_texts_take_the_hindi_scheme_name_and_format_amounts() -> None:
     assert "मार्जिन मनी" in body and "₹ 6,40,000 (6.4 लाख)" in body and "Margin" not in body
     assert "₹ 6,40,000 (6.4 lakh)" in render("application_approved", "en", params)[1]
     assert "Margin Money" in render("application_approved", "fr", params)[1]  # unknown language: English
+    assert "₹ 6,40,000 (6.4 lakh)" in render("application_approved", "en", {**params, "amount": "640,000"})[1]
     sms = render_sms("application_approved", "hi", params)
     assert sms.dlt_template_id == SMS["application_approved"]["hi"].dlt_template_id and "मार्जिन मनी" in sms.text
 

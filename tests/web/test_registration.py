@@ -4,6 +4,7 @@ facilitation centres registering walk-in applicants of their own district, then 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -117,3 +118,11 @@ def test_a_centre_registers_a_walk_in_of_its_district_and_files_for_them(app: Fl
     response = client.post("/apply/MDA", data=form, content_type="multipart/form-data")
     assert response.status_code == 302 and "/applications/" in response.location
     assert sign_in(app, "applicant1.agr").post("/walk-in", data=FORM).status_code == 403
+
+
+def test_with_a_gateway_the_outbox_page_masks_the_codes(app: Flask) -> None:
+    _start(app)
+    settings = app.extensions["odop.settings"]
+    settings.sms = replace(settings.sms, url="http://127.0.0.1:9/send")
+    page = sign_in(app, "admin").get("/admin/outbox").get_data(as_text=True)
+    assert "पंजीकरण कोड •••••• है" in page and not re.search(r"कोड \d{6}", page)
