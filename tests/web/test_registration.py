@@ -78,6 +78,9 @@ def test_too_many_wrong_codes_use_the_code_up(app: Flask) -> None:
 
 def test_bad_input_keeps_the_typing_and_a_registered_number_is_refused(app: Flask) -> None:
     client = app.test_client()
+    page = client.get("/sign-up?lang=hi").get_data(as_text=True)
+    assert "आवेदक के रूप में पंजीकरण" in page and "Agra" in page
+    assert client.get("/sign-up/code").status_code == 302, "no code page before a sign-up"
     response = client.post("/sign-up", data={**FORM, "mobile": "12345"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "10-digit mobile number" in page and 'value="Ramesh Kumar"' in page
@@ -107,6 +110,7 @@ def test_asking_for_codes_is_throttled_per_number(app: Flask) -> None:
 
 def test_a_centre_registers_a_walk_in_of_its_district_and_files_for_them(app: Flask) -> None:
     client = sign_in(app, "fc.agr")
+    assert 'value="AGR" selected' in client.get("/walk-in").get_data(as_text=True)
     response = client.post("/walk-in", data={**FORM, "district_code": "MBD"})
     page = response.get_data(as_text=True)
     assert response.status_code == 403 and "registers only applicants of its own district" in page
