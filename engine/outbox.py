@@ -15,6 +15,7 @@ from engine.work_queue import Queue
 
 EMAIL = "email"
 IN_APP = "in_app"
+SMS = "sms"
 QUEUE = Queue(
     Notification, due="next_attempt_at", pending=NotificationState.PENDING, given_up=NotificationState.FAILED,
     clear_due_when_given_up=True,
@@ -90,9 +91,10 @@ def enqueue_all(uow: UnitOfWork, notes: list[dict[str, Any]]) -> None:
         uow.session.execute(insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"]), rows)
 
 
-def claim_next_pending(uow: UnitOfWork, now: datetime) -> Notification | None:
-    """Lock the oldest email due for sending; other senders skip it (PostgreSQL SKIP LOCKED)."""
-    return QUEUE.claim_next(uow, now)
+def claim_next_pending(uow: UnitOfWork, now: datetime, channels: tuple[str, ...] = (EMAIL,)) -> Notification | None:
+    """Lock the oldest message of `channels` due for sending; other senders skip it (PostgreSQL
+    SKIP LOCKED). A channel with no way out configured is not claimed: its messages wait."""
+    return QUEUE.claim_next(uow, now, Notification.channel.in_(channels))
 
 
 def mark_sent(uow: UnitOfWork, note: Notification) -> None:

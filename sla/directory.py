@@ -11,6 +11,7 @@ class Recipient(NamedTuple):
     username: str
     email: str | None
     language: str
+    mobile: str | None = None  # ten digits, for SMS
 
 
 class Directory(Protocol):

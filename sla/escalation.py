@@ -15,6 +15,7 @@ from engine.models import Task, TaskState, Timer
 from engine.uow import UnitOfWork
 from sla.deadlines import APPEAL, APPLICANT_LANE, BREACH, REMINDER, CalendarFor, policy_of
 from sla.directory import Directory, Recipient
+from sla.sms_templates import has_sms
 
 
 def _when(moment) -> str:  # noqa: ANN001
@@ -22,14 +23,18 @@ def _when(moment) -> str:  # noqa: ANN001
 
 
 def tell(uow: UnitOfWork, people: list[Recipient], template: str, params: dict, *, key: str, instance_id: int | None) -> int:
-    """In-app to everyone, and email to those with an address; once per (person, key)."""
+    """In-app to everyone, email to those with an address, SMS to those with a mobile number when
+    the template has an SMS text; once per (person, key)."""
     told = 0
-    for username, email, language in people:
+    for person in people:
+        username, email, language, mobile = Recipient(*person)
         common = dict(recipient=username, template=template, params=params, language=language, instance_id=instance_id, key=key)
         if outbox.enqueue(uow, channel=outbox.IN_APP, **common) is not None:
             told += 1
         if email:
             outbox.enqueue(uow, channel=outbox.EMAIL, address=email, **common)
+        if mobile and has_sms(template):
+            outbox.enqueue(uow, channel=outbox.SMS, address=mobile, **common)
     return told
 
 

@@ -34,7 +34,8 @@ def unread_count(uow: UnitOfWork, username: str) -> int:
 
 def notices_of(uow: UnitOfWork, username: str, *, language: str = "en", limit: int = 50) -> list[Notice]:
     rows = uow.session.scalars(
-        select(Notification).where(*_mine(username)).order_by(Notification.id.desc()).limit(limit)
+        select(Notification).where(*_mine(username))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
     )
     notices = []
     for n in rows:

@@ -1,9 +1,18 @@
-"""Notification texts in English and Hindi. `params` come from the event; missing ones show as '?'."""
+"""Notification texts in English and Hindi. `params` come from the event; missing ones show as '?'.
+
+Amounts (`MONEY` params, whole rupees) are written the Indian way when rendered, and `{scheme}`
+takes the Hindi name (`scheme_hi`) in Hindi texts; dates come as India-time DD-MM-YYYY already.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+
+from sla.indian import rupees
+
+# Params holding an amount in rupees: ₹ 6,40,000 (6.4 lakh) in the text.
+MONEY = ("amount", "released", "total")
 
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "application_submitted": {
@@ -21,9 +30,37 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "application_approved": {
         "en": ("Application {number} approved",
-               "Your application {number} for {scheme} was approved. Benefit: Rs {amount}."),
+               "Your application {number} for {scheme} was approved. Benefit: {amount}."),
         "hi": ("आवेदन {number} स्वीकृत",
-               "{scheme} हेतु आपका आवेदन {number} स्वीकृत हो गया है। लाभ राशि: ₹ {amount}।"),
+               "{scheme} हेतु आपका आवेदन {number} स्वीकृत हो गया है। लाभ राशि: {amount}।"),
+    },
+    "application_sanctioned": {
+        "en": ("Application {number} sanctioned",
+               "Your application {number} for {scheme} was sanctioned on {date}: {amount}. "
+               "The money is released in steps; you will be told of each release."),
+        "hi": ("आवेदन {number} संस्वीकृत",
+               "{scheme} हेतु आपका आवेदन {number} दिनांक {date} को संस्वीकृत हुआ: {amount}। "
+               "राशि किस्तों में जारी होगी; प्रत्येक किस्त की सूचना आपको दी जाएगी।"),
+    },
+    "benefit_released": {
+        "en": ("Application {number}: instalment {instalment} released",
+               "Instalment {instalment} for your application {number} ({scheme}) was released on {date}. "
+               "Released so far: {released} of {total}."),
+        "hi": ("आवेदन {number}: किस्त {instalment} जारी",
+               "{scheme} हेतु आपके आवेदन {number} की किस्त {instalment} दिनांक {date} को जारी की गई। "
+               "अब तक जारी: {total} में से {released}।"),
+    },
+    "walk_in_registered": {
+        "en": ("Registered on the ODOP portal", "{name}, the facilitation centre {centre} registered you on the ODOP "
+               "portal; your user name is {username}. To set a password, sign up with this mobile number."),
+        "hi": ("ओडीओपी पोर्टल पर पंजीकरण", "{name}, सुविधा केंद्र {centre} ने आपको ओडीओपी पोर्टल पर पंजीकृत किया है; "
+               "आपका उपयोगकर्ता नाम {username} है। पासवर्ड बनाने हेतु इसी मोबाइल नंबर से पंजीकरण करें।"),
+    },
+    "signup_code": {
+        "en": ("Your ODOP sign-up code", "Your ODOP sign-up code is {code}. It is valid for {minutes} minutes. "
+               "Do not share it with anyone."),
+        "hi": ("आपका ओडीओपी पंजीकरण कोड", "आपका ओडीओपी पंजीकरण कोड {code} है। यह {minutes} मिनट तक मान्य है। "
+               "इसे किसी को न बताएँ।"),
     },
     "application_rejected": {
         "en": ("Application {number} rejected",
@@ -70,9 +107,25 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+def values_for(language: str, params: dict[str, Any]) -> defaultdict[str, Any]:
+    """The params as a text shows them: amounts written the Indian way, the scheme in the language."""
+    values: dict[str, Any] = {k: ("" if v is None else v) for k, v in params.items()}
+    for name in MONEY:
+        amount = params.get(name)
+        if isinstance(amount, str) and amount.replace(",", "").isdigit():
+            amount = int(amount.replace(",", ""))  # written before D83 as '640,000'
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            values[name] = rupees(amount, language)
+    if language == "hi" and params.get("scheme_hi"):
+        values["scheme"] = params["scheme_hi"]
+    return defaultdict(lambda: "?", values)
+
+
 def render(template: str, language: str, params: dict[str, Any]) -> tuple[str, str]:
     """(subject, body) in the person's language, falling back to English."""
     texts = TEMPLATES[template]
-    subject, body = texts.get(language) or texts["en"]
-    values = defaultdict(lambda: "?", {k: ("" if v is None else v) for k, v in params.items()})
+    if language not in texts:
+        language = "en"
+    subject, body = texts[language]
+    values = values_for(language, params)
     return subject.format_map(values), body.format_map(values)

@@ -11,9 +11,11 @@ from flask_wtf.csrf import CSRFProtect
 from engine.runtime import Runtime
 from web.account import home
 from web.account import notifications as notice_views
+from web.account import signup as signup_views
 from web.account import views as account_views
 from web.admin import flows as flow_views
 from web.admin import holidays as calendar_views
+from web.admin import outbox as outbox_views
 from web.admin import schemes as scheme_views
 from web.admin import trade_fairs as event_views
 from web.admin import users as admin_views
@@ -31,6 +33,7 @@ from web.office import inbox as inbox_views
 from web.office import task as task_views
 from web.portal import appeals as appeal_views
 from web.portal import views as portal_views
+from web.portal import walk_in as walk_in_views
 
 csrf = CSRFProtect()
 
@@ -84,6 +87,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(verify_views.bp)
     app.register_blueprint(scheme_views.bp)
+    app.register_blueprint(signup_views.bp)
+    app.register_blueprint(walk_in_views.bp)
+    app.register_blueprint(outbox_views.bp)
     notice_views.init_app(app)
     init_api(app, csrf)
     retry.init_app(app, runtime)  # after every view is registered

@@ -6,12 +6,13 @@ from sqlalchemy import select
 
 from engine.uow import UnitOfWork
 from workflows.catalogue import roles
+from workflows.mobile import normalise_mobile
 from workflows.models import Application, User
 
 
-def _recipient(user: User) -> tuple[str, str | None, str]:
-    # The shape of sla.directory.Recipient (username, email, language); workflows does not import sla.
-    return (user.username, user.email, user.language or "en")
+def _recipient(user: User) -> tuple[str, str | None, str, str | None]:
+    # The shape of sla.directory.Recipient (username, email, language, mobile); workflows does not import sla.
+    return (user.username, user.email, user.language or "en", normalise_mobile(user.phone))
 
 
 class UserDirectory:

@@ -245,3 +245,18 @@ class Appeal(Base):
     # allowed / dismissed; the order's text is `order`.
     outcome: Mapped[str | None] = mapped_column(String(16))
     order: Mapped[str | None] = mapped_column(Text)
+class SignUp(Base):
+    """A self-registration waiting for its mobile OTP: nothing becomes an account before the code
+    is confirmed (D84). One row per mobile number; a new request replaces the code."""
+
+    __tablename__ = "sign_ups"
+
+    mobile: Mapped[str] = mapped_column(String(10), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
+    language: Mapped[str] = mapped_column(String(8))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.commands import StepResult
 from engine.models import InstanceStatus
 from workflows.applicant_notices import notify_applicant
-from workflows.catalogue.schemes import scheme_of
+from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.models import Application, ApplicationStatus
 from workflows.uow import SchemeUnitOfWork
 
@@ -24,6 +24,8 @@ def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResu
         application.decided_at = now
         if not approved:
             application.benefit_amount = None
+        elif result.task is not None and result.task.bpmn_id in scheme.release_steps and result.task.bpmn_id != scheme.sanction_step:
+            _released(uow, application, scheme, result)  # the last instalment: told like the others
         notify_applicant(
             uow, application, "application_approved" if approved else "application_rejected",
             key="final", remarks=str(result.data.get("remarks") or ""),
@@ -36,3 +38,21 @@ def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResu
     if returned and result.task is not None:
         notify_applicant(uow, application, "application_returned", key=result.task.id,
                          remarks=str(result.data.get("remarks") or ""))
+    elif result.task is not None and result.task.bpmn_id in scheme.release_steps:
+        _released(uow, application, scheme, result)
+    elif result.task is not None and result.task.bpmn_id == scheme.sanction_step and result.task.outcome == "approve":
+        notify_applicant(uow, application, "application_sanctioned", key="sanction")
+
+
+def _released(uow: SchemeUnitOfWork, application: Application, scheme: Scheme, result: StepResult) -> None:
+    """A release (a CFC instalment): which one, and how much so far of the sanctioned amount."""
+    assert result.task is not None
+    released, count = result.data.get(scheme.released_field), result.data.get("released")
+    notify_applicant(uow, application, "benefit_released", key=f"release:{result.task.id}", extra={
+        "released": _whole(released), "total": application.benefit_amount,
+        "instalment": count if isinstance(count, int) and not isinstance(count, bool) else "",
+    })
+
+
+def _whole(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

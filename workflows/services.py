@@ -28,5 +28,5 @@ def install(runtime: Runtime) -> None:
 
     runtime.services.register(
         NOTIFY_APPLICANT, notify, params=("text", "key"),
-        description="Send the applicant an in-app notice (and an email when they have an address) with `text`.",
+        description="Send the applicant an in-app notice with `text` (and an email and an SMS where they have an address and a mobile number).",
     )

@@ -155,6 +155,15 @@ def require_roles(*allowed: str):  # noqa: ANN201
     return decorate
 
 
+def begin_session(me: CurrentUser) -> None:
+    """A fresh session for a user who has just proved who they are (sign-in, a confirmed sign-up)."""
+    session.clear()
+    login_user(me)
+    session["lang"] = me.language
+    session["gen"] = me.session_generation
+    session["seen"] = time.time()
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():  # noqa: ANN201
     error, status, headers = None, 200, {}
@@ -171,11 +180,7 @@ def sign_in():  # noqa: ANN201
         except signin.SignInFailed as err:
             error, status = str(err), 401
         else:
-            session.clear()
-            login_user(me)
-            session["lang"] = me.language
-            session["gen"] = me.session_generation
-            session["seen"] = time.time()
+            begin_session(me)
             # Only local paths: an open redirect would let a phishing link borrow our sign-in page.
             return redirect(safe_next(request.args.get("next")))
     return render_template("account/sign_in.html", error=error), status, headers

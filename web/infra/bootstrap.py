@@ -17,6 +17,7 @@ from sla.escalation import SlaHandlers
 from sla.mailer import SmtpMailer
 from sla.scheduler import TimerScheduler
 from sla.sender import OutboxSender
+from sla.sms import HttpSmsGateway
 from sla.sweep import TimerSweep, fire_bpmn_timer
 from stats import recorder
 from web.infra.config import Settings
@@ -55,10 +56,13 @@ def build_sweep(runtime: Runtime, settings: Settings) -> TimerSweep:
 
 
 def build_sender(runtime: Runtime, settings: Settings) -> OutboxSender | None:
-    """None without an SMTP host: emails then wait in the outbox until one is configured."""
-    if not settings.smtp.host:
+    """None with neither an SMTP host nor an SMS gateway: messages then wait in the outbox until
+    one is configured; a channel without its way out waits while the other is sent."""
+    mailer = SmtpMailer(settings.smtp) if settings.smtp.host else None
+    sms = HttpSmsGateway(settings.sms) if settings.sms.url else None
+    if mailer is None and sms is None:
         return None
-    return OutboxSender(lambda: UnitOfWork(runtime), SmtpMailer(settings.smtp))
+    return OutboxSender(lambda: UnitOfWork(runtime), mailer, sms)
 
 
 def build_scheduler(runtime: Runtime, settings: Settings) -> TimerScheduler:

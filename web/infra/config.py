@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sla.mailer import SmtpSettings
+from sla.sms import SmsSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTANCE = ROOT / "instance"
@@ -32,6 +33,8 @@ class Settings:
     # The reverse proxy's address whose X-Forwarded-For gives the client's (sign-in throttling).
     trusted_proxy: str = ""
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings(host=""))
+    # The HTTP SMS gateway; without a URL, SMS wait in the outbox (shown on its page, D82).
+    sms: SmsSettings = field(default_factory=SmsSettings)
     testing: bool = False
 
     @classmethod
@@ -55,6 +58,12 @@ class Settings:
                 username=env.get("ODOP_SMTP_USER") or None,
                 password=env.get("ODOP_SMTP_PASSWORD") or None,
                 sender=env.get("ODOP_MAIL_FROM", SmtpSettings.sender),
+            ),
+            sms=SmsSettings(
+                url=env.get("ODOP_SMS_URL", ""),
+                sender_id=env.get("ODOP_SMS_SENDER_ID", SmsSettings.sender_id),
+                api_key=env.get("ODOP_SMS_API_KEY") or None,
+                entity_id=env.get("ODOP_SMS_ENTITY_ID") or None,
             ),
         )
 

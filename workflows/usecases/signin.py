@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workflows.catalogue import roles
 from workflows.errors import NotAllowed
+from workflows.mobile import normalise_mobile
 from workflows.models import LoginThrottle, User
 from workflows.passwords import check_password
 from workflows.uow import SchemeUnitOfWork
@@ -78,6 +79,7 @@ def sign_in(uow: SchemeUnitOfWork, username: str, password: str, *, address: str
     SignInThrottled while this address (for this name) has to wait. Commits once."""
     now = uow.clock.now()
     name, address = _clean(username, 100), _clean(address, 64) or "unknown"
+    name = normalise_mobile(name) or name  # a mobile number names its applicant however it is written
     counters = _counters(address, name)
     waits = [
         row.blocked_until

@@ -1,0 +1,81 @@
+"""Self-registration of applicants with a mobile OTP (D84): the form, the code, a new code.
+
+The number being confirmed is kept in the session between the pages (Post/Redirect/Get); errors
+show the form again with what was typed (the password excepted)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from web.infra.auth import CurrentUser, begin_session
+from web.infra.extensions import uow
+from workflows.errors import ValidationFailed
+from workflows.usecases import registration
+
+bp = Blueprint("signup", __name__, url_prefix="/sign-up")
+FIELDS = ("full_name", "mobile", "district_code", "language")
+
+
+def _form_page(errors: dict, form: dict, status: int = 200, message: str | None = None):  # noqa: ANN202
+    with uow() as work:
+        districts = list(work.districts.all())
+    return render_template("account/sign_up.html", districts=districts, errors=errors, form=form, message=message), status
+
+
+@bp.get("")
+def form():  # noqa: ANN201
+    return _form_page({}, {"language": session.get("lang", "hi")})
+
+
+@bp.post("")
+def start():  # noqa: ANN201
+    f = request.form
+    typed = {k: f.get(k, "") for k in FIELDS}
+    try:
+        with uow() as work:
+            mobile = registration.start_sign_up(work, **typed, password=f.get("password", ""),
+                                                address=request.remote_addr or "")
+    except ValidationFailed as err:
+        return _form_page(err.fields, typed, 422)
+    except registration.SignUpThrottled as err:
+        page, status = _form_page({}, typed, 429, message=str(err))
+        return page, status, {"Retry-After": str(err.retry_after)}
+    session["sign_up_mobile"] = mobile
+    flash(_("A code was sent by SMS to %(mobile)s.", mobile=mobile))
+    return redirect(url_for("signup.code_page"))
+
+
+@bp.get("/code")
+def code_page():  # noqa: ANN201
+    if "sign_up_mobile" not in session:
+        return redirect(url_for("signup.form"))
+    return render_template("account/sign_up_code.html", mobile=session["sign_up_mobile"], errors={}, message=None)
+
+
+@bp.post("/code")
+def confirm():  # noqa: ANN201
+    mobile = session.get("sign_up_mobile", "")
+    try:
+        with uow() as work:
+            user = registration.confirm_sign_up(work, mobile=mobile, code=request.form.get("code", ""))
+            me = CurrentUser.of(user)
+    except ValidationFailed as err:
+        return render_template("account/sign_up_code.html", mobile=mobile, errors=err.fields, message=None), 422
+    begin_session(me)
+    flash(_("Welcome! Your account is ready; your user name is your mobile number."))
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/code/new")
+def new_code():  # noqa: ANN201
+    mobile = session.get("sign_up_mobile", "")
+    try:
+        with uow() as work:
+            registration.resend_code(work, mobile=mobile, address=request.remote_addr or "")
+    except ValidationFailed:
+        return redirect(url_for("signup.form"))
+    except registration.SignUpThrottled as err:
+        return render_template("account/sign_up_code.html", mobile=mobile, errors={}, message=str(err)), 429
+    flash(_("A new code was sent by SMS to %(mobile)s.", mobile=mobile))
+    return redirect(url_for("signup.code_page"))

@@ -1,0 +1,48 @@
+"""A facilitation centre registers a walk-in applicant of its own district (D84), then files for them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from web.infra.auth import actor, require_roles
+from web.infra.extensions import uow
+from workflows.catalogue import roles
+from workflows.errors import NotAllowed, ValidationFailed
+from workflows.usecases import registration
+
+bp = Blueprint("walk_in", __name__, url_prefix="/walk-in")
+FIELDS = ("full_name", "mobile", "district_code", "language")
+
+
+def _page(errors: dict, form: dict, status: int = 200, message: str | None = None):  # noqa: ANN202
+    with uow() as work:
+        districts = list(work.districts.all())
+    return render_template("portal/walk_in.html", districts=districts, errors=errors, form=form, message=message), status
+
+
+@bp.get("")
+@login_required
+@require_roles(roles.FACILITATION_OPERATOR)
+def form():  # noqa: ANN201
+    with uow() as work:
+        me = work.users.by_username(actor())
+    return _page({}, {"district_code": me.district_code or "", "language": "hi"})
+
+
+@bp.post("")
+@login_required
+@require_roles(roles.FACILITATION_OPERATOR)
+def register():  # noqa: ANN201
+    typed = {k: request.form.get(k, "") for k in FIELDS}
+    try:
+        with uow() as work:
+            user = registration.register_walk_in(work, actor=actor(), **typed)
+    except ValidationFailed as err:
+        return _page(err.fields, typed, 422)
+    except NotAllowed as err:  # another district: refused, and the typing stays
+        return _page({}, typed, 403, message=str(err))
+    flash(_("%(name)s is registered with the user name %(username)s; you can now file for them.",
+            name=user.full_name, username=user.username))
+    return redirect(url_for("portal.schemes"))
