@@ -63,3 +63,19 @@ def test_a_late_claim_is_refused_naming_the_dates(app: Flask) -> None:
     page = refused.get_data(as_text=True)
     assert "for a fair that ended on 07-04-2025, claims were taken until 06-07-2025 (90 days after the fair)" in page
     assert "today is 07-07-2025" in page
+
+
+CFC = {
+    "spv_name": "Agra Leather Artisans", "registration_number": "U12345UP2024", "contact_name": "Ravi Kumar",
+    "mobile": "9876543210", "member_count": 30, "product_linked_members": 20, "facility_type": "testing_lab",
+    "location": "Foundry Nagar, Agra",
+}  # fmt: skip
+
+
+def test_the_api_takes_a_cfc_at_the_cost_cap_and_refuses_one_rupee_more(app: Flask) -> None:
+    client = sign_in(app, "applicant1.agr")
+    above = client.post("/api/v1/applications", json={"scheme": "CFC", "data": {**CFC, "project_cost": 150_000_001}})
+    assert above.status_code == 422
+    assert above.get_json()["error"]["fields"]["project_cost"] == ["The project cost can be at most Rs 15,00,00,000 (15 crore)."]
+    at_cap = client.post("/api/v1/applications", json={"scheme": "CFC", "data": {**CFC, "project_cost": 150_000_000}})
+    assert at_cap.status_code == 201, at_cap.get_json()
