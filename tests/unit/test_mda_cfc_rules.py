@@ -123,8 +123,8 @@ def test_appraised_cost_at_most_the_claimed_cost(appraised: int, errors: dict) -
     assert bundle_extras.broken_decision_rules(rules, CFC, ["appraised_cost"], {"appraised_cost": appraised}) == errors
 
 
-def _flow(name: str) -> dict:
-    return {p.name: p.read_bytes() for p in BPMN.glob("*") if p.suffix in (".bpmn", ".dmn")}
+def _flow(*names: str) -> dict[str, bytes]:
+    return {name: (BPMN / name).read_bytes() for name in names}
 
 
 @pytest.mark.parametrize("folder", sorted(p.name for p in (BPMN / "schemes").iterdir() if (p / "scheme.json").is_file()))
@@ -145,19 +145,18 @@ def test_cfc_longest_path_counts_both_instalments_and_no_applicant_steps() -> No
 
 
 def test_a_step_limit_that_overruns_the_overall_limit_is_refused_at_publication() -> None:
-    files = _flow("cfc")
-    files["cfc.bpmn"] = files["cfc.bpmn"].replace(
+    shipped = _flow("cfc.bpmn", "cfc_grant.dmn")
+    changed = {**shipped, "cfc.bpmn": shipped["cfc.bpmn"].replace(
         b'<spiffworkflow:property name="time_limit_days" value="15" />\n          '
         b'<spiffworkflow:property name="outcomes" value="approve,return,reject" />\n          '
         b'<spiffworkflow:property name="form_key" value="appraisal" />',
         b'<spiffworkflow:property name="time_limit_days" value="21" />\n          '
         b'<spiffworkflow:property name="outcomes" value="approve,return,reject" />\n          '
         b'<spiffworkflow:property name="form_key" value="appraisal" />',
-    )
-    cfc_files = {k: v for k, v in files.items() if k in ("cfc.bpmn", "cfc_grant.dmn")}
+    )}
     bundle = load_folder(BPMN / "schemes" / "cfc")
-    assert bundles.problems(load_folder(BPMN / "schemes" / "cfc"), {**cfc_files, "cfc.bpmn": _flow("cfc")["cfc.bpmn"]}) == []
-    found = bundles.problems(bundle, cfc_files)
+    assert bundles.problems(bundle, shipped) == []
+    found = bundles.problems(bundle, changed)
     assert len(found) == 1 and "add up to 126 working days" in found[0] and "more than the overall limit of 120" in found[0]
     assert "Technical appraisal of the DPR -> State Level Committee approval -> Release instalment" in found[0]
 
@@ -166,8 +165,7 @@ def test_bundle_problems_of_parameters_and_decision_rules() -> None:
     bundle = json.loads(json.dumps(load_folder(BPMN / "schemes" / "marketing_assistance")))
     bundle["parameters"] = {"travel_fare": 5, "cap": -1, "window": "90"}
     bundle["decision_rules"] = {"nosuch": [], "sanction": [{"field": "x", "check": "loan <= reimbursement", "message": {"en": "-"}}]}
-    files = {k: v for k, v in _flow("mda").items() if k in ("marketing_assistance.bpmn", "mda_reimbursement.dmn")}
-    found = "\n".join(bundles.problems(bundle, files))
+    found = "\n".join(bundles.problems(bundle, _flow("marketing_assistance.bpmn", "mda_reimbursement.dmn")))
     assert "The parameter 'travel_fare' has the name of a form field." in found
     assert "The parameter 'cap' must be a whole number" in found and "The parameter 'window' must be" in found
     assert "The decision rules name the form 'nosuch'" in found
