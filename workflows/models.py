@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -173,6 +173,11 @@ class TradeFair(Base):
     ends_on: Mapped[date] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def claims_from(self) -> date:
+        """The first day a marketing assistance claim for this fair is taken: the day after it ends (D79)."""
+        return self.ends_on + timedelta(days=1)
 
 
 class FlowDraft(Base):

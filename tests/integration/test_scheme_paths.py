@@ -63,7 +63,7 @@ def test_margin_money_rejected_at_each_step(rt: Runtime, at: int) -> None:
 CFC_SANCTION = [
     ("dic_scrutiny", "approve"),
     ("district_committee_review", "approve"),
-    ("technical_appraisal", "approve"),
+    ("technical_appraisal", "approve", {"appraised_cost": 50_000_000}),
     ("state_committee_approval", "approve"),
 ]
 CFC_INSTALMENTS = [
@@ -83,10 +83,17 @@ def test_cfc_sanction_and_two_instalments(rt: Runtime) -> None:
     assert application.status == "approved" and application.benefit_amount == 45_000_000
 
 
-def test_cfc_grant_capped_at_13_5_crore(rt: Runtime) -> None:
-    number = submit(rt, "CFC", project_cost=200_000_000)
-    application = walk(rt, number, [*CFC_SANCTION, *CFC_INSTALMENTS])
+def test_cfc_grant_at_the_15_crore_cap_is_13_5_crore(rt: Runtime) -> None:
+    number = submit(rt, "CFC", project_cost=150_000_000)
+    steps = [*CFC_SANCTION[:2], ("technical_appraisal", "approve", {"appraised_cost": 150_000_000}), *CFC_SANCTION[3:]]
+    application = walk(rt, number, [*steps, *CFC_INSTALMENTS])
     assert application.benefit_amount == 135_000_000
+
+
+def test_cfc_grant_is_computed_from_the_appraised_cost(rt: Runtime) -> None:
+    number = submit(rt, "CFC")  # 5 crore claimed
+    steps = [*CFC_SANCTION[:2], ("technical_appraisal", "approve", {"appraised_cost": 40_000_000})]
+    assert walk(rt, number, steps).benefit_amount == 36_000_000  # 90% of the appraised 4 crore
 
 
 def test_cfc_return_loops(rt: Runtime) -> None:

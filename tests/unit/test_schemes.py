@@ -86,7 +86,7 @@ RULES = [
     ("cfc", {"facility_type": "casino"}, "facility_type", "Choose one of"),
     ("cfc", {"location": "Ag"}, "location", "At least 3 characters."),
     ("cfc", {"project_cost": 99_999}, "project_cost", "at least 100,000"),
-    ("cfc", {"project_cost": 1_000_000_001}, "project_cost", "at most 1,000,000,000"),
+    ("cfc", {"project_cost": 150_000_001}, "project_cost", "at most Rs 15,00,00,000"),
     ("cfc", {"product_linked_members": 31}, "product_linked_members", "Cannot exceed the number of members."),
     ("cfc", {"product_linked_members": 19}, "product_linked_members", "two-thirds"),
     # MDA

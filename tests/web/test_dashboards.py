@@ -176,6 +176,7 @@ def test_administrator_lists_a_trade_fair_linking_to_the_mda_form(app: Flask) ->
     assert ok.status_code == 302
     public = sign_in(app, None).get("/public/events").get_data(as_text=True)
     assert "UP International Trade Show" in public and "25-09-2025" in public
+    assert "Claim marketing assistance after the fair (from 30-09-2025)" in public  # not before it ends (D79)
     link = public.split('href="/apply/MDA?', 1)[1].split('"', 1)[0]
     form = sign_in(app, "applicant1.agr").get(f"/apply/MDA?{link.replace('&amp;', '&')}").get_data(as_text=True)
     assert 'value="UP International Trade Show"' in form

@@ -76,6 +76,7 @@ def test_the_administrator_saves_validates_and_publishes(app: Flask) -> None:
         "doc_rows": "1", "doc-0-type": "bills", "doc-0-label_en": "Bills", "doc-0-label_hi": "बिल", "doc-0-required": "1",
         "doc-0-formats": "pdf", "doc-0-max_size_kb": "2048", "rule_rows": "1", "rule-0-field": "fair_end",
         "rule-0-check": "as_date(fair_end) >= as_date(fair_begin)", "rule-0-message_en": "Ends first.", "rule-0-message_hi": "पहले",
+        "extras_json": json.dumps({k: bundle[k] for k in ("parameters", "decision_rules", "breakdown")}),
     }  # fmt: skip
     response = admin.post("/admin/schemes/MDA", data={**form, "action": "validate"})
     assert "reads &#39;fair_begin&#39;, which is not a field of the application form." in response.get_data(as_text=True)
@@ -85,5 +86,31 @@ def test_the_administrator_saves_validates_and_publishes(app: Flask) -> None:
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
         published = scheme_admin.working_bundle(uow, actor="admin", code="MDA")
     assert published["time_limit_days"] == 21 and published["checklist"][0]["required"] is True
+    assert published["parameters"] == bundle["parameters"]  # the caps went through the page unchanged
     compare = admin.get("/admin/schemes/MDA/compare?old=1&new=2").get_data(as_text=True)
     assert "time_limit_days: 30 → 21" in compare
+
+
+def test_the_scheme_page_keeps_the_caps_and_the_rules_values(app: Flask) -> None:
+    """Saving the MDA bundle from its page changes nothing the page does not show as a field."""
+    admin = sign_in(app, "admin")
+    page = admin.get("/admin/schemes/MDA").get_data(as_text=True)
+    assert "&#34;travel_fare_cap&#34;: 10000" in page and 'name="rule-1-values"' in page
+    with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
+        before = scheme_admin.working_bundle(uow, actor="admin", code="MDA")
+    extras = {k: before[k] for k in ("parameters", "decision_rules", "breakdown")}
+    form = {
+        "process": "marketing_assistance", "name_en": before["name"]["en"], "name_hi": before["name"]["hi"],
+        "description_en": "d", "description_hi": "द", "eligibility_en": "e", "eligibility_hi": "ई", "time_limit_days": "30",
+        "applicant_name_field": "applicant_name", "benefit_field": "sanctioned_amount", "sanction_step": "gm_sanction",
+        "release_steps": "record_payment", "released_field": "sanctioned_amount", "forms_json": json.dumps(before["forms"]),
+        "doc_rows": "0", "rule_rows": "1", "rule-0-field": "fair_end", "rule-0-check": before["rules"][2]["check"],
+        "rule-0-message_en": before["rules"][2]["message"]["en"], "rule-0-message_hi": before["rules"][2]["message"]["hi"],
+        "rule-0-values": json.dumps(before["rules"][2]["values"]), "extras_json": json.dumps(extras), "action": "save",
+    }  # fmt: skip
+    assert admin.post("/admin/schemes/MDA", data=form).status_code == 302
+    with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
+        saved = scheme_admin.working_bundle(uow, actor="admin", code="MDA")
+    assert {k: saved[k] for k in extras} == extras and saved["rules"][0] == before["rules"][2]
+    broken = admin.post("/admin/schemes/MDA", data={**form, "extras_json": "{not json"})
+    assert broken.status_code == 422 and "Not valid JSON." in broken.get_data(as_text=True)

@@ -64,6 +64,7 @@ def _page(code: str, *, bundle: dict | None = None, problems: list[str] | None =
     return render_template(
         "admin/scheme.html", entry=entry, bundle=bundle, problems=problems, errors=errors or {}, kinds=KINDS,
         formats=list(FORMATS), today=date.today().isoformat(),
+        extras_json=json.dumps({k: bundle[k] for k in EXTRAS if bundle.get(k)}, ensure_ascii=False, indent=2),
     ), status
 
 
@@ -81,6 +82,17 @@ def _text(f: MultiDict, name: str) -> dict[str, str]:
 def _int(raw: str | None) -> int | str | None:
     raw = (raw or "").strip()
     return int(raw) if raw.isdigit() else (raw or None)
+
+
+# The bundle's money parts, edited as one JSON text (workflows/catalogue/bundle_extras.py).
+EXTRAS = ("parameters", "decision_rules", "breakdown")
+
+
+def _json(raw: str | None, field: str) -> Any:
+    try:
+        return json.loads(raw) if raw and raw.strip() else {}
+    except ValueError:
+        raise ValidationFailed("The amounts and caps could not be read.", {field: ["Not valid JSON."]}) from None
 
 
 def bundle_from(f: MultiDict, code: str) -> dict[str, Any]:
@@ -105,9 +117,13 @@ def bundle_from(f: MultiDict, code: str) -> dict[str, Any]:
     rules = [
         {"field": f.get(f"rule-{i}-field", "").strip() or None, "check": f.get(f"rule-{i}-check", "").strip(),
          "message": {"en": f.get(f"rule-{i}-message_en", "").strip(), "hi": f.get(f"rule-{i}-message_hi", "").strip()}}
+        | ({"values": _json(f.get(f"rule-{i}-values"), "rules")} if f.get(f"rule-{i}-values") else {})
         for i in range(int(f.get("rule_rows", "0") or 0))
         if f.get(f"rule-{i}-check", "").strip()
     ]  # fmt: skip
+    extras = _json(f.get("extras_json"), "extras")
+    if not isinstance(extras, dict) or set(extras) - set(EXTRAS):
+        raise ValidationFailed("The amounts and caps could not be read.", {"extras": [f"An object with some of: {', '.join(EXTRAS)}."]})
     return {
         "format": 1, "code": code, "process": f.get("process", "").strip(),
         "name": _text(f, "name"), "description": _text(f, "description"), "eligibility": _text(f, "eligibility"),
@@ -119,7 +135,7 @@ def bundle_from(f: MultiDict, code: str) -> dict[str, Any]:
             "release_steps": [s.strip() for s in f.get("release_steps", "").split(",") if s.strip()],
             "released_field": f.get("released_field", "").strip(),
         },
-        "forms": forms, "rules": rules, "checklist": checklist,
+        "forms": forms, "rules": rules, "checklist": checklist, **{k: v for k, v in extras.items() if v},
     }  # fmt: skip
 
 

@@ -12,7 +12,8 @@ which are inlined when it is read):
      "forms": {"application": <form-js JSON>, "bank_loan": <form-js JSON>},
      "rules": [{"field": ..., "check": <expression>, "message": {"en": ..., "hi": ...}}],
      "checklist": [{"type": "project_report", "label": {...}, "required": true,
-                    "required_if": <expression, optional>, "formats": ["pdf"], "max_size_kb": 5120}]}
+                    "required_if": <expression, optional>, "formats": ["pdf"], "max_size_kb": 5120}],
+     "parameters": {...}, "decision_rules": {...}, "breakdown": {...}}   (bundle_extras.py)
 
 The flow is the engine process `process` (its BPMN and DMN files); a user task names its decision
 form with the property `form_key`. `problems()` checks a bundle against a flow before it is published.
@@ -31,7 +32,7 @@ from typing import Any
 
 from engine.definitions import check as check_flow
 from engine.validation import BPMN_NS, NS, ScreenedFiles, names_set_by_model, screen
-from workflows.catalogue import form_rules, forms, roles
+from workflows.catalogue import bundle_extras, form_rules, forms, roles, step_limits
 from workflows.catalogue.document_types import FORMATS, KINDS
 
 FORMAT = 1
@@ -69,7 +70,8 @@ def form_fields(bundle: Mapping[str, Any]) -> dict[str, list[forms.Field]]:
 
 def data_names(bundle: Mapping[str, Any]) -> set[str]:
     """The names an application of this scheme holds: its forms' fields and what submission sets."""
-    return {f.key for fields in form_fields(bundle).values() for f in fields} | SET_AT_SUBMISSION
+    names = {f.key for fields in form_fields(bundle).values() for f in fields} | SET_AT_SUBMISSION
+    return names | bundle_extras.parameter_names(bundle)
 
 
 def _text(value: Any) -> bool:
@@ -122,9 +124,11 @@ def problems(
     application = {f.key for f in parsed.get(APPLICATION_FORM, [])}
     if bundle.get("applicant_name_field") not in application:
         out.append(f"The applicant's name field '{bundle.get('applicant_name_field')}' is not a field of the application form.")
-    out += form_rules.problems(bundle.get("rules"), application)
+    parameters = bundle_extras.parameter_names(bundle)
+    out += bundle_extras.parameter_problems(bundle, application)
+    out += form_rules.problems(bundle.get("rules"), application | parameters)
     out += _checklist(bundle.get("checklist"), application)
-    names = {f.key for fields in parsed.values() for f in fields} | SET_AT_SUBMISSION
+    names = {f.key for fields in parsed.values() for f in fields} | SET_AT_SUBMISSION | parameters
     if flow_files is None:
         out.append(f"No flow has been deployed for the process '{process}'; start one from a template.")
     else:
@@ -201,6 +205,9 @@ def _flow(bundle: Mapping[str, Any], files: Mapping[str, bytes], names: set[str]
     for field in ("field", "released_field"):
         if benefit.get(field) and benefit[field] not in known:
             out.append(f"The benefit amount '{benefit[field]}' is set by no form and no step of the flow.")
+    out += bundle_extras.decision_rule_problems(bundle, known, form_keys)
+    out += bundle_extras.breakdown_problems(bundle, known, set(tasks))
+    out += step_limits.problems(screened.bpmn, str(bundle.get("process")), bundle.get("time_limit_days"))
     return out
 
 

@@ -6,13 +6,18 @@ Rules see the submission's values, `application_date` (the day of the applicatio
 functions below, besides the sandbox's own (min, max, len, ...). A rule is checked only when every
 field passed the form's own checks, so it can rely on types and presence of required fields; a
 rule that reads an optional field left empty is skipped.
+
+Rules also see the scheme's `parameters` (numbers set in the bundle, e.g. a claim window in days).
+A rule may name `values`, expressions whose results fill `{name}` placeholders of its message
+(dates are written DD-MM-YYYY), so a refusal can say which dates or amounts apply:
+`"values": {"last_day": "add_days(fair_end, claim_window_days)"}`.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from engine.scripting import ALLOWED_FUNCTIONS, RestrictedEnvironment
@@ -33,7 +38,12 @@ def days_between(first: Any, last: Any) -> int:
     return (as_date(last) - as_date(first)).days
 
 
-FUNCTIONS = {"as_date": as_date, "age_on": age_on, "days_between": days_between}
+def add_days(day: Any, days: Any) -> date:
+    """The date `days` days after `day` (before it when negative)."""
+    return as_date(day) + timedelta(days=int(days))
+
+
+FUNCTIONS = {"as_date": as_date, "age_on": age_on, "days_between": days_between, "add_days": add_days}
 CONTEXT_NAMES = frozenset({"application_date"})
 _ENVIRONMENT = RestrictedEnvironment(FUNCTIONS)
 
@@ -71,6 +81,7 @@ def problems(rules: Any, field_keys: set[str]) -> list[str]:
             continue
         for name in sorted(read - field_keys - CONTEXT_NAMES):
             out.append(f"{where} reads '{name}', which is not a field of the application form.")
+        out += _value_problems(where, rule.get("values"), field_keys, allowed_calls)
         for name in sorted(called - allowed_calls):
             out.append(f"{where} calls '{name}', which is not an allowed function.")
         if rule.get("field") not in field_keys | {None, "_schema"}:
@@ -81,6 +92,56 @@ def problems(rules: Any, field_keys: set[str]) -> list[str]:
     return out
 
 
+def _value_problems(where: str, values: Any, field_keys: set[str], allowed_calls: set[str]) -> list[str]:
+    if values in (None, {}):
+        return []
+    if not isinstance(values, Mapping) or not all(isinstance(v, str) for v in values.values()):
+        return [f"{where}: its values must be an object of expressions."]
+    out = []
+    for name, expression in values.items():
+        try:
+            read, called = names_read(expression)
+        except SyntaxError as err:
+            out.append(f"{where}: the value '{name}' is not a valid expression: {err.msg}.")
+            continue
+        out += [f"{where}: the value '{name}' reads '{n}', which is not a field of the form." for n in sorted(read - field_keys - CONTEXT_NAMES)]
+        out += [f"{where}: the value '{name}' calls '{n}', which is not an allowed function." for n in sorted(called - allowed_calls)]
+    return out
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return indian_grouping(value)
+    return str(value)
+
+
+def indian_grouping(amount: int) -> str:
+    """1234567 -> '12,34,567' (lakh and crore grouping)."""
+    sign, digits = ("-" if amount < 0 else ""), str(abs(amount))
+    head, tail = digits[:-3], digits[-3:]
+    groups = []
+    while len(head) > 2:
+        head, groups = head[:-2], [head[-2:], *groups]
+    return sign + ",".join([g for g in [head, *groups] if g] + [tail])
+
+
+def message(rule: Mapping[str, Any], context: Mapping[str, Any], language: str = "en") -> str:
+    """The rule's message, its `{name}` placeholders filled from its values and the data."""
+    text = str(rule["message"].get(language) or rule["message"]["en"])
+    filled = {k: _shown(v) for k, v in context.items()}
+    for name, expression in (rule.get("values") or {}).items():
+        try:
+            filled[name] = _shown(_ENVIRONMENT.evaluate(expression, dict(context)))
+        except Exception:  # noqa: BLE001 - a value that cannot be worked out is left as its name
+            filled[name] = name
+    try:
+        return text.format_map(filled)
+    except (KeyError, ValueError, IndexError):
+        return text
+
+
 def holds(expression: str, data: Mapping[str, Any]) -> bool | None:
     """Whether the expression is true of `data`; None when it reads a name `data` does not hold."""
     read, _ = names_read(expression)
@@ -89,10 +150,17 @@ def holds(expression: str, data: Mapping[str, Any]) -> bool | None:
     return bool(_ENVIRONMENT.evaluate(expression, dict(data)))
 
 
-def broken(rules: list[Mapping[str, Any]], data: Mapping[str, Any], application_date: date) -> dict[str, list[str]]:
+def broken(
+    rules: list[Mapping[str, Any]],
+    data: Mapping[str, Any],
+    application_date: date | None,
+    parameters: Mapping[str, Any] | None = None,
+) -> dict[str, list[str]]:
     """The messages of the rules `data` breaks, per field."""
     errors: dict[str, list[str]] = {}
-    context = {**data, "application_date": application_date.isoformat()}
+    context = {**(parameters or {}), **data}
+    if application_date is not None:
+        context["application_date"] = application_date.isoformat()
     for rule in rules or ():
         field = rule.get("field") or "_schema"
         try:
@@ -101,5 +169,5 @@ def broken(rules: list[Mapping[str, Any]], data: Mapping[str, Any], application_
             errors.setdefault(field, []).append(f"{rule['message']['en']} (The rule could not be checked: {err}.)")
             continue
         if result is False:  # None: an optional field left empty, nothing to compare
-            errors.setdefault(field, []).append(str(rule["message"]["en"]))
+            errors.setdefault(field, []).append(message(rule, context))
     return errors

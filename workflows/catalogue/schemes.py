@@ -103,6 +103,20 @@ class Scheme:
         return str(self._benefit("released_field"))
 
     @property
+    def parameters(self) -> dict[str, int]:
+        """The bundle's numbers (caps, windows) that its rules and flow read; process data from the start."""
+        return dict(self.bundle.get("parameters") or {})
+
+    def decision_rules(self, form_key: str | None) -> list[Mapping[str, Any]]:
+        """Cross-field rules of the step's decision form (they also read the application's process data)."""
+        return list((self.bundle.get("decision_rules") or {}).get(form_key or "", []))
+
+    def breakdown_at(self, step: str) -> list[Mapping[str, Any]]:
+        """The lines of the computed benefit shown on the task page of `step` (none when not shown there)."""
+        breakdown = self.bundle.get("breakdown") or {}
+        return list(breakdown.get("lines") or []) if step in (breakdown.get("steps") or ()) else []
+
+    @property
     def opens_on(self) -> date | None:
         return date.fromisoformat(self.bundle["opens_on"]) if self.bundle.get("opens_on") else None
 
@@ -132,7 +146,7 @@ class Scheme:
         """The application data cleaned of empty values, or ValidationFailed naming every field."""
         cleaned, errors = forms.check(list(self.fields), data)
         if not errors:
-            errors = form_rules.broken(self.bundle.get("rules") or [], cleaned, application_date)
+            errors = form_rules.broken(self.bundle.get("rules") or [], cleaned, application_date, self.parameters)
         if errors:
             labels = {f.key: f.label for f in self.fields}
             named = ", ".join(labels.get(k, k) for k in errors)

@@ -13,6 +13,7 @@ from workflows.catalogue.forms import Field
 from workflows.catalogue.schemes import decision_form, scheme_of
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
+from workflows.readmodels.breakdown import Line, lines, task_data
 from workflows.readmodels.timeline import Entry, timeline
 from workflows.uow import SchemeUnitOfWork
 
@@ -43,6 +44,8 @@ class TaskDetails:
     may_reassign: bool
     instance_version: int
     reassign_to: list[User] = field(default_factory=list)
+    breakdown: list[Line] = field(default_factory=list)  # the computed benefit, where the scheme shows it
+    decision_defaults: dict[str, object] = field(default_factory=dict)  # the decision form as proposed
 
 
 def outcomes_of(definition: Definition, bpmn_id: str) -> list[str]:
@@ -84,6 +87,8 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         if not roles.is_state_role(task.lane):
             query = query.where(User.district_code == task.district)
         candidates = list(uow.session.scalars(query))
+    form = decision_form(uow, task, application) if task.lane != roles.APPLICANT else []
+    data = task_data(uow, task) if is_open and (form or scheme.breakdown_at(task.bpmn_id)) else {}
     return TaskDetails(
         task=task,
         application=application,
@@ -92,7 +97,7 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         timeline=timeline(uow, application.instance_id),
         diagram=diagram_of(uow, application),
         outcomes=outcomes_of(definition, task.bpmn_id),
-        decision_form=decision_form(uow, task, application) if task.lane != roles.APPLICANT else [],
+        decision_form=form,
         field_labels=scheme.labels(),
         may_claim=works and task.state == TaskState.READY and task.lane != roles.APPLICANT,
         may_unclaim=works and task.state == TaskState.CLAIMED and task.assignee == user.username,
@@ -100,4 +105,6 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         may_reassign=supervises and is_open and task.lane != roles.APPLICANT,
         instance_version=uow.instances.get(application.instance_id).version,
         reassign_to=candidates,
+        breakdown=lines(scheme, task.bpmn_id, data),
+        decision_defaults={f.key: data[f.key] for f in form if data.get(f.key) is not None},
     )

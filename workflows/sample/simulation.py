@@ -71,14 +71,14 @@ def simulate(
     with SchemeUnitOfWork(runtime) as uow:
         schemes = [sc for sc in catalogue(uow.session).values() if store is not None or not any(i.required for i in sc.checklist)]
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
-    for moment in tqdm(moments, disable=not progress, unit="app", desc="simulating"):
+    for n, moment in enumerate(tqdm(moments, disable=not progress, unit="app", desc="simulating")):
         clock.set(_office_hours(moment, rng))
         filer = rng.choice(filers)
         local = [a for a in applicants if a.district_code == filer.district_code]
         if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
             filer = rng.choice(applicants)
         owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
-        scheme = rng.choice(schemes)
+        scheme = schemes[n] if n < len(schemes) else rng.choice(schemes)  # each scheme at least once, then any
         data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date())
         with SchemeUnitOfWork(runtime) as uow:
             application = submit_application(
@@ -137,8 +137,15 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
             if task.lane != roles.APPLICANT:
                 claim(uow, [task.id], actor=actor)
         clock.advance(hours=rng.uniform(0.5, 30))
-        with SchemeUnitOfWork(runtime) as uow:
-            decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+        for attempt in range(DRAWS):
+            try:
+                with SchemeUnitOfWork(runtime) as uow:
+                    decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+                break
+            except ValidationFailed:  # a figure the scheme's decision rules refuse (an appraised cost above the claim)
+                if attempt == DRAWS - 1:
+                    raise
+                fields = _decision_values(form, rng)
         report.decisions[outcome] += 1
 
 
@@ -170,7 +177,15 @@ def _choose(
         return "reject", rng.choice(REJECT_REASONS), {}
     if roll < 0.17 and returns < MAX_RETURNS and "return" in outcomes:
         return "return", rng.choice(RETURN_REASONS), {}
-    return outcomes[0] if "approve" not in outcomes else "approve", "", {f.key: _value(f, rng, "", None, high=True) for f in form}
+    return outcomes[0] if "approve" not in outcomes else "approve", "", _decision_values(form, rng)
+
+
+DRAWS = 50
+
+
+def _decision_values(form: list[forms.Field], rng: random.Random) -> dict:
+    """The required fields of a decision form (optional ones, like a lower sanctioned amount, left as proposed)."""
+    return {f.key: _value(f, rng, "", None, high=True) for f in form if f.required}
 
 
 REJECT_REASONS = [

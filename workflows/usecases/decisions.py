@@ -8,12 +8,13 @@ from typing import Any
 from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
 from engine.models import Task
 from workflows import access
-from workflows.catalogue import forms, roles
+from workflows.catalogue import bundle_extras, forms, roles
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, decision_form, remember_version, scheme_of
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, User
 from workflows.progress import apply_step
+from workflows.readmodels.breakdown import task_data
 from workflows.uow import SchemeUnitOfWork
 
 NEEDS_REMARKS = ("return", "reject")
@@ -142,11 +143,22 @@ def _decision_data(
         form = decision_form(uow, task, application)
         values = forms.coerce(form, extra) if posted else {f.key: extra.get(f.key) for f in form if f.key in extra}
         cleaned, field_errors = forms.check(form, values)
-        errors.update(field_errors)
+        errors.update(field_errors or _broken_decision_rules(uow, scheme, task, form, {**cleaned, "remarks": remarks.strip()}))
         data.update(cleaned)
     if errors:
         raise ValidationFailed(f"The decision on '{task.name}' is not complete.", errors)
     return data
+
+
+def _broken_decision_rules(
+    uow: SchemeUnitOfWork, scheme: Scheme, task: Task, form: list[forms.Field], values: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """The scheme's rules for this decision form (an amount within what was computed or claimed)."""
+    definition = uow.definitions.summary(uow.instances.get(task.instance_id).definition_id)
+    rules = scheme.decision_rules(definition.user_tasks.get(task.bpmn_id, {}).get("properties", {}).get("form_key"))
+    if not rules:
+        return {}
+    return bundle_extras.broken_decision_rules(rules, task_data(uow, task), [f.key for f in form], values)
 
 
 def _clarified_fields(

@@ -61,7 +61,7 @@ def submit_application(
         uow,
         scheme.process_key,
         business_key=number,
-        data={**cleaned, "scheme": scheme.code, "district": district.code, "application_number": number},
+        data={**scheme.parameters, **cleaned, "scheme": scheme.code, "district": district.code, "application_number": number},
         actor=actor,
         district=district.code,
     )
