@@ -55,6 +55,7 @@ ORDERS = {
 # What becomes of the first appeals in turn: allowed, dismissed (and taken to the second appeal), pending.
 FIRST_PLAN = ["reject", "approve", None, "reject", "approve", None]
 MAX_FIRST = 8
+MAX_DELAYS = 3  # of which against delays, when the history has any
 WANTED = 4  # first appeals the history should hold at least
 REJECTION_REASON = "The unit does not make the district's notified ODOP product."
 
@@ -75,12 +76,13 @@ def add_appeals(runtime: Runtime, clock: FixedClock, *, calendar_for: CalendarFo
                for level, role in ((1, roles.STATE_NODAL), (2, roles.STATE_COMMITTEE))}
     if not hearers[1] or not hearers[2]:
         return done
-    candidates = [(a, "rejection", a.decided_at) for a in rejected if a.decided_at]
-    candidates += [(a, "delay", due) for a, due in late if due < end]
+    candidates = [(a, "rejection", a.decided_at) for a in rejected if a.decided_at][:MAX_FIRST - MAX_DELAYS]
+    candidates += sorted([(a, "delay", due) for a, due in late if due < end], key=lambda c: c[2])[:MAX_DELAYS]
     if len(candidates) < WANTED:
-        candidates += _reject_some(runtime, clock, people, WANTED - len(candidates), rng, end)
+        taken = {a.id for a, _, _ in candidates}
+        candidates += _reject_some(runtime, clock, people, WANTED - len(candidates), rng, end, taken)
     candidates.sort(key=lambda c: c[2])
-    for index, (application, cause, since) in enumerate(candidates[:MAX_FIRST]):
+    for index, (application, cause, since) in enumerate(candidates):
         filer = people.get(application.filed_by_id) or people.get(application.applicant_id)
         at = _after(since, rng.uniform(1, 4), end, rng)
         if filer is None:
@@ -129,13 +131,13 @@ def _decide(runtime, clock, appeal: Appeal, outcome: str | None, hearers: list[s
     return at
 
 
-def _reject_some(runtime, clock, people, count, rng, end) -> list[tuple[Application, str, datetime]]:  # noqa: ANN001, PLR0913
+def _reject_some(runtime, clock, people, count, rng, end, taken) -> list[tuple[Application, str, datetime]]:  # noqa: ANN001, PLR0913
     """Rejects up to `count` undecided applications at their open office step, early enough that
     appeals can follow; returns them as appeal candidates."""
     with SchemeUnitOfWork(runtime) as uow:
         open_ones = []
         for application in uow.session.scalars(select(Application).where(
-                Application.status == ApplicationStatus.IN_PROCESS).order_by(Application.submitted_at)):
+                Application.status == ApplicationStatus.IN_PROCESS, Application.id.not_in(taken or [0])).order_by(Application.submitted_at)):
             task = next(iter(uow.tasks.open_for_instance(application.instance_id)), None)
             definition = uow.definitions.get(uow.instances.get(application.instance_id).definition_id)
             if task is not None and task.lane != roles.APPLICANT and "reject" in outcomes_of(definition, task.bpmn_id):
