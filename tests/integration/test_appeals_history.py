@@ -10,7 +10,7 @@ from engine.runtime import Runtime
 from sla import deadlines
 from sla.calendar_provider import CalendarProvider
 from tests.integration.scheme_helpers import set_up, step, submit
-from workflows.models import Appeal
+from workflows.models import Appeal, Application
 from workflows.sample.appeals_history import add_appeals
 from workflows.uow import SchemeUnitOfWork
 
@@ -29,7 +29,7 @@ def test_delays_and_rejections_are_appealed_inside_the_history(runtime: Runtime,
     done = add_appeals(runtime, clock, calendar_for=CALENDARS, seed=7)
     assert clock.now() == end
     with SchemeUnitOfWork(runtime) as uow:
-        appeals = {(uow.session.get(type(uow.applications.by_number(late)), a.application_id).number, a.level): a
+        appeals = {(uow.session.get(Application, a.application_id).number, a.level): a
                    for a in uow.session.scalars(select(Appeal))}
     assert appeals[(late, 1)].cause == "delay" and appeals[(rejected, 1)].cause == "rejection"
     assert done["first appeals (delay)"] == 1 and done["first appeals (rejection)"] == 1
