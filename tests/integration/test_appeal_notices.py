@@ -15,6 +15,7 @@ from engine.clock import FixedClock
 from engine.models import Notification
 from engine.runtime import Runtime
 from sla.calendar_provider import CalendarProvider
+from sla.notification_list import notices_of
 from tests.fake_sms import FakeGateway
 from tests.integration.scheme_helpers import step, submit
 from tests.integration.test_sla_notifications import Inbox
@@ -108,6 +109,9 @@ def test_filings_and_orders_reach_each_party_once_in_their_language(rt: Runtime,
         assert set(in_app.values()) <= {1, 2} and in_app[("applicant1.agr", "appeal_filed")] == 2
         assert in_app[("nodal1", "appeal_received")] == 1 and in_app[("slc", "appeal_received")] == 1
         assert ("nodal1", "appeal_filed") not in in_app
+        listed = [n for n in notices_of(uow, "nodal1", language="hi") if n.number == number]  # the officer's page in Hindi
+        assert [n.subject for n in listed] == [f"नई प्रथम अपील: आवेदन {number}"]
+        assert "अस्वीकृति के विरुद्ध प्रथम अपील" in listed[0].body and "The fair is approved." in listed[0].body
         assert uow.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.template == "appeal_received", Notification.channel == "sms")) == 0
     assert _sender(rt, smtp.port, gateway).run_once().sent == 0, "nothing goes twice"  # type: ignore[attr-defined]
