@@ -55,6 +55,22 @@ SMS: dict[str, dict[str, SmsText]] = {
         "en": SmsText("1107170000000000171", "ODOP UP: a notice about application {number}. Please see the portal."),
         "hi": SmsText("1107170000000000172", "ओडीओपी उ.प्र.: आवेदन {number} के संबंध में सूचना। कृपया पोर्टल देखें।"),
     },
+    "appeal_filed": {
+        "en": SmsText("1107170000000000191", "ODOP UP: your {level} appeal on application {number} was received on {date}. Decision due by {due}."),
+        "hi": SmsText("1107170000000000192", "ओडीओपी उ.प्र.: आवेदन {number} पर आपकी {level} अपील दिनांक {date} को प्राप्त। निर्णय की अंतिम तिथि {due}।"),
+    },
+    "appeal_allowed": {
+        "en": SmsText("1107170000000000201", "ODOP UP: your {level} appeal on application {number} was allowed on {date}. The order is on the portal."),
+        "hi": SmsText("1107170000000000202", "ओडीओपी उ.प्र.: आवेदन {number} पर आपकी {level} अपील दिनांक {date} को स्वीकार। आदेश पोर्टल पर देखें।"),
+    },
+    "appeal_allowed_reopened": {
+        "en": SmsText("1107170000000000211", "ODOP UP: your {level} appeal on application {number} was allowed on {date}; the application is reopened. The order is on the portal."),
+        "hi": SmsText("1107170000000000212", "ओडीओपी उ.प्र.: आवेदन {number} पर आपकी {level} अपील दिनांक {date} को स्वीकार; आवेदन पुनः खोला गया। आदेश पोर्टल पर देखें।"),
+    },
+    "appeal_dismissed": {
+        "en": SmsText("1107170000000000221", "ODOP UP: your {level} appeal on application {number} was dismissed on {date}. The order is on the portal."),
+        "hi": SmsText("1107170000000000222", "ओडीओपी उ.प्र.: आवेदन {number} पर आपकी {level} अपील दिनांक {date} को खारिज। आदेश पोर्टल पर देखें।"),
+    },
 }
 
 

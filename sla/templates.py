@@ -1,7 +1,7 @@
 """Notification texts in English and Hindi. `params` come from the event; missing ones show as '?'.
 
 Amounts (`MONEY` params, whole rupees) are written the Indian way when rendered, and `{scheme}`
-takes the Hindi name (`scheme_hi`) in Hindi texts; dates come as India-time DD-MM-YYYY already.
+takes the Hindi name (`scheme_hi`) in Hindi texts, as does any param given with a `_hi` twin; dates come as India-time DD-MM-YYYY already.
 """
 
 from __future__ import annotations
@@ -74,6 +74,48 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "hi": ("आवेदन {number}: सूचना",
                "{scheme} हेतु आपके आवेदन {number} के संबंध में सूचना: {remarks}"),
     },
+    "appeal_filed": {
+        "en": ("Appeal received: application {number}",
+               "Your {level} appeal about application {number} ({scheme}) was received on {date}. "
+               "The {level} appellate authority is to decide it by {due}; you will be told of its order."),
+        "hi": ("अपील प्राप्त: आवेदन {number}",
+               "{scheme} हेतु आवेदन {number} के संबंध में आपकी {level} अपील दिनांक {date} को प्राप्त हुई। "
+               "{level} अपीलीय प्राधिकारी को इसका निर्णय {due} तक करना है; आदेश की सूचना आपको दी जाएगी।"),
+    },
+    "appeal_received": {
+        "en": ("New {level} appeal: application {number}",
+               "A {level} appeal about application {number} ({scheme}, district {district}) was filed on {date} "
+               "against {cause}. Grounds: {grounds}\nIt is to be decided by {due}; it is on your Appeals page."),
+        "hi": ("नई {level} अपील: आवेदन {number}",
+               "{scheme} हेतु आवेदन {number} (जनपद {district}) के संबंध में {cause} के विरुद्ध {level} अपील "
+               "दिनांक {date} को दायर हुई। आधार: {grounds}\nइसका निर्णय {due} तक करना है; यह आपके अपील पृष्ठ पर है।"),
+    },
+    "appeal_allowed": {
+        "en": ("Appeal allowed: application {number}",
+               "Your {level} appeal about application {number} ({scheme}) was allowed on {date}. "
+               "The order, in short: {remarks}"),
+        "hi": ("अपील स्वीकार: आवेदन {number}",
+               "{scheme} हेतु आवेदन {number} के संबंध में आपकी {level} अपील दिनांक {date} को स्वीकार की गई। "
+               "आदेश का सार: {remarks}"),
+    },
+    "appeal_allowed_reopened": {
+        "en": ("Appeal allowed, application {number} reopened",
+               "Your {level} appeal about application {number} ({scheme}) was allowed on {date}: the rejection "
+               "is set aside and your application is reopened; the office will examine it again. "
+               "The order, in short: {remarks}"),
+        "hi": ("अपील स्वीकार, आवेदन {number} पुनः खोला गया",
+               "{scheme} हेतु आवेदन {number} के संबंध में आपकी {level} अपील दिनांक {date} को स्वीकार की गई: "
+               "अस्वीकृति निरस्त कर आपका आवेदन पुनः खोला गया है; कार्यालय इसकी फिर से जाँच करेगा। "
+               "आदेश का सार: {remarks}"),
+    },
+    "appeal_dismissed": {
+        "en": ("Appeal dismissed: application {number}",
+               "Your {level} appeal about application {number} ({scheme}) was dismissed on {date}. "
+               "The order, in short: {remarks}\n{next}"),
+        "hi": ("अपील खारिज: आवेदन {number}",
+               "{scheme} हेतु आवेदन {number} के संबंध में आपकी {level} अपील दिनांक {date} को खारिज की गई। "
+               "आदेश का सार: {remarks}\n{next}"),
+    },
     "task_reminder": {
         "en": ("Reminder: {step} for {number} is due {due}",
                "The step \"{step}\" of application {number} is due by {due} (time limit {days} working days)."),
@@ -116,8 +158,10 @@ def values_for(language: str, params: dict[str, Any]) -> defaultdict[str, Any]:
             amount = int(amount.replace(",", ""))  # written before D83 as '640,000'
         if isinstance(amount, int) and not isinstance(amount, bool):
             values[name] = rupees(amount, language)
-    if language == "hi" and params.get("scheme_hi"):
-        values["scheme"] = params["scheme_hi"]
+    if language == "hi":  # a param given in Hindi too ("scheme_hi", "level_hi"...) is shown in Hindi
+        for name, value in params.items():
+            if name.endswith("_hi") and value:
+                values[name[:-3]] = value
     return defaultdict(lambda: "?", values)
 
 

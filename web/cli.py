@@ -23,6 +23,7 @@ from web.infra.dbschema import SchemaOutOfDate, require_current, upgrade
 from workflows.catalogue.schemes import published
 from workflows.errors import ValidationFailed
 from workflows.readmodels.tracking import count_applications
+from workflows.sample.appeals_history import add_appeals
 from workflows.sample.demo import DEMO_PASSWORD, load_demo
 from workflows.sample.simulation import simulate as run_simulation
 from workflows.uow import SchemeUnitOfWork
@@ -157,8 +158,10 @@ def simulate(ctx: Context, count: int, days: int, seed: int, quiet: bool, if_emp
     runtime = build_runtime(ctx.settings, clock=clock)
     store = FolderStore(ctx.settings.upload_dir)
     report = run_simulation(runtime, clock, applications=count, days=days, seed=seed, progress=not quiet, store=store)
+    appeals = add_appeals(runtime, clock, calendar_for=calendar_provider(ctx.settings.state, ctx.settings.weekly_offs), seed=seed)
     runtime.db.dispose()
     click.echo(report.summary())
+    click.echo("Appeals: " + (", ".join(f"{k}: {v}" for k, v in sorted(appeals.items())) or "none") + ".")
 
 
 @main.command("definitions")

@@ -26,9 +26,10 @@ def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResu
             application.benefit_amount = None
         elif result.task is not None and result.task.bpmn_id in scheme.release_steps and result.task.bpmn_id != scheme.sanction_step:
             _released(uow, application, scheme, result)  # the last instalment: told like the others
+        # Keyed by the round: a round reopened by an appeal (D86) ends with a notice of its own.
         notify_applicant(
             uow, application, "application_approved" if approved else "application_rejected",
-            key="final", remarks=str(result.data.get("remarks") or ""),
+            key=f"final:{instance.id}", remarks=str(result.data.get("remarks") or ""),
         )
         return
     # Returned while the applicant owes an answer to a "return"; utilisation certificates and

@@ -152,10 +152,10 @@ def test_rejection_appeal_allowed_reopens_the_application(fresh: Fresh, clock: F
 
 def test_no_appeal_after_the_window_or_for_an_approved_application(fresh: Fresh, clock: FixedClock) -> None:
     number = submit(fresh.runtime(), "MM")
+    mda = submit(fresh.runtime(), "MDA")  # filed now: MDA claims are taken only for a while after the fair
     step(fresh.runtime(), number, "dic_scrutiny", "reject", "Not an ODOP product.")
     clock.advance(days=60)  # more than 30 working days after the rejection
     assert fresh.refusal(number) == "window_passed"
-    mda = submit(fresh.runtime(), "MDA")
     step(fresh.runtime(), mda, "dic_verification", "approve")
     step(fresh.runtime(), mda, "gm_sanction", "approve")
     step(fresh.runtime(), mda, "record_payment", "approve", payment_reference="PFMS123")

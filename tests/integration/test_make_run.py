@@ -1,8 +1,9 @@
 """What `make run` does to a new SQLite database, through the real command line: migrate, deploy the
-bundled flows and schemes, load the demo data, simulate history (documents included)."""
+bundled flows and schemes, load the demo data, simulate history (documents and appeals included)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,13 @@ def test_make_run_prepares_four_schemes_with_history(tmp_path: Path, monkeypatch
         schemes = {row[0] for row in conn.execute(text("SELECT DISTINCT code FROM scheme_versions"))}
         applications = conn.execute(text("SELECT count(*) FROM applications")).scalar()
         documents = conn.execute(text("SELECT count(*) FROM documents")).scalar()
+        appeals = conn.execute(text("SELECT level, outcome, cause FROM appeals")).all()
     engine.dispose()
     assert schemes == {"MM", "CFC", "MDA", "SDT"}
     assert applications == 12 and documents > 0
+    # Appeals in the history (D97): first appeals, decided and pending, and a second appeal.
+    levels = Counter(level for level, _, _ in appeals)
+    assert levels[1] >= 2 and levels[2] >= 1, (appeals, result.output)
+    assert {outcome for level, outcome, _ in appeals if level == 1} >= {"allowed", "dismissed"}, appeals
+    assert None in {outcome for _, outcome, _ in appeals}, "some appeals are pending"
+    assert "Appeals: first appeals" in result.output

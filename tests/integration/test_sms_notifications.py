@@ -33,7 +33,7 @@ from workflows.uow import SchemeUnitOfWork
 
 APPLICANT_MOBILE, SPV_CONTACT = "9811122233", "9876500000"
 CFC_PATH = [
-    ("dic_scrutiny", "approve"), ("district_committee_review", "approve"), ("technical_appraisal", "approve"),
+    ("dic_scrutiny", "approve"), ("district_committee_review", "approve"), ("technical_appraisal", "approve", {"appraised_cost": 50_000_000}),
     ("state_committee_approval", "approve"), ("release_instalment", "approve"), ("submit_utilisation_certificate", "submit"),
     ("verify_utilisation_certificate", "approve"), ("release_instalment", "approve"),
 ]

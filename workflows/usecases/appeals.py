@@ -4,7 +4,8 @@ An appeal is an instance of the `appeal` process (bpmn/appeal.bpmn) whose hearin
 lane of the first or second appellate authority, with a time limit and SLA timers like any step.
 An order that allows an appeal against a rejection reopens the application: its rejected round is
 kept under the number with "/R<n>" appended and a new round of the scheme's process starts under
-the application number (D86). Each use case commits once.
+the application number (D86). Every party is told of the filing and of the order (D96). Each use
+case commits once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 
 from engine.commands import complete_task, start_instance
 from engine.models import Instance, Task, TaskState
+from workflows.appeal_notices import notify_appeal_decided, notify_appeal_filed
 from workflows.catalogue import roles
 from workflows.catalogue.appeal_rules import ALLOWED, APPEAL_PROCESS, DISMISSED, Verdict
 from workflows.catalogue.schemes import scheme_of
@@ -72,6 +74,7 @@ def file_appeal(uow: SchemeUnitOfWork, *, actor: str, number: str, grounds: str,
     uow.flush()
     uow.audit.record("appeal_filed", actor, instance_id=application.instance_id, level=level, cause=appeal.cause,
                      appeal_id=appeal.id, due_at=appeal.due_at.isoformat() if appeal.due_at else None)
+    notify_appeal_filed(uow, application, appeal)
     uow.commit()
     return appeal
 
@@ -114,6 +117,7 @@ def decide_appeal(uow: SchemeUnitOfWork, *, actor: str, appeal_id: int, outcome:
                      outcome=appeal.outcome, appeal_id=appeal.id, reason=order, reopened=reopened)
     if reopened:
         _reopen(uow, application, actor)
+    notify_appeal_decided(uow, application, appeal, reopened=reopened)
     uow.commit()
     return appeal
 
