@@ -107,6 +107,11 @@ class Scheme:
         """The bundle's numbers (caps, windows) that its rules and flow read; process data from the start."""
         return dict(self.bundle.get("parameters") or {})
 
+    def start_data(self, application_data: Mapping[str, Any], *, district: str, number: str) -> dict[str, Any]:
+        """What a round of the scheme's process starts with: the bundle's parameters, the
+        application's data and its scheme, district and number."""
+        return {**self.parameters, **application_data, "scheme": self.code, "district": district, "application_number": number}
+
     def decision_rules(self, form_key: str | None) -> list[Mapping[str, Any]]:
         """Cross-field rules of the step's decision form (they also read the application's process data)."""
         return list((self.bundle.get("decision_rules") or {}).get(form_key or "", []))

@@ -133,8 +133,7 @@ def _reopen(uow: SchemeUnitOfWork, application: Application, actor: str) -> None
     scheme = scheme_of(uow.session, application)
     result = start_instance(
         uow, scheme.process_key, business_key=application.number,
-        data={**application.data, "scheme": scheme.code, "district": application.district_code,
-              "application_number": application.number},
+        data=scheme.start_data(application.data, district=application.district_code, number=application.number),
         actor=actor, district=application.district_code,
     )
     application.instance_id = result.instance.id

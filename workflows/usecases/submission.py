@@ -61,7 +61,7 @@ def submit_application(
         uow,
         scheme.process_key,
         business_key=number,
-        data={**scheme.parameters, **cleaned, "scheme": scheme.code, "district": district.code, "application_number": number},
+        data=scheme.start_data(cleaned, district=district.code, number=number),
         actor=actor,
         district=district.code,
     )
