@@ -14,7 +14,8 @@ from stats.filters import Filters
 from stats.ranking import ranking
 from workflows.catalogue.schemes import catalogue, get_scheme
 
-# Column kinds tell the page how to format a value: count, days, hours, pct, rupees, date, text.
+# Column kinds tell the page how to format a value: count, days, hours, pct, rupees, date, text,
+# status, role (a lane or role id, shown by its name), rank (None: not ranked), movement.
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def steps_table(rows: list[step_queries.StepStats]) -> Table:
     return Table(
         name="steps",
         columns=[
-            Column("scheme", "text"), Column("step", "text"), Column("step_id", "text"), Column("office", "text"),
+            Column("scheme", "text"), Column("step", "text"), Column("step_id", "text"), Column("office", "role"),
             Column("handled"),
             Column("avg_waiting_hours", "hours"), Column("median_waiting_hours", "hours"), Column("p90_waiting_hours", "hours"),
             Column("avg_working_hours", "hours"), Column("median_working_hours", "hours"), Column("p90_working_hours", "hours"),
@@ -123,7 +124,7 @@ def officers(session: Session, f: Filters, *, now: datetime) -> Table:
     return Table(
         name="officers",
         columns=[
-            Column("officer", "text"), Column("role", "text"), Column("district", "text"), Column("open"),
+            Column("officer", "text"), Column("role", "role"), Column("district", "text"), Column("open"),
             Column("overdue"), Column("completed"), Column("median_handling_hours", "hours"),
         ],
         rows=[
@@ -168,7 +169,7 @@ def district_ranking(session: Session, f: Filters, *, today: date) -> Table:
     return Table(
         name="ranking",
         columns=[
-            Column("rank"), Column("district", "text"), Column("score", "days"), Column("disposal_rate_pct", "pct"),
+            Column("rank", "rank"), Column("district", "text"), Column("score", "days"), Column("disposal_rate_pct", "pct"),
             Column("within_limit_pct", "pct"), Column("median_working_days", "days"), Column("received"),
             Column("decided"), Column("movement", "movement"),
         ],
