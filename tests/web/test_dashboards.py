@@ -61,7 +61,7 @@ def test_downloads_hold_the_page_figures_in_csv_and_xlsx(app: Flask) -> None:
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["Application", "Scheme", "District"]
-    assert [(r[0], r[5], r[8]) for r in rows[1:]] == [(approved, "approved", "59900")]
+    assert [(r[0], r[5], r[8]) for r in rows[1:]] == [(approved, "Approved", "59900")]  # readable status
     book = load_workbook(io.BytesIO(client.get("/public/export/summary_by_scheme.xlsx").data))
     sheet = book.active
     header = [c.value for c in sheet[1]]
