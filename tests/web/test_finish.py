@@ -35,6 +35,8 @@ def test_a_completed_task_opened_again_shows_how_it_was_completed(app: Flask) ->
     assert "Completed on " in page and " by dic.agr with outcome Approve / forward" in page
     assert ">Due<" not in page and "Claimed by" not in page
     assert "Record decision" not in page and "/decide" not in page
+    hindi = dic.get(f"/tasks/{task}?lang=hi").get_data(as_text=True)
+    assert "द्वारा पूर्ण, परिणाम:" in hindi
 
 
 def test_the_favicon_is_served_to_everyone_and_linked_from_every_page(app: Flask) -> None:
@@ -61,6 +63,7 @@ def test_the_ranking_ranks_only_districts_that_decided_and_moves_only_against_fi
     assert len(rows) == 75 and "Agra" in rows[0] and ">1<" in rows[0].replace(" ", "").replace("\n", "")
     assert all("not ranked" in row for row in rows[1:])
     assert not any("▲" in row or "▼" in row for row in rows)  # the previous period has no figures
+    assert "क्रम नहीं दिया गया" in client.get("/public/ranking?lang=hi").get_data(as_text=True)
     lines = client.get("/public/export/ranking.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[1].startswith("1,Agra,") and lines[2].startswith("not ranked,")
 
