@@ -63,9 +63,9 @@ def test_the_ranking_ranks_only_districts_that_decided_and_moves_only_against_fi
     assert len(rows) == 75 and "Agra" in rows[0] and ">1<" in rows[0].replace(" ", "").replace("\n", "")
     assert all("not ranked" in row for row in rows[1:])
     assert not any("▲" in row or "▼" in row for row in rows)  # the previous period has no figures
-    assert "क्रम नहीं दिया गया" in client.get("/public/ranking?lang=hi").get_data(as_text=True)
     lines = client.get("/public/export/ranking.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[1].startswith("1,Agra,") and lines[2].startswith("not ranked,")
+    assert "क्रम नहीं दिया गया" in client.get("/public/ranking?lang=hi").get_data(as_text=True)
 
 
 def test_downloads_show_readable_statuses(app: Flask) -> None:
@@ -113,3 +113,14 @@ def test_counts_use_the_singular_for_one(app: Flask) -> None:
     dic = sign_in(app, "dic.agr")
     claimed = dic.post("/inbox/claim", data={"task_id": open_task_id(app, number)}, follow_redirects=True)
     assert "1 task claimed." in claimed.get_data(as_text=True)
+
+
+def test_a_refused_application_redirects_back_to_the_form_with_the_typing(app: Flask) -> None:
+    from tests.web.conftest import MDA_FORM
+
+    client = sign_in(app, "applicant1.agr")
+    refused = client.post("/apply/MDA", data={**MDA_FORM, "stall_charges": "many", "action": "submit"})
+    assert refused.status_code == 302 and refused.location.endswith("/apply/MDA")
+    page = client.get(refused.location).get_data(as_text=True)
+    assert "The application is not complete." in page and 'value="Devi Leather Works"' in page
+    assert "The application is not complete." not in client.get("/apply/MDA").get_data(as_text=True)

@@ -153,22 +153,24 @@ KEEP_LIMIT = 2500  # bytes of typing (as JSON) carried to the next page in the c
 NOT_KEPT = ("csrf_token", "password")
 
 
-def flash_and_redirect(err: Exception, url: str, status: int = 422, *, say: bool = True):  # noqa: ANN201, ARG001
+def flash_and_redirect(  # noqa: ANN201
+    err: Exception, url: str, status: int = 422, *, say: bool = True, errors: dict | None = None,  # noqa: ARG001
+):
     """Post/Redirect/Get for a refused form (D90): say what went wrong on the page the person came from.
 
     The answer is always a redirect to `url` (so Back never offers to send the form again). What was typed
     and the fields' messages travel in the session to that page, once, if they fit the cookie (about
     4 kB); longer typing is filled in again by the browser from its own copy (forms marked data-keep,
     static/app.js), which the page keeps because it says the form was refused (`kept_refused`)."""
-    if say:
-        flash(str(err), "error")
     kept: dict[str, Any] = {"path": urlsplit(url).path}
     values = {k: v for k, v in request.form.items() if k not in NOT_KEPT and "password" not in k}
-    errors = getattr(err, "fields", None) or {}
+    errors = errors or getattr(err, "fields", None) or {}
     if values and len(json.dumps(values)) <= KEEP_LIMIT:
         kept["values"] = values
     if errors and len(json.dumps(errors)) <= KEEP_LIMIT:
         kept["errors"] = errors
+    if say or (errors and "errors" not in kept):  # the fields' messages did not fit: say it in words
+        flash(str(err), "error")
     session[KEPT] = kept
     return redirect(url)
 

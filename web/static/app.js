@@ -134,3 +134,25 @@ const checklistRequirements = () => {
 };
 document.addEventListener("change", checklistRequirements);
 document.addEventListener("DOMContentLoaded", checklistRequirements);
+
+// One click submits (D92). A field's change, fired as it loses focus to the press on a submit
+// button, can move the page (a re-layout, a scroll) before the button is released; the browser then
+// gives the click to whatever is under the pointer now, and the form is not sent. A press on a
+// submit button that moved before its release therefore sends the form with that button. A button
+// that did not move and was released elsewhere is a press taken back, as usual.
+(() => {
+  let pressed = null;
+  const submitter = (target) => target.closest && target.closest("button[type=submit], input[type=submit]");
+  document.addEventListener("pointerdown", (event) => {
+    const button = submitter(event.target);
+    pressed = button && button.form ? { button, at: button.getBoundingClientRect() } : null;
+  }, true);
+  document.addEventListener("pointerup", (event) => {
+    const press = pressed;
+    pressed = null;
+    if (!press || submitter(event.target) === press.button) return;
+    const now = press.button.getBoundingClientRect();
+    if (Math.abs(now.top - press.at.top) < 1 && Math.abs(now.left - press.at.left) < 1) return;
+    press.button.form.requestSubmit(press.button);
+  }, true);
+})();
