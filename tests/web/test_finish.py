@@ -124,3 +124,23 @@ def test_a_refused_application_redirects_back_to_the_form_with_the_typing(app: F
     page = client.get(refused.location).get_data(as_text=True)
     assert "The application is not complete." in page and 'value="Devi Leather Works"' in page
     assert "The application is not complete." not in client.get("/apply/MDA").get_data(as_text=True)
+
+
+def test_applicants_timeline_names_no_process_message_or_signal_ids(app: Flask) -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    from workflows.readmodels.timeline import Entry
+
+    at = datetime(2025, 7, 7, 5, 0, tzinfo=UTC)
+    entries = [
+        Entry(at, "gm_dic", "process_called", None, None, None, {"key": "inspection", "version": 2}),
+        Entry(at, "bank_officer", "message_received", None, None, None, {"message": "loan_sanctioned"}),
+        Entry(at, "gm_dic", "task_completed", "Sanction", "approve", None, {}),
+    ]
+    with app.test_request_context("/"):
+        html = render_template("_timeline.html", timeline=entries, current_user=SimpleNamespace(files_applications=True))
+    assert "inspection" not in html and "loan_sanctioned" not in html and "gm_dic" not in html
+    assert "General Manager, DIC completed “Sanction”" in html
