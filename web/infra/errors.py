@@ -153,9 +153,7 @@ KEEP_LIMIT = 2500  # bytes of typing (as JSON) carried to the next page in the c
 NOT_KEPT = ("csrf_token", "password")
 
 
-def flash_and_redirect(  # noqa: ANN201
-    err: Exception, url: str, status: int = 422, *, say: bool = True, errors: dict | None = None,  # noqa: ARG001
-):
+def flash_and_redirect(err: Exception, url: str, *, say: bool = True, errors: dict | None = None):  # noqa: ANN201
     """Post/Redirect/Get for a refused form (D90): say what went wrong on the page the person came from.
 
     The answer is always a redirect to `url` (so Back never offers to send the form again). What was typed
@@ -187,7 +185,7 @@ def redirect_on_error(target: Callable[..., str]):  # noqa: ANN201
             except engine_errors.EngineError as err:
                 if status_for(err) not in (400, 409, 422):
                     raise
-                return flash_and_redirect(err, target(**kwargs), status_for(err))
+                return flash_and_redirect(err, target(**kwargs))
 
         return wrapper
 
