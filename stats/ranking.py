@@ -14,13 +14,14 @@ FORMULA = (
     "Score = 50 x disposal rate + 50 x time-limit compliance, where disposal rate = applications "
     "decided in the period / applications received in the period (at most 1), and compliance = "
     "applications decided within their time limit / applications decided. Ties go to the lower "
-    "median working days to decision; districts with nothing received or decided score 0."
+    "median working days to decision; districts with no application decided in the period are not "
+    "ranked. Movement is shown only against a previous period in which the district was ranked."
 )
 
 
 @dataclass(frozen=True)
 class Rank:
-    rank: int
+    rank: int | None  # None: not ranked (no application decided in the period)
     district: str
     name: str
     score: float
@@ -29,7 +30,8 @@ class Rank:
     median_days: float | None
     received: int
     decided: int
-    # Places gained since the previous period of the same length (negative: places lost).
+    # Places gained since the previous period of the same length (negative: places lost); None when
+    # the district is not ranked in either period (no figures to compare against).
     movement: int | None
 
 
@@ -51,18 +53,28 @@ def _ordered(session: Session, f: Filters, today: date, names: dict[str, str]) -
     return sorted(rows, key=key)
 
 
+def _places(ordered: list[tuple[str, Summary]]) -> dict[str, int]:
+    """Places of the districts that decided something; the others are not ranked."""
+    ranked = [code for code, s in ordered if s.disposed]
+    return {code: i + 1 for i, code in enumerate(ranked)}
+
+
 def ranking(session: Session, f: Filters, *, today: date) -> list[Rank]:
     """Every district, whatever district the filters name: a ranking is a comparison of all."""
     names = district_names(session)
     f = replace(f, district=None)
     current = _ordered(session, f, today, names)
-    before = {code: i + 1 for i, (code, _) in enumerate(_ordered(session, f.previous(), today, names))}
+    places = _places(current)
+    before = _places(_ordered(session, f.previous(), today, names))
+    # The ranked districts by place, then the others by name.
+    current.sort(key=lambda item: (places.get(item[0], len(names) + 1), names[item[0]]))
     ranks = []
-    for i, (code, s) in enumerate(current):
+    for code, s in current:
         score, disposal, compliance = _score(s)
+        place = places.get(code)
         ranks.append(
             Rank(
-                rank=i + 1,
+                rank=place,
                 district=code,
                 name=names[code],
                 score=score,
@@ -71,7 +83,7 @@ def ranking(session: Session, f: Filters, *, today: date) -> list[Rank]:
                 median_days=s.days_working.median,
                 received=s.received,
                 decided=s.disposed,
-                movement=before[code] - (i + 1) if code in before else None,
+                movement=before[code] - place if place and code in before else None,
             )
         )
     return ranks

@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         # Pages of signed-in users and every API answer may hold personal data: never kept by a
         # browser or a proxy (a shared centre PC's back button shows nothing after sign-out).
-        if request.endpoint != "static" and (request.path.startswith("/api/") or current_user.is_authenticated):
+        if request.endpoint not in ("static", "health.favicon") and (request.path.startswith("/api/") or current_user.is_authenticated):
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response

@@ -17,7 +17,7 @@ from engine.runtime import Runtime
 from sla.holiday_admin import recompute_deadlines
 from stats import recorder
 from web.app import create_app
-from web.infra.bootstrap import build_runtime, build_scheduler, calendar_provider
+from web.infra.bootstrap import build_runtime, build_scheduler, build_sweep, calendar_provider
 from web.infra.config import Settings
 from web.infra.dbschema import SchemaOutOfDate, require_current, upgrade
 from workflows.catalogue.schemes import published
@@ -157,7 +157,10 @@ def simulate(ctx: Context, count: int, days: int, seed: int, quiet: bool, if_emp
     clock = FixedClock(datetime.now(UTC))
     runtime = build_runtime(ctx.settings, clock=clock)
     store = FolderStore(ctx.settings.upload_dir)
-    report = run_simulation(runtime, clock, applications=count, days=days, seed=seed, progress=not quiet, store=store)
+    report = run_simulation(
+        runtime, clock, applications=count, days=days, seed=seed, progress=not quiet, store=store,
+        sweep=build_sweep(runtime, ctx.settings),  # reminders and escalations fire as the history runs
+    )
     appeals = add_appeals(runtime, clock, calendar_for=calendar_provider(ctx.settings.state, ctx.settings.weekly_offs), seed=seed)
     runtime.db.dispose()
     click.echo(report.summary())

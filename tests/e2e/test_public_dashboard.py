@@ -77,13 +77,13 @@ def test_public_dashboard(app: Flask, browser: Browser, live_url: str, shots: Sh
     with public.expect_download() as csv_download:
         public.click("a:text('CSV')")
     rows = list(csv.reader(io.StringIO(csv_download.value.path().read_text(encoding="utf-8-sig"))))
-    assert {r[0]: (r[5], r[8]) for r in rows[1:]} == {paid: ("approved", "59900"), waiting: ("in_process", "")}
+    assert {r[0]: (r[5], r[8]) for r in rows[1:]} == {paid: ("Approved", "59900"), waiting: ("In process", "")}
     with public.expect_download() as xlsx_download:
         public.click("a:text('XLSX')")
     assert xlsx_download.value.suggested_filename == "odop-public-applications.xlsx"
     sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes())).active
     values = {row[0]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values == {paid: "approved", waiting: "in_process"}
+    assert values == {paid: "Approved", waiting: "In process"}
 
     for path, what in (("/public/ranking", "ranking"), ("/public/businesses", "businesses"), ("/public/events", "events")):
         public.goto(path)

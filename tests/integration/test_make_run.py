@@ -27,9 +27,18 @@ def test_make_run_prepares_four_schemes_with_history(tmp_path: Path, monkeypatch
         applications = conn.execute(text("SELECT count(*) FROM applications")).scalar()
         documents = conn.execute(text("SELECT count(*) FROM documents")).scalar()
         appeals = conn.execute(text("SELECT level, outcome, cause FROM appeals")).all()
+        # The history has the time limits at work: reminders and escalations, told to officers (D91).
+        fired = dict(conn.execute(text("SELECT kind, count(*) FROM timers WHERE fired_at IS NOT NULL GROUP BY kind")).all())
+        told = {row[0] for row in conn.execute(text(
+            "SELECT DISTINCT u.role FROM notifications n JOIN users u ON u.username = n.recipient WHERE n.channel = 'in_app'"
+        ))}
+        late = conn.execute(text("SELECT count(*) FROM tasks WHERE state = 'completed' AND completed_at > due_at")).scalar()
     engine.dispose()
     assert schemes == {"MM", "CFC", "MDA", "SDT"}
     assert applications == 12 and documents > 0
+    assert fired.get("sla_reminder", 0) > 0 and fired.get("sla_breach", 0) > 0, fired
+    assert told - {"applicant", "facilitation_operator"}, told  # officers have notifications
+    assert late > 0  # not 100 % on time
     # Appeals in the history (D97): first appeals, decided and pending, and a second appeal.
     levels = Counter(level for level, _, _ in appeals)
     assert levels[1] >= 2 and levels[2] >= 1, (appeals, result.output)

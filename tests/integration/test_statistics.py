@@ -178,7 +178,8 @@ def test_ranking_by_hand(runtime, history):  # noqa: ANN001
     agra, moradabad = ranks
     # Agra: 2 of 4 decided (50%), both within the limit (100%): 50 x 0.5 + 50 x 1 = 75.
     assert (agra.district, agra.rank, agra.score, agra.disposal_rate, agra.compliance, agra.median_days) == ("AGR", 1, 75.0, 50.0, 100.0, 4.5)
-    assert (moradabad.rank, moradabad.score, moradabad.movement) == (2, 0.0, 0)
+    # Moradabad decided nothing: not ranked, and no movement (nothing to compare with).
+    assert (moradabad.rank, moradabad.score, moradabad.movement) == (None, 0.0, None)
 
 
 def test_rebuild_gives_the_same_rows(runtime, history):  # noqa: ANN001

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor
-from web.infra.errors import redirect_on_error
+from web.infra.errors import flash_and_redirect, kept_errors, redirect_on_error
 from web.infra.extensions import uow
 from web.infra.i18n import LANGUAGES
 from workflows.errors import ValidationFailed
@@ -21,7 +21,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 def index():  # noqa: ANN201
     with uow() as work:
         tokens = accounts.tokens_of(work, actor())
-    return render_template("account/account.html", tokens=tokens, new_secret=None, errors={})
+    return render_template("account/account.html", tokens=tokens, new_secret=None, errors=kept_errors())
 
 
 @bp.post("/password")
@@ -35,9 +35,7 @@ def password():  # noqa: ANN201
                 new=request.form.get("new_password", ""),
             )
     except ValidationFailed as err:
-        with uow() as work:
-            tokens = accounts.tokens_of(work, actor())
-        return render_template("account/account.html", tokens=tokens, new_secret=None, errors=err.fields), 422
+        return flash_and_redirect(err, url_for("account.index"))  # Post/Redirect/Get (D90); passwords never kept
     session["gen"] = generation
     flash(_("Password changed. Every other session of yours has ended."))
     return redirect(url_for("account.index"))

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from sla import holiday_admin, incidents
@@ -65,7 +66,7 @@ def change_holiday():  # noqa: ANN201
 def recompute():  # noqa: ANN201
     with uow() as work:
         changed = holiday_admin.recompute_deadlines(work, calendar_provider(settings().state, settings().weekly_offs), actor=actor())
-    flash(_("%(n)d open task(s) got a new due date.", n=changed))
+    flash(ngettext("%(num)d open task got a new due date.", "%(num)d open tasks got a new due date.", changed))
     return redirect(url_for("calendar.holidays_page"))
 
 

@@ -17,6 +17,7 @@ from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from web.infra.auth import actor, require_roles
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
 from workflows.catalogue import roles
 from workflows.catalogue.document_types import FORMATS, KINDS
@@ -32,7 +33,7 @@ bp = Blueprint("schemes_admin", __name__, url_prefix="/admin/schemes")
 def index():  # noqa: ANN201
     with uow() as work:
         found = scheme_admin.schemes(work, actor=actor())
-    return render_template("admin/schemes.html", schemes=found, templates=scheme_admin.TEMPLATES, values={}, errors={})
+    return render_template("admin/schemes.html", schemes=found, templates=scheme_admin.TEMPLATES, values=kept_form(), errors=kept_errors())
 
 
 @bp.post("")
@@ -47,11 +48,7 @@ def create():  # noqa: ANN201
                 name_hi=f.get("name_hi", ""), template=f.get("template", ""),
             )  # fmt: skip
     except ValidationFailed as err:
-        with uow() as work:
-            found = scheme_admin.schemes(work, actor=actor())
-        return render_template(
-            "admin/schemes.html", schemes=found, templates=scheme_admin.TEMPLATES, values=f, errors=err.fields
-        ), 422
+        return flash_and_redirect(err, url_for("schemes_admin.index"))  # Post/Redirect/Get (D90)
     flash(_("Scheme %(code)s created with its flow from the template. Fill in the form and the checklist, then publish.", code=draft.code))
     return redirect(url_for("schemes_admin.page", code=draft.code))
 

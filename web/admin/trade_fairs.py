@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor, require_roles
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
 from workflows.catalogue import roles
 from workflows.errors import ValidationFailed
@@ -30,7 +31,7 @@ def _day(raw: str | None) -> date | None:
 def index():  # noqa: ANN201
     with uow() as work:
         fairs = trade_fairs.all_fairs(work)
-    return render_template("admin/events.html", fairs=fairs, errors={}, values={})
+    return render_template("admin/events.html", fairs=fairs, errors=kept_errors(), values=kept_form())
 
 
 @bp.post("")
@@ -45,9 +46,7 @@ def add():  # noqa: ANN201
                 fair_type=form.get("fair_type", ""), starts_on=_day(form.get("starts_on")), ends_on=_day(form.get("ends_on")),
             )
     except ValidationFailed as err:
-        with uow() as work:
-            fairs = trade_fairs.all_fairs(work)
-        return render_template("admin/events.html", fairs=fairs, errors=err.fields, values=form.to_dict()), 422
+        return flash_and_redirect(err, url_for("events.index"))  # Post/Redirect/Get (D90)
     flash(_("Trade fair added; it is on the public dashboard now."))
     return redirect(url_for("events.index"))
 

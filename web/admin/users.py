@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor, require_roles
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
 from workflows.catalogue import roles
 from workflows.errors import ValidationFailed
@@ -22,7 +23,7 @@ def users():  # noqa: ANN201
     with uow() as work:
         people = accounts.users_list(work, actor=actor())
         districts = list(work.districts.all())
-    return render_template("admin/users.html", users=people, districts=districts, roles=roles.ALL_ROLES, errors={}, form={})
+    return render_template("admin/users.html", users=people, districts=districts, roles=roles.ALL_ROLES, errors=kept_errors(), form=kept_form())
 
 
 @bp.post("/users")
@@ -46,11 +47,6 @@ def save_user():  # noqa: ANN201
                 language=f.get("language", "en"),
             )
     except ValidationFailed as err:
-        with uow() as work:
-            people = accounts.users_list(work, actor=actor())
-            districts = list(work.districts.all())
-        return render_template(
-            "admin/users.html", users=people, districts=districts, roles=roles.ALL_ROLES, errors=err.fields, form=f.to_dict()
-        ), 422
+        return flash_and_redirect(err, url_for("admin.users"))  # Post/Redirect/Get (D90)
     flash(_("Saved %(username)s.", username=user.username))
     return redirect(url_for("admin.users"))

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Flask,
-    current_app,
     flash,
     g,
     jsonify,
@@ -155,23 +154,24 @@ KEEP_LIMIT = 2500  # bytes of typing (as JSON) carried to the next page in the c
 NOT_KEPT = ("csrf_token", "password")
 
 
-def flash_and_redirect(err: Exception, url: str, status: int = 422):  # noqa: ANN201
-    """Say what went wrong on the page the person came from, with what they typed in its form.
+def flash_and_redirect(err: Exception, url: str, *, say: bool = True, errors: dict | None = None):  # noqa: ANN201
+    """Post/Redirect/Get for a refused form (D90): say what went wrong on the page the person came from.
 
-    Short typing travels in the session to `url`; longer typing (a cookie holds about 4 kB) gets
-    that page rendered here, in this answer, with `status`."""
-    flash(str(err), "error")
-    values = {k: v for k, v in request.form.items() if k not in NOT_KEPT}
-    if not values:
-        return redirect(url)
-    if len(json.dumps(values)) <= KEEP_LIMIT:
-        session[KEPT] = {"path": urlsplit(url).path, "values": values}
-        return redirect(url)
-    endpoint, args = current_app.url_map.bind_to_environ(request.environ).match(urlsplit(url).path, method="GET")
-    g.kept_form = values
-    response = make_response(current_app.view_functions[endpoint](**args))
-    response.status_code = status
-    return response
+    The answer is always a redirect to `url` (so Back never offers to send the form again). What was typed
+    and the fields' messages travel in the session to that page, once, if they fit the cookie (about
+    4 kB); longer typing is filled in again by the browser from its own copy (forms marked data-keep,
+    static/app.js), which the page keeps because it says the form was refused (`kept_refused`)."""
+    kept: dict[str, Any] = {"path": urlsplit(url).path}
+    values = {k: v for k, v in request.form.items() if k not in NOT_KEPT and "password" not in k}
+    errors = errors or getattr(err, "fields", None) or {}
+    if values and len(json.dumps(values)) <= KEEP_LIMIT:
+        kept["values"] = values
+    if errors and len(json.dumps(errors)) <= KEEP_LIMIT:
+        kept["errors"] = errors
+    if say or (errors and "errors" not in kept):  # the fields' messages did not fit: say it in words
+        flash(str(err), "error")
+    session[KEPT] = kept
+    return redirect(url)
 
 
 def redirect_on_error(target: Callable[..., str]):  # noqa: ANN201
@@ -186,21 +186,33 @@ def redirect_on_error(target: Callable[..., str]):  # noqa: ANN201
             except engine_errors.EngineError as err:
                 if status_for(err) not in (400, 409, 422):
                     raise
-                return flash_and_redirect(err, target(**kwargs), status_for(err))
+                return flash_and_redirect(err, target(**kwargs))
 
         return wrapper
 
     return decorate
 
 
+def _take_kept() -> None:
+    if "kept_form" in g:
+        return
+    kept = session.get(KEPT)
+    g.kept_form, g.kept_errors, g.kept_refused = {}, {}, False
+    if kept and kept.get("path") == request.path:
+        kept = session.pop(KEPT)
+        g.kept_form, g.kept_errors, g.kept_refused = kept.get("values", {}), kept.get("errors", {}), True
+
+
 def kept_form() -> dict[str, str]:
     """What was typed in the form that sent the person to this page, once (empty otherwise)."""
-    if "kept_form" not in g:
-        kept = session.get(KEPT)
-        g.kept_form = {}
-        if kept and kept.get("path") == request.path:
-            g.kept_form = session.pop(KEPT)["values"]
+    _take_kept()
     return g.kept_form
+
+
+def kept_errors() -> dict[str, list[str]]:
+    """The fields' messages of the form refused on the way to this page, once (empty otherwise)."""
+    _take_kept()
+    return g.kept_errors
 
 
 def wants_json() -> bool:
@@ -208,7 +220,10 @@ def wants_json() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"kept": kept_form()})
+    @app.context_processor
+    def _kept() -> dict[str, Any]:
+        _take_kept()
+        return {"kept": g.kept_form, "kept_errors": g.kept_errors, "kept_refused": g.kept_refused}
 
     @app.errorhandler(engine_errors.EngineError)
     def _domain(err: engine_errors.EngineError):  # noqa: ANN202

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from babel.numbers import format_decimal
 from flask import Flask
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from engine.clock import IST
@@ -31,12 +32,38 @@ def count(value: int | None) -> str:
     return "—" if value is None else format_decimal(value, format="#,##,##0", locale="en_IN")
 
 
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def shown_text(value: object) -> object:
+    """A value of an application's data as shown: an ISO day (a date of birth) in DD-MM-YYYY."""
+    found = _ISO_DAY.match(value) if isinstance(value, str) else None
+    return f"{found.group(3)}-{found.group(2)}-{found.group(1)}" if found else value
+
+
+def duration(hours: float | None) -> str:
+    """Hours as people say them: under two days in hours, longer in days ("44.1 days", not 1,059.4 hours)."""
+    if hours is None:
+        return "—"
+    if hours < 48:
+        shown = format_decimal(hours, format="#,##0.#", locale="en_IN")
+        return ngettext("%(n)s hour", "%(n)s hours", 1 if shown == "1" else 2, n=shown)
+    shown = format_decimal(round(hours / 24, 1), format="#,##,##0.#", locale="en_IN")
+    return gettext("%(n)s days", n=shown)
+
+
 def stat(value: object, kind: str) -> str:
     """One cell of a dashboard table, formatted by its column's kind."""
+    if kind == "rank" and value is None:
+        return str(_l("not ranked"))
     if value is None:
         return "—"
     if kind == "count" and isinstance(value, int):
         return count(value)
+    if kind == "hours" and isinstance(value, int | float):
+        return duration(value)
+    if kind == "role":
+        return str(ROLE_LABELS.get(str(value), value)) if value else "—"
     if kind in ("days", "hours") and isinstance(value, int | float):
         return format_decimal(value, format="#,##,##0.#", locale="en_IN")
     if kind == "pct" and isinstance(value, int | float):
@@ -119,7 +146,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         html_pattern=html_pattern,
         simple_condition=simple_condition,
-        accept_type=lambda f: _ACCEPT.get(f, ""),
+        accept_type=lambda f: _ACCEPT.get(f, ""), shown_text=shown_text, duration=duration,
         rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count
     )
     app.jinja_env.globals.update(

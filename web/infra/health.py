@@ -1,8 +1,8 @@
-"""GET /health: the database, the schema revision and the deployed definition versions."""
+"""GET /health: the database, the schema revision and the deployed definition versions; and GET /favicon.ico."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,3 +29,12 @@ def health():  # noqa: ANN201
             "definitions": definitions,
         }
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask every page's origin for it: a small icon, never a 404 in the logs."""
+    response = send_from_directory(current_app.static_folder or "static", "favicon.ico", mimetype="image/vnd.microsoft.icon")
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.cache_control.public = True
+    return response

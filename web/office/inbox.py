@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from web.infra.auth import actor
@@ -55,7 +56,7 @@ def claim_many():  # noqa: ANN201
     else:
         with uow() as work:
             claimed = decisions.claim(work, ids, actor=actor())
-        flash(_("%(n)d task(s) claimed.", n=len(claimed)))
+        flash(ngettext("%(num)d task claimed.", "%(num)d tasks claimed.", len(claimed)))
     return redirect(url_for("inbox.index", view="mine"))
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor
-from web.infra.errors import kept_form, redirect_on_error
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form, redirect_on_error
 from web.infra.extensions import uow
+from web.infra.formatting import ROLE_LABELS
 from workflows.errors import ValidationFailed
 from workflows.readmodels import processes
 from workflows.readmodels.task_page import task_details
@@ -17,16 +21,16 @@ from workflows.usecases import decisions
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 
-def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None, status: int = 200):  # noqa: ANN202
+def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None):  # noqa: ANN202
     with uow() as work:
         details = task_details(work, actor=actor(), task_id=task_id)
-    return render_template("office/task.html", d=details, errors=errors or {}, form=form or {}), status
+    return render_template("office/task.html", d=details, errors=errors or {}, form=form or {})
 
 
 @bp.get("/<task_id>")
 @login_required
 def show(task_id: str):  # noqa: ANN201
-    return _page(task_id, form=kept_form())
+    return _page(task_id, form=kept_form(), errors=kept_errors())
 
 
 @bp.post("/<task_id>/claim")
@@ -70,7 +74,8 @@ def decide(task_id: str):  # noqa: ANN201
                 posted=True,
             )
     except ValidationFailed as err:
-        return _page(task_id, errors=err.fields, form=form.to_dict(), status=422)
+        # Post/Redirect/Get (D90): the task page again, with the marked fields and what was typed.
+        return flash_and_redirect(err, url_for("tasks.show", task_id=task_id), say=not err.fields)
     flash(_("Decision recorded for %(number)s.", number=application.number))
     if request.form.get("from") == "portal":
         return redirect(url_for("portal.application", number=application.number))
@@ -95,4 +100,13 @@ def reassign():  # noqa: ANN201
 def diagram(definition_id: int):  # noqa: ANN201
     with uow() as work:
         xml = processes.diagram(work, actor=actor(), definition_id=definition_id)
-    return Response(xml, mimetype="application/xml")
+    return Response(readable_lanes(xml), mimetype="application/xml")
+
+
+_LANE = re.compile(r'(<(?:[\w-]+:)?lane\b[^>]*?\bname=")([^"]*)(")')
+
+
+def readable_lanes(xml: str) -> str:
+    """Lanes are named by role id in the process files (`gm_dic`); the diagram names the office,
+    in the reader's language ("General Manager, DIC")."""
+    return _LANE.sub(lambda m: m.group(1) + escape(str(ROLE_LABELS.get(m.group(2), m.group(2)))) + m.group(3), xml)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from web.infra.auth import actor, require_roles
 from web.infra.bootstrap import calendar_provider
-from web.infra.errors import redirect_on_error
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form, redirect_on_error
 from web.infra.extensions import document_store, settings, uow
 from web.infra.forms import coerce, describe
 from workflows.catalogue import roles
@@ -66,14 +66,15 @@ def apply(scheme_code: str):  # noqa: ANN201
         scheme = published_scheme(work, scheme_code)
     specs = describe(scheme)
     draft_id = request.values.get("draft", "")
-    values: dict = {}
-    if request.method == "GET" and draft_id.isdigit():
-        with uow() as work:
-            values = dict(drafts.get_draft(work, actor=actor(), draft_id=int(draft_id)).data)
-    elif request.method == "GET":
-        # Prefilled from a link, e.g. a trade fair on the public dashboard; still checked on submit.
-        values = {k: v for k, v in request.args.items() if k in scheme.field_names}
-    errors: dict[str, list[str]] = {}
+    values: dict = dict(kept_form())  # what was typed in a refused form (Post/Redirect/Get, D90)
+    if request.method == "GET" and not values:
+        if draft_id.isdigit():
+            with uow() as work:
+                values = dict(drafts.get_draft(work, actor=actor(), draft_id=int(draft_id)).data)
+        else:
+            # Prefilled from a link, e.g. a trade fair on the public dashboard; still checked on submit.
+            values = {k: v for k, v in request.args.items() if k in scheme.field_names}
+    errors: dict[str, list[str]] = kept_errors()
     if request.method == "POST":
         values = request.form.to_dict()
         data = coerce(scheme, request.form)
@@ -101,12 +102,13 @@ def apply(scheme_code: str):  # noqa: ANN201
             flash(_("Application submitted. Your application number is %(number)s.", number=application.number))
             return redirect(url_for("portal.application", number=application.number))
         except ValidationFailed as err:
-            errors = err.fields or {"_schema": [str(err)]}
-    status = 422 if errors else 200
+            # Post/Redirect/Get (D90): the form again with what was typed; files must be chosen again.
+            again = url_for("portal.apply", scheme_code=scheme.code, draft=draft_id if draft_id.isdigit() else None)
+            return flash_and_redirect(err, again, say=False, errors=err.fields or {"_schema": [str(err)]})
     return render_template(
         "portal/apply.html", scheme=scheme, specs=specs, values=values, errors=errors, kinds=KINDS, draft_id=draft_id,
         checklist=scheme.checklist,
-    ), status
+    )
 
 
 @bp.get("/applications/<path:number>")

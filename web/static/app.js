@@ -120,13 +120,39 @@ document.addEventListener("change", (event) => {
 });
 
 // The apply page: a checklist document required only for some answers (`field == "value"`).
+// Nothing moves when a field's change (fired as it loses focus, e.g. to a click on Submit)
+// updates the checklist: the mark keeps its place (visibility, not display), and only an actual
+// change is written, so the Submit button stays under the pointer and one click sends the form.
 const checklistRequirements = () => {
   for (const input of document.querySelectorAll("input[data-required-when-field]")) {
     const chosen = document.querySelector(`[name="${input.dataset.requiredWhenField}"]:checked, select[name="${input.dataset.requiredWhenField}"]`);
-    input.required = !!chosen && chosen.value === input.dataset.requiredWhenValue;
+    const required = !!chosen && chosen.value === input.dataset.requiredWhenValue;
+    if (input.required !== required) input.required = required;
     const mark = input.closest("li")?.querySelector("[data-required-mark]");
-    if (mark) mark.hidden = !input.required;
+    if (mark) mark.classList.toggle("mark-off", !required);
   }
 };
 document.addEventListener("change", checklistRequirements);
 document.addEventListener("DOMContentLoaded", checklistRequirements);
+
+// One click submits (D92). A field's change, fired as it loses focus to the press on a submit
+// button, can move the page (a re-layout, a scroll) before the button is released; the browser then
+// gives the click to whatever is under the pointer now, and the form is not sent. A press on a
+// submit button that moved before its release therefore sends the form with that button. A button
+// that did not move and was released elsewhere is a press taken back, as usual.
+(() => {
+  let pressed = null;
+  const submitter = (target) => target.closest && target.closest("button[type=submit], input[type=submit]");
+  document.addEventListener("pointerdown", (event) => {
+    const button = submitter(event.target);
+    pressed = button && button.form ? { button, at: button.getBoundingClientRect() } : null;
+  }, true);
+  document.addEventListener("pointerup", (event) => {
+    const press = pressed;
+    pressed = null;
+    if (!press || submitter(event.target) === press.button) return;
+    const now = press.button.getBoundingClientRect();
+    if (Math.abs(now.top - press.at.top) < 1 && Math.abs(now.left - press.at.left) < 1) return;
+    press.button.form.requestSubmit(press.button);
+  }, true);
+})();

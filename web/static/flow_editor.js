@@ -238,7 +238,7 @@ async function validate() {
   const { status: code, body } = await call("POST", cfg.api.validate, { files: await currentFiles() });
   if (code !== 200) return status(body.error ? body.error.message : T.failed, true);
   showProblems(body.problems);
-  status(body.valid ? T.valid : T.invalid.replace("{n}", body.problems.length), !body.valid);
+  status(body.valid ? T.valid : (body.problems.length === 1 ? T.invalid_one : T.invalid).replace("{n}", body.problems.length), !body.valid);
   return body.valid;
 }
 

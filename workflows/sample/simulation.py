@@ -1,7 +1,10 @@
 """Generates history by driving real applications through their BPMN paths on a moving clock.
 
 Nothing is inserted behind the engine's back: every application is submitted, claimed and decided
-through the same use cases officers use, so the history has exactly the engine's shape.
+through the same use cases officers use, so the history has exactly the engine's shape. Given the
+timer sweep, the time limits work too: reminders, escalations of missed limits and their
+notifications to officers and supervisors fire at their moments as the clock moves; some steps run
+over their limit and some stall, so the dashboards show overdue work (D91).
 """
 
 from __future__ import annotations
@@ -9,16 +12,20 @@ from __future__ import annotations
 import io
 import random
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from pypdf import PdfWriter
 from sqlalchemy import select
 from tqdm import tqdm
 
 from engine.clock import FixedClock
-from engine.models import Task
+from engine.errors import EngineError
+from engine.models import Task, TaskState
 from engine.runtime import Runtime
+from engine.timers import next_due_at
 from workflows.catalogue import forms, roles
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, catalogue
@@ -31,6 +38,16 @@ from workflows.usecases.documents import FolderStore, Upload
 from workflows.usecases.submission import submit_application
 
 MAX_RETURNS = 2
+OVER_LIMIT = 0.15  # steps that run over their time limit (the officer was away, the file waited)
+STALLED = 0.06  # steps nobody takes up again before the history ends: overdue work at the end
+
+
+class Sweep(Protocol):
+    """The timer sweep (sla.sweep.TimerSweep): fires the timers due at the clock's time."""
+
+    handlers: Mapping[str, Any]
+
+    def run_once(self, limit: int = 10_000) -> Any: ...  # noqa: ANN401
 
 
 @dataclass
@@ -54,11 +71,13 @@ def simulate(
     seed: int = 2025,
     progress: bool = True,
     store: FolderStore | None = None,
+    sweep: Sweep | None = None,
 ) -> SimulationReport:
     """`runtime` must run on `clock`; the history ends at the clock's time when called.
 
     Applications are filled in from each scheme's own form definition, so every published scheme
-    takes part; schemes whose checklist needs documents take part only when a `store` is given."""
+    takes part; schemes whose checklist needs documents take part only when a `store` is given.
+    With a `sweep`, due timers fire as the clock passes them (reminders, escalations)."""
     rng = random.Random(seed)
     end = clock.now()
     start = end - timedelta(days=days)
@@ -71,14 +90,16 @@ def simulate(
     with SchemeUnitOfWork(runtime) as uow:
         schemes = [sc for sc in catalogue(uow.session).values() if store is not None or not any(i.required for i in sc.checklist)]
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
-    for n, moment in enumerate(tqdm(moments, disable=not progress, unit="app", desc="simulating")):
+    rng.shuffle(schemes)
+    paths = random.Random(seed + 1)  # the steps' own draws, so that the applications do not depend on them
+    for i, moment in enumerate(tqdm(moments, disable=not progress, unit="app", desc="simulating")):
         clock.set(_office_hours(moment, rng))
         filer = rng.choice(filers)
         local = [a for a in applicants if a.district_code == filer.district_code]
         if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
             filer = rng.choice(applicants)
         owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
-        scheme = schemes[n] if n < len(schemes) else rng.choice(schemes)  # each scheme at least once, then any
+        scheme = schemes[i % len(schemes)]  # every scheme takes part
         data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date())
         with SchemeUnitOfWork(runtime) as uow:
             application = submit_application(
@@ -92,7 +113,8 @@ def simulate(
                 store=store,
             )
         report.submitted += 1
-        _drive(runtime, clock, application.number, people, rng, report, end)
+        _drive(runtime, clock, application.number, people, paths, report, end, sweep)
+    _advance(runtime, clock, sweep, end)  # what fell due before the end of the history fires now
     with SchemeUnitOfWork(runtime) as uow:
         for status, count in Counter(uow.session.scalars(select(Application.status))).items():
             report.statuses[status] = count
@@ -111,7 +133,22 @@ def _office_hours(moment: datetime, rng: random.Random) -> datetime:
     return base + timedelta(minutes=rng.uniform(0, 450))
 
 
-def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: ANN001
+def _advance(runtime: Runtime, clock: FixedClock, sweep: Sweep | None, target: datetime) -> None:
+    """Move the clock to `target`, firing each timer at its own moment on the way."""
+    kinds = tuple(sweep.handlers) if sweep is not None else ()
+    for _ in range(10_000):  # bounded: a failing timer is retried a few times, then an incident
+        if sweep is None:
+            break
+        with SchemeUnitOfWork(runtime) as uow:
+            due = next_due_at(uow, kinds)
+        if due is None or due > target:
+            break
+        clock.set(max(due, clock.now()))
+        sweep.run_once()
+    clock.set(max(target, clock.now()))
+
+
+def _drive(runtime, clock, number, people, rng, report, end, sweep=None) -> None:  # noqa: ANN001
     """Work the application step by step until it ends, the history runs out, or it waits on a future."""
     returns = 0
     while True:
@@ -124,9 +161,13 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
         if not open_tasks:
             return
         task = open_tasks[0]
-        clock.advance(days=_step_days(task, rng))
-        if clock.now() >= end:
-            return
+        days = _step_days(task, rng)
+        if days is None or clock.now() + timedelta(days=days) >= end:
+            return  # still open when the history ends (its timers fire at the end)
+        _advance(runtime, clock, sweep, clock.now() + timedelta(days=days))
+        with SchemeUnitOfWork(runtime) as uow:
+            if uow.tasks.get(task.id).state not in TaskState.OPEN:
+                continue  # a timer moved the application on (a deemed approval)
         actor = _actor_for(task, application, people, rng)
         if actor is None:
             return
@@ -137,6 +178,7 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
             if task.lane != roles.APPLICANT:
                 claim(uow, [task.id], actor=actor)
         clock.advance(hours=rng.uniform(0.5, 30))
+        moved_on = False
         for attempt in range(DRAWS):
             try:
                 with SchemeUnitOfWork(runtime) as uow:
@@ -146,13 +188,26 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
                 if attempt == DRAWS - 1:
                     raise
                 fields = _decision_values(form, rng)
+            except EngineError:
+                with SchemeUnitOfWork(runtime) as uow:
+                    if uow.tasks.get(task.id).state in TaskState.OPEN:
+                        raise
+                moved_on = True
+                break
+        if moved_on:
+            continue  # the step moved on under the officer (a timer fired meanwhile): look again
         report.decisions[outcome] += 1
 
 
-def _step_days(task: Task, rng: random.Random) -> float:
+def _step_days(task: Task, rng: random.Random) -> float | None:
+    """Calendar days until the step is decided; None: it stalls (still open when the history ends)."""
     limit = task.time_limit_days or 7
-    # Most steps finish inside the limit; about one in six runs over.
-    return rng.uniform(0.1, limit * 1.6) if rng.random() < 0.17 else rng.uniform(0.1, limit * 0.9)
+    roll = rng.random()
+    if task.lane != roles.APPLICANT and roll < STALLED:
+        return None
+    if roll < STALLED + OVER_LIMIT:  # over the limit in working days, weekends and holidays included
+        return rng.uniform(limit * 1.6, limit * 2.8)
+    return rng.uniform(0.1, limit * 0.9)
 
 
 def _actor_for(task: Task, application: Application, people: dict[str, User], rng: random.Random) -> str | None:
