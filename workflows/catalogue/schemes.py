@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from workflows.catalogue import form_rules, forms
 from workflows.catalogue.bundles import APPLICATION_FORM
 from workflows.catalogue.bundles import data_names as bundle_names
+from workflows.catalogue.document_types import OTHER
 from workflows.errors import UnknownScheme, ValidationFailed
 from workflows.models import Application, SchemeDraft, SchemeVersion
 
@@ -141,6 +142,11 @@ class Scheme:
 
     def missing_documents(self, data: Mapping[str, Any], kinds: set[str]) -> list[ChecklistItem]:
         return [item for item in self.checklist if item.needed(data) and item.type not in kinds]
+
+    @property
+    def document_kinds(self) -> tuple[str, ...]:
+        """The document types this scheme takes: its checklist's, then "other"."""
+        return (*(item.type for item in self.checklist), OTHER)
 
 
 def parse(row: SchemeVersion) -> Scheme:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import random
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from pypdf import PdfWriter
 from sqlalchemy import select
@@ -58,7 +60,8 @@ def simulate(
     """`runtime` must run on `clock`; the history ends at the clock's time when called.
 
     Applications are filled in from each scheme's own form definition, so every published scheme
-    takes part; schemes whose checklist needs documents take part only when a `store` is given."""
+    takes part, with the documents its checklist needs for the answers given; without a `store`
+    their files go to a temporary folder."""
     rng = random.Random(seed)
     end = clock.now()
     start = end - timedelta(days=days)
@@ -69,7 +72,9 @@ def simulate(
         raise RuntimeError("No demo applicants: run `odop demo load` first.")
     report = SimulationReport()
     with SchemeUnitOfWork(runtime) as uow:
-        schemes = [sc for sc in catalogue(uow.session).values() if store is not None or not any(i.required for i in sc.checklist)]
+        schemes = list(catalogue(uow.session).values())
+    scratch = tempfile.TemporaryDirectory(prefix="odop-simulated-") if store is None else None
+    store = store or FolderStore(Path(scratch.name))  # type: ignore[union-attr]
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
     for moment in tqdm(moments, disable=not progress, unit="app", desc="simulating"):
         clock.set(_office_hours(moment, rng))
@@ -88,7 +93,7 @@ def simulate(
                 data=data,
                 actor=filer.username,
                 applicant=owner.username if filer is not owner else None,
-                documents=_documents(scheme, data) if store is not None else (),
+                documents=_documents(scheme, data),
                 store=store,
             )
         report.submitted += 1
@@ -97,6 +102,8 @@ def simulate(
         for status, count in Counter(uow.session.scalars(select(Application.status))).items():
             report.statuses[status] = count
     clock.set(end)
+    if scratch is not None:
+        scratch.cleanup()
     return report
 
 
