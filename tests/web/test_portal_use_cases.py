@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests.files import checklist_documents
 from tests.web.conftest import MDA_FORM, PDF, open_task_id, sign_in, submit_mda
 from web.infra.bootstrap import calendar_provider
 from workflows.errors import NotAllowed
@@ -62,7 +63,7 @@ def test_a_submission_from_someone_elses_draft_stores_nothing(app: Flask) -> Non
     assert _drafts(app) == [draft_id] and _applications(app) == 0
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:  # a draft already gone is no reason to refuse
         submit_application(uow, scheme_code="MDA", district_code="AGR", data=data, actor="applicant1.agr",
-                           draft_id=draft_id + 1000)
+                           draft_id=draft_id + 1000, **checklist_documents(uow, "MDA", data))
     assert _applications(app) == 1
 
 

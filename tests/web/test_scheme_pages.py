@@ -9,6 +9,7 @@ import json
 
 from flask import Flask
 
+from tests import files
 from tests.web.conftest import PDF, open_task_id, sign_in
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import scheme_admin
@@ -46,7 +47,8 @@ def test_the_task_page_shows_the_decision_form(app: Flask) -> None:
         "fair_type": "domestic", "fair_location": "New Delhi", "fair_start": "2025-06-01", "fair_end": "2025-06-05",
         "stall_charges": "60000", "freight_charges": "5000", "travel_fare": "2400", "action": "submit",
     }  # fmt: skip
-    number = client.post("/apply/MDA", data=form).location.split("/applications/", 1)[1]
+    form |= files.checklist_form(files.NEEDED["MDA"])
+    number = client.post("/apply/MDA", data=form, content_type="multipart/form-data").location.split("/applications/", 1)[1]
     for actor in ("dic.agr", "gm.agr"):
         task = open_task_id(app, number)
         officer = sign_in(app, actor)

@@ -15,6 +15,7 @@ from workflows.readmodels.task_page import task_details
 from workflows.usecases import decisions
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+REASON = "unacceptable_reason_"  # + a document's id: why it is unacceptable
 
 
 def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None, status: int = 200):  # noqa: ANN202
@@ -54,7 +55,12 @@ def unclaim(task_id: str):  # noqa: ANN201
 def decide(task_id: str):  # noqa: ANN201
     form = request.form
     # The step's decision form (if any) reads its own fields from the post.
-    fields = {k: v for k, v in form.items(multi=True) if k not in ("outcome", "remarks", "version", "csrf_token", "from")}
+    fields = {
+        k: v for k, v in form.items(multi=True)
+        if k not in ("outcome", "remarks", "version", "csrf_token", "from", "unacceptable") and not k.startswith(REASON)
+    }  # fmt: skip
+    # Documents found unacceptable (with a return): id -> reason.
+    marks = {int(i) if i.isdigit() else 0: form.get(f"{REASON}{i}", "") for i in form.getlist("unacceptable")}
     fields = {k: (form.getlist(k) if len(form.getlist(k)) > 1 else v) for k, v in fields.items()}
     version = form.get("version", "")
     try:
@@ -68,9 +74,10 @@ def decide(task_id: str):  # noqa: ANN201
                 fields=fields,
                 expected_version=int(version) if version.isdigit() else None,
                 posted=True,
+                unacceptable=marks,
             )
     except ValidationFailed as err:
-        return _page(task_id, errors=err.fields, form=form.to_dict(), status=422)
+        return _page(task_id, errors=err.fields, form={**form.to_dict(), "unacceptable": form.getlist("unacceptable")}, status=422)
     flash(_("Decision recorded for %(number)s.", number=application.number))
     if request.form.get("from") == "portal":
         return redirect(url_for("portal.application", number=application.number))

@@ -12,7 +12,7 @@ from web.infra.errors import redirect_on_error
 from web.infra.extensions import document_store, settings, uow
 from web.infra.forms import coerce, describe
 from workflows.catalogue import roles
-from workflows.catalogue.document_types import KINDS
+from workflows.catalogue.document_types import OTHER
 from workflows.catalogue.schemes import published, published_scheme
 from workflows.errors import ValidationFailed
 from workflows.readmodels.tracking import application_details, applications_of
@@ -27,12 +27,18 @@ FILERS = (roles.APPLICANT, roles.FACILITATION_OPERATOR)
 
 
 def _uploads() -> list[Upload]:
+    """The files of the post: several per checklist item (`document_<type>`), and the single
+    `document` with its `document_kind` (the upload form on the application page)."""
     uploads = []
     for i, file in enumerate(request.files.getlist("document")):
         if file and file.filename:
             kinds = request.form.getlist("document_kind")
-            kind = kinds[i] if i < len(kinds) and kinds[i] else "other"
+            kind = kinds[i] if i < len(kinds) and kinds[i] else OTHER
             uploads.append(Upload(kind=kind, filename=file.filename, content=file.read()))
+    for name in request.files:
+        if name.startswith("document_"):
+            kind = name.removeprefix("document_")
+            uploads += [Upload(kind, f.filename, f.read()) for f in request.files.getlist(name) if f and f.filename]
     return uploads
 
 
@@ -74,6 +80,7 @@ def apply(scheme_code: str):  # noqa: ANN201
         # Prefilled from a link, e.g. a trade fair on the public dashboard; still checked on submit.
         values = {k: v for k, v in request.args.items() if k in scheme.field_names}
     errors: dict[str, list[str]] = {}
+    missing_kinds: list[str] = []
     if request.method == "POST":
         values = request.form.to_dict()
         data = coerce(scheme, request.form)
@@ -102,10 +109,11 @@ def apply(scheme_code: str):  # noqa: ANN201
             return redirect(url_for("portal.application", number=application.number))
         except ValidationFailed as err:
             errors = err.fields or {"_schema": [str(err)]}
+            missing_kinds = getattr(err, "missing", [])
     status = 422 if errors else 200
     return render_template(
-        "portal/apply.html", scheme=scheme, specs=specs, values=values, errors=errors, kinds=KINDS, draft_id=draft_id,
-        checklist=scheme.checklist,
+        "portal/apply.html", scheme=scheme, specs=specs, values=values, errors=errors, draft_id=draft_id,
+        checklist=scheme.checklist, missing_kinds=missing_kinds,
     ), status
 
 
@@ -117,7 +125,7 @@ def application(number: str):  # noqa: ANN201
             work, actor=actor(), number=number, calendar_for=calendar_provider(settings().state, settings().weekly_offs)
         )
     return render_template(
-        "portal/application.html", d=details, specs=describe(details.scheme), kinds=KINDS, errors={}, values={},
+        "portal/application.html", d=details, specs=describe(details.scheme), errors={}, values={},
         overall_due=details.overall_due, letters=available_letters(details.application),
     )
 

@@ -44,7 +44,10 @@ class ChecklistItem:
             return True
         if not self.required_if:
             return False
-        return bool(form_rules.holds(self.required_if, data))
+        try:
+            return bool(form_rules.holds(self.required_if, data))
+        except Exception:  # values the form refuses (e.g. text for a number): their errors are shown instead
+            return False
 
     def label_in(self, language: str) -> str:
         return self.label_hi if language == "hi" and self.label_hi else self.label
