@@ -74,7 +74,7 @@ def test_an_officer_marks_a_document_unacceptable_and_the_applicant_replaces_it(
     task = open_task_id(app, number)
     dic = sign_in(app, "dic.agr")
     page = dic.get(f"/tasks/{task}").get_data(as_text=True)
-    assert page.count('data-status="present"') == 3  # the checklist: each item with its file
+    assert page.count('data-doc-status="present"') == 3  # the checklist: each item with its file
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
         bills = uow.session.scalars(select(Document).where(Document.kind == "bills")).one()
     dic.post(f"/tasks/{task}/claim")
@@ -92,7 +92,7 @@ def test_an_officer_marks_a_document_unacceptable_and_the_applicant_replaces_it(
     assert returned.status_code == 302
     applicant = sign_in(app, "applicant1.agr")
     page = applicant.get(f"/applications/{number}").get_data(as_text=True)
-    assert "Unacceptable: The stall bill is not readable." in page and 'data-status="unacceptable"' in page
+    assert "Unacceptable: The stall bill is not readable." in page and 'data-doc-status="unacceptable"' in page
     answer = open_task_id(app, number)
     without = applicant.post(f"/applications/{number}/answer", data={"task_id": answer, "remarks": "Here it is."}, follow_redirects=True)
     assert "Bills of the stall (and freight)" in without.get_data(as_text=True) and open_task_id(app, number) == answer
@@ -103,7 +103,7 @@ def test_an_officer_marks_a_document_unacceptable_and_the_applicant_replaces_it(
     assert replaced.status_code == 302
     page = sign_in(app, "dic.agr").get(f"/tasks/{open_task_id(app, number)}").get_data(as_text=True)
     assert "bills-clear.pdf" in page and "bills.pdf" in page and "The stall bill is not readable." in page
-    assert page.count('data-status="present"') == 3
+    assert page.count('data-doc-status="present"') == 3
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
         kinds = [e.kind for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert "document_unacceptable" in kinds and _count(app, Document) == 4
