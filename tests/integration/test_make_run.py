@@ -25,6 +25,9 @@ def test_make_run_prepares_four_schemes_with_history(tmp_path: Path, monkeypatch
         schemes = {row[0] for row in conn.execute(text("SELECT DISTINCT code FROM scheme_versions"))}
         applications = conn.execute(text("SELECT count(*) FROM applications")).scalar()
         documents = conn.execute(text("SELECT count(*) FROM documents")).scalar()
+        without = conn.execute(text(
+            "SELECT count(*) FROM applications a WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.application_id = a.id)"
+        )).scalar()  # fmt: skip
     engine.dispose()
     assert schemes == {"MM", "CFC", "MDA", "SDT"}
-    assert applications == 12 and documents > 0
+    assert applications == 12 and documents > 0 and without == 0  # each with its checklist's documents

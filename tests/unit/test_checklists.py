@@ -8,8 +8,8 @@ import pytest
 from tests.files import PDF, PNG
 from tests.unit.test_schemes import BASE, ROOT, scheme
 from workflows.catalogue.bundles import load_folder, problems
-from workflows.errors import ValidationFailed
-from workflows.usecases.documents import DocumentsMissing, Upload, check_checklist, check_uploads
+from workflows.errors import DocumentsMissing, ValidationFailed
+from workflows.usecases.documents import Upload, check_checklist, check_uploads
 
 
 def needed(folder: str, **change: object) -> list[str]:

@@ -54,6 +54,7 @@ def test_the_api_needs_the_documents_too(app: Flask) -> None:
     refused = client.post("/api/v1/applications", json=body)
     assert refused.status_code == 422
     error = refused.get_json()["error"]
+    assert error["code"] == "documents_missing"
     assert "Bills of the stall (and freight), Travel tickets or fare bills, Proof of participation" in error["message"]
     assert set(error["fields"]) == {"bills", "travel_bill", "proof_of_participation"}
     bad = client.post("/api/v1/applications", json={**body, "documents": [{"type": "bills", "filename": "b.pdf", "content_base64": "%%"}]})

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests import files
 from tests.files import checklist_documents
 from tests.web.conftest import MDA_FORM, PDF, open_task_id, sign_in, submit_mda
 from web.infra.bootstrap import calendar_provider
@@ -45,7 +46,7 @@ def test_a_submission_removes_its_draft_and_a_refused_one_keeps_it(app: Flask) -
     assert refused.status_code == 422
     assert _drafts(app) == [draft_id] and _applications(app) == 0
 
-    form["document"] = (io.BytesIO(PDF), "bills.pdf")
+    form |= {"document": (io.BytesIO(PDF), "bills.pdf"), **files.checklist_form(files.NEEDED["MDA"])}
     submitted = client.post("/apply/MDA", data=form, content_type="multipart/form-data")
     assert submitted.status_code == 302
     assert _drafts(app) == [] and _applications(app) == 1

@@ -19,7 +19,7 @@ def test_apply_page_renders_the_form_and_the_checklist(app: Flask) -> None:
     html = sign_in(app, "applicant1.agr").get("/apply/SDT").get_data(as_text=True)
     assert 'id="f-years_in_trade" name="years_in_trade" type="number" step="1" value="" min="0" max="60" required' in html
     assert 'pattern="(?:(\\+91)?[6-9][0-9]{9})"' in html
-    assert 'id="doc-aadhaar" name="document" type="file"' in html and "required" in html.split('id="doc-aadhaar"')[1][:200]
+    assert 'id="doc-aadhaar" name="document_aadhaar" type="file" multiple' in html and "required" in html.split('id="doc-aadhaar"')[1][:200]
     assert 'data-required-when-field="artisan_status" data-required-when-value="skilled"' in html
     assert "Skill Development &amp; Toolkit" in html
 

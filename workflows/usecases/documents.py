@@ -18,7 +18,7 @@ from workflows import access
 from workflows.catalogue.document_types import FORMATS, KINDS
 from workflows.catalogue.schemes import scheme_of
 from workflows.content_checks import problem_with
-from workflows.errors import NotAllowed, ValidationFailed
+from workflows.errors import DocumentsMissing, NotAllowed, ValidationFailed
 from workflows.models import Application, Document
 from workflows.uow import SchemeUnitOfWork
 
@@ -111,14 +111,6 @@ def check_uploads(uploads: Sequence[Upload], kinds: Collection[str] = KINDS, *, 
     if errors:
         raise ValidationFailed("The document was not accepted.", errors)
     return types
-
-
-class DocumentsMissing(ValidationFailed):
-    """Documents the checklist needs are not there; `missing` are their types, in checklist order."""
-
-    def __init__(self, message: str, fields: dict[str, list[str]], missing: Sequence[str]) -> None:
-        super().__init__(message, fields)
-        self.missing = list(missing)
 
 
 def check_checklist(

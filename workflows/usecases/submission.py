@@ -11,13 +11,12 @@ from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
 from workflows.catalogue.schemes import Scheme, get_scheme
-from workflows.errors import NotAllowed, ValidationFailed
+from workflows.errors import DocumentsMissing, NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus, User
 from workflows.progress import apply_step
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import drafts
 from workflows.usecases.documents import (
-    DocumentsMissing,
     FolderStore,
     StoredFiles,
     Upload,
