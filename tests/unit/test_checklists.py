@@ -7,6 +7,7 @@ import pytest
 
 from tests.files import PDF, PNG
 from tests.unit.test_schemes import BASE, ROOT, scheme
+from web.infra.formatting import simple_condition
 from workflows.catalogue.bundles import load_folder, problems
 from workflows.errors import DocumentsMissing, ValidationFailed
 from workflows.usecases.documents import Upload, check_checklist, check_uploads
@@ -84,3 +85,12 @@ def test_kept_documents_count_and_unacceptable_ones_need_a_replacement() -> None
     with pytest.raises(DocumentsMissing) as caught:
         check_checklist(s, data, (), (), kept={"aadhaar", "project_report"}, unacceptable={"bank_passbook"})
     assert caught.value.missing == ["bank_passbook"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "browser"),
+    [('artisan_status == "skilled"', ("artisan_status", "skilled")), ('category in ("SC", "ST", "OBC")', ("category", "SC|ST|OBC")),
+     ("travel_fare > 0", None), ('category in ("SC") or x', None)],
+)
+def test_the_browser_checks_the_simple_conditions_only(expression: str, browser: tuple[str, str] | None) -> None:
+    assert simple_condition(expression) == browser

@@ -119,11 +119,12 @@ document.addEventListener("change", (event) => {
   if (form) form.disabled = ["return", "reject"].includes(event.target.value);
 });
 
-// The apply page: a checklist document required only for some answers (`field == "value"`).
+// The apply page: a checklist document required only for some answers (`field == "value"`,
+// `field in ("a", "b")`: the values joined with "|").
 const checklistRequirements = () => {
   for (const input of document.querySelectorAll("input[data-required-when-field]")) {
     const chosen = document.querySelector(`[name="${input.dataset.requiredWhenField}"]:checked, select[name="${input.dataset.requiredWhenField}"]`);
-    input.required = !!chosen && chosen.value === input.dataset.requiredWhenValue;
+    input.required = !!chosen && input.dataset.requiredWhenValue.split("|").includes(chosen.value);
     const mark = input.closest("li")?.querySelector("[data-required-mark]");
     if (mark) mark.hidden = !input.required;
   }
