@@ -94,6 +94,7 @@ def test_an_officer_marks_a_document_unacceptable_and_the_applicant_replaces_it(
     applicant = sign_in(app, "applicant1.agr")
     page = applicant.get(f"/applications/{number}").get_data(as_text=True)
     assert "Unacceptable: The stall bill is not readable." in page and 'data-doc-status="unacceptable"' in page
+    assert "District Industries Centre found a document unacceptable." in page  # the timeline, by office
     answer = open_task_id(app, number)
     without = applicant.post(f"/applications/{number}/answer", data={"task_id": answer, "remarks": "Here it is."}, follow_redirects=True)
     assert "Bills of the stall (and freight)" in without.get_data(as_text=True) and open_task_id(app, number) == answer

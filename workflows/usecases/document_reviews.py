@@ -46,12 +46,17 @@ def check_marks(
 
 def record_marks(uow: SchemeUnitOfWork, application: Application, task: Task, actor: str, marks: Mapping[int, str]) -> None:
     """Add a review row per marked document (checked first with `check_marks`); no commit."""
+    if not marks:
+        return
     now = uow.clock.now()
+    query = select(Document.id, Document.kind).where(Document.id.in_(list(marks)))
+    kinds: dict[int, str] = {row[0]: row[1] for row in uow.session.execute(query)}
     for document_id, reason in sorted(marks.items()):
         uow.session.add(DocumentReview(
             document_id=document_id, application_id=application.id, task_id=task.id, reason=reason.strip(),
             reviewed_by=actor, reviewed_at=now,
         ))  # fmt: skip
         uow.audit.record(
-            "document_unacceptable", actor, instance_id=application.instance_id, document_id=document_id, reason=reason.strip()
+            "document_unacceptable", actor, instance_id=application.instance_id, task_id=task.id, document_id=document_id,
+            document_kind=kinds[document_id], reason=reason.strip(),
         )
