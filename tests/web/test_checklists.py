@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -35,6 +36,28 @@ def test_submission_without_required_documents_names_them_and_keeps_the_typing(a
     form = {**MDA_FORM, "action": "submit", **files.checklist_form(["bills"])}
     hindi = client.post("/apply/MDA?lang=hi", data=form, content_type="multipart/form-data").get_data(as_text=True)
     assert "आवश्यक दस्तावेज़ नहीं लगाए गए: यात्रा टिकट या किराये के बिल, भागीदारी का प्रमाण।" in hindi
+
+
+def test_files_of_a_refused_submission_are_kept_for_the_next_sending(app: Flask) -> None:
+    client = sign_in(app, "applicant1.agr")
+    form = {**MDA_FORM, "action": "submit", **files.checklist_form(["bills"])}
+    form["document_other"] = (io.BytesIO(files.EXE), "tool.exe")  # refused files are not kept
+    page = client.post("/apply/MDA", data=form, content_type="multipart/form-data").get_data(as_text=True)
+    assert "Kept from your last sending: bills.pdf" in page and "tool.exe" not in page.split("Kept from")[-1][:200]
+    tokens = re.findall(r'name="kept_upload" value="([^"]+)"', page)
+    assert len(tokens) == 1
+    kept_folder = app.extensions["odop.settings"].upload_dir / "kept"
+    (kept_file,) = kept_folder.iterdir()
+    # Another user cannot use the token; the owner sends it with the missing documents.
+    other = sign_in(app, "applicant2.agr")
+    again = {**MDA_FORM, "action": "submit", "kept_upload": tokens[0], **files.checklist_form(["travel_bill", "proof_of_participation"])}
+    assert other.post("/apply/MDA", data=again, content_type="multipart/form-data").status_code == 422
+    again = {**MDA_FORM, "action": "submit", "kept_upload": tokens[0], **files.checklist_form(["travel_bill", "proof_of_participation"])}
+    assert client.post("/apply/MDA", data=again, content_type="multipart/form-data").status_code == 302
+    with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
+        kinds = sorted(d.kind for d in uow.session.scalars(select(Document)))
+    assert kinds == ["bills", "proof_of_participation", "travel_bill"]
+    assert not kept_file.exists()  # removed once stored with the application
 
 
 def test_several_files_per_item_are_kept_under_their_item(app: Flask) -> None:

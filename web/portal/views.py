@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from web.infra import kept_uploads
 from web.infra.auth import actor, require_roles
 from web.infra.bootstrap import calendar_provider
 from web.infra.errors import redirect_on_error
@@ -81,9 +82,13 @@ def apply(scheme_code: str):  # noqa: ANN201
         values = {k: v for k, v in request.args.items() if k in scheme.field_names}
     errors: dict[str, list[str]] = {}
     missing_kinds: list[str] = []
+    kept: list[kept_uploads.KeptFile] = []
     if request.method == "POST":
         values = request.form.to_dict()
         data = coerce(scheme, request.form)
+        restored = kept_uploads.restore(request.form.getlist(kept_uploads.FIELD), actor())
+        kept = [k for k, _ in restored]
+        new_uploads = _uploads()
         try:
             if request.form.get("action") == "draft":
                 with uow() as work:
@@ -101,19 +106,22 @@ def apply(scheme_code: str):  # noqa: ANN201
                     data=data,
                     actor=actor(),
                     applicant=request.form.get("applicant") or None,
-                    documents=_uploads(),
+                    documents=[u for _, u in restored] + new_uploads,
                     store=document_store(),
                     draft_id=int(draft_id) if draft_id.isdigit() else None,
                 )
+            kept_uploads.forget(kept)
             flash(_("Application submitted. Your application number is %(number)s.", number=application.number))
             return redirect(url_for("portal.application", number=application.number))
         except ValidationFailed as err:
             errors = err.fields or {"_schema": [str(err)]}
             missing_kinds = getattr(err, "missing", [])
+            # The files that passed the content checks come back with the form (D73).
+            kept += kept_uploads.keep(new_uploads, actor())
     status = 422 if errors else 200
     return render_template(
         "portal/apply.html", scheme=scheme, specs=specs, values=values, errors=errors, draft_id=draft_id,
-        checklist=scheme.checklist, missing_kinds=missing_kinds,
+        checklist=scheme.checklist, missing_kinds=missing_kinds, kept=kept,
     ), status
 
 
