@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table('document_reviews',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),
-    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('task_id', sa.String(length=36), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('reviewed_by', sa.String(length=100), nullable=False),
