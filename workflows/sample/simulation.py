@@ -26,8 +26,10 @@ from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, catalogue
 from workflows.errors import ValidationFailed
 from workflows.models import Application, User
+from workflows.readmodels.checklist import files_of, unacceptable_kinds
 from workflows.readmodels.task_page import outcomes_of
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.clarification import answer_clarification
 from workflows.usecases.decisions import claim, decide, decision_form
 from workflows.usecases.documents import FolderStore, Upload
 from workflows.usecases.submission import submit_application
@@ -97,7 +99,7 @@ def simulate(
                 store=store,
             )
         report.submitted += 1
-        _drive(runtime, clock, application.number, people, rng, report, end)
+        _drive(runtime, clock, application.number, people, rng, report, end, store)
     with SchemeUnitOfWork(runtime) as uow:
         for status, count in Counter(uow.session.scalars(select(Application.status))).items():
             report.statuses[status] = count
@@ -118,8 +120,9 @@ def _office_hours(moment: datetime, rng: random.Random) -> datetime:
     return base + timedelta(minutes=rng.uniform(0, 450))
 
 
-def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: ANN001
-    """Work the application step by step until it ends, the history runs out, or it waits on a future."""
+def _drive(runtime, clock, number, people, rng, report, end, store) -> None:  # noqa: ANN001
+    """Work the application step by step until it ends, the history runs out, or it waits on a future.
+    A return now and then finds a document unacceptable; the applicant's answer replaces it."""
     returns = 0
     while True:
         with SchemeUnitOfWork(runtime) as uow:
@@ -145,8 +148,30 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
                 claim(uow, [task.id], actor=actor)
         clock.advance(hours=rng.uniform(0.5, 30))
         with SchemeUnitOfWork(runtime) as uow:
-            decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+            if task.lane == roles.APPLICANT:
+                answer_clarification(
+                    uow, store, actor=actor, number=number, task_id=task.id, remarks=remarks, read_form=lambda _: {},
+                    uploads=[Upload(k, f"{k}-copy.pdf", PDF) for k in unacceptable_kinds(files_of(uow.session, application))],
+                )  # fmt: skip
+            else:
+                marks = _unacceptable(uow, application, rng) if outcome == "return" else {}
+                decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields, unacceptable=marks)
         report.decisions[outcome] += 1
+
+
+def _unacceptable(uow: SchemeUnitOfWork, application: Application, rng: random.Random) -> dict[int, str]:
+    """One in three returns finds one of the documents unacceptable."""
+    files = files_of(uow.session, application)
+    if not files or rng.random() > 1 / 3:
+        return {}
+    return {rng.choice(files).document.id: rng.choice(UNACCEPTABLE_REASONS)}
+
+
+UNACCEPTABLE_REASONS = [
+    "The scan is not readable; upload a clear copy.",
+    "The name does not match the application.",
+    "The document has expired; upload a current one.",
+]
 
 
 def _step_days(task: Task, rng: random.Random) -> float:
