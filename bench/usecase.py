@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import event
 
@@ -26,9 +27,11 @@ from web.infra.bootstrap import build_runtime
 from web.infra.config import ROOT, Settings
 from web.infra.dbschema import upgrade
 from workflows.sample.demo import load_demo
+from workflows.sample.simulation import PDF
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases.decisions import claim, decide
 from workflows.usecases.deployment import deploy_directory
+from workflows.usecases.documents import FolderStore, Upload
 from workflows.usecases.submission import submit_application
 
 DISTRICTS = ("agr", "mbd", "vns")
@@ -88,6 +91,10 @@ def run(url: str, label: str, n: int, warmup: int = 10) -> Result:
         counter[0] += 1
 
     result = Result(label, n, 0.0)
+    # The checklist's documents, which submission requires (a real one-page PDF each).
+    scratch = tempfile.TemporaryDirectory(prefix="odop-bench-uploads-")
+    store = FolderStore(Path(scratch.name))
+    documents = [Upload(kind, f"{kind}.pdf", PDF) for kind in ("aadhaar", "bank_passbook", "project_report", "caste_certificate")]
 
     def timed(what: str, action: Callable[[SchemeUnitOfWork], object]) -> object:
         counter[0] = 0
@@ -101,7 +108,7 @@ def run(url: str, label: str, n: int, warmup: int = 10) -> Result:
     def lifecycle(i: int) -> None:
         d = DISTRICTS[i % len(DISTRICTS)]
         application = timed("submit", lambda uow: submit_application(
-            uow, scheme_code="MM", district_code=d.upper(), data=FORM, actor=f"applicant1.{d}"))
+            uow, scheme_code="MM", district_code=d.upper(), data=FORM, actor=f"applicant1.{d}", documents=documents, store=store))
         instance_id = application.instance_id  # type: ignore[attr-defined]
         for bpmn_id, who in STEPS:
             with SchemeUnitOfWork(runtime) as uow:
@@ -123,6 +130,7 @@ def run(url: str, label: str, n: int, warmup: int = 10) -> Result:
     result.seconds = time.perf_counter() - start
     result.cpu_seconds = time.process_time() - cpu
     runtime.db.dispose()
+    scratch.cleanup()
     return result
 
 

@@ -20,6 +20,16 @@ class ValidationFailed(DomainError):
         super().__init__(f"{message} ({detail})" if detail else message)
 
 
+class DocumentsMissing(ValidationFailed):
+    """Documents the scheme's checklist needs are not there; `missing` are their types, in checklist order."""
+
+    code = "documents_missing"
+
+    def __init__(self, message: str, fields: dict[str, list[str]], missing: list[str]) -> None:
+        super().__init__(message, fields)
+        self.missing = list(missing)
+
+
 class ApplicationNotFound(DomainError, NotFound):
     code = "application_not_found"
 

@@ -131,6 +131,21 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class DocumentReview(Base):
+    """An officer's finding that a document is unacceptable, made when returning the application
+    (the task of that return); the document itself is kept, and a replacement is a new document."""
+
+    __tablename__ = "document_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class LoginThrottle(Base):
     """Failed sign-ins per client address and user name (user name '' counts every name tried
     from the address), to slow password guessing down with growing waits; never a lock that

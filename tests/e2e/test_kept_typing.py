@@ -14,6 +14,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Shots
+from tests.files import NEEDED
 from tests.web.conftest import MDA_FORM, PDF
 from workflows.models import Application, User
 from workflows.sample.demo import DEMO_PASSWORD
@@ -41,7 +42,14 @@ def _fill(page: Page) -> None:
             page.set_checked(f"input[name={name}]", value == "yes")
         else:
             page.fill(f"#f-{name}", value)
-    page.select_option("#document_kind", "bills")
+
+
+def _attach(page: Page, tmp_path: Path, **files: Path) -> None:
+    """A file in each input of the checklist (the browser asks for the required ones before sending)."""
+    pdf = tmp_path / "document.pdf"
+    pdf.write_bytes(PDF)
+    for kind in NEEDED["MDA"]:
+        page.set_input_files(f"#doc-{kind}", str(files.get(kind, pdf)))
 
 
 def _expect_filled(page: Page) -> None:
@@ -54,7 +62,6 @@ def _expect_filled(page: Page) -> None:
             box.to_be_checked() if value == "yes" else box.not_to_be_checked()
         else:
             expect(page.locator(f"#f-{name}")).to_have_value(value)
-    expect(page.locator("#document_kind")).to_have_value("bills")
     expect(page.locator("[data-kept-note]")).to_be_visible()
 
 
@@ -77,6 +84,7 @@ def test_an_expired_session_keeps_the_typed_form(
     app: Flask, browser: Browser, live_url: str, shots: Shots, tmp_path: Path, how: str
 ) -> None:
     page = _start(browser, live_url)
+    _attach(page, tmp_path)
     shots(page, "filled")
     if how == "cookie gone":  # the browser was closed, or the cookie expired: no session, no form token
         page.context.clear_cookies()
@@ -93,9 +101,7 @@ def test_an_expired_session_keeps_the_typed_form(
     expect(page).to_have_url(f"{live_url}/apply/MDA")
     _expect_filled(page)
     shots(page, "form-back")
-    bills = tmp_path / "bills.pdf"
-    bills.write_bytes(PDF)
-    page.set_input_files("#document", str(bills))
+    _attach(page, tmp_path)  # files are not kept: chosen again
     _submit(page)
     expect(page.locator(".flash").first).to_contain_text("Your application number is")
     assert _count_applications(app) == 1
@@ -103,8 +109,9 @@ def test_an_expired_session_keeps_the_typed_form(
     expect(page.locator("#f-unit_name")).to_have_value(""), "an accepted form is forgotten"
 
 
-def test_another_user_does_not_get_the_kept_form(browser: Browser, live_url: str) -> None:
+def test_another_user_does_not_get_the_kept_form(browser: Browser, live_url: str, tmp_path: Path) -> None:
     page = _start(browser, live_url)
+    _attach(page, tmp_path)
     page.context.clear_cookies()
     _submit(page)
     expect(page.locator("h1")).to_have_text("Sign in")
@@ -118,8 +125,8 @@ def test_a_too_large_file_keeps_the_typed_form(app: Flask, browser: Browser, liv
     page = _start(browser, live_url)
     big = tmp_path / "scan.pdf"
     big.write_bytes(PDF + b"%" * (6 * 1024 * 1024))
-    page.set_input_files("#document", str(big))
-    expect(page.locator("#document-size")).to_contain_text("larger than 5 MB")
+    _attach(page, tmp_path, bills=big)
+    expect(page.locator("#doc-bills-size")).to_contain_text("larger than 5 MB")
     _submit(page)
     expect(page).to_have_url(f"{live_url}/apply/MDA")  # not sent
     expect(page.locator("#f-unit_name")).to_have_value(TYPED["unit_name"])
@@ -128,8 +135,8 @@ def test_a_too_large_file_keeps_the_typed_form(app: Flask, browser: Browser, liv
     # Past the browser's check (an old browser, scripts off): the server refuses the request.
     huge = tmp_path / "huge.pdf"
     huge.write_bytes(PDF + b"%" * (13 * 1024 * 1024))
-    page.evaluate("(el => { el.removeAttribute('data-max-bytes'); el.setCustomValidity(''); })(document.getElementById('document'))")
-    page.set_input_files("#document", str(huge))
+    page.evaluate("(el => { el.removeAttribute('data-max-bytes'); el.setCustomValidity(''); })(document.getElementById('doc-bills'))")
+    page.set_input_files("#doc-bills", str(huge))
     _submit(page)
     expect(page.locator("h1")).to_have_text("The form was not sent")
     expect(page.locator(".flash.error")).to_contain_text("larger than 12 MB")

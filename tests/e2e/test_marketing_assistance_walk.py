@@ -1,6 +1,7 @@
-"""An applicant claims marketing assistance with a document; the DIC returns it; the applicant
-answers; the DIC forwards; the GM sanctions; the DIC records the payment; the applicant sees it
-approved with the amount. Every page is screenshotted into test-artifacts/e2e/."""
+"""An applicant claims marketing assistance with the checklist's documents; the DIC returns it,
+marking the bills unacceptable; the applicant answers with a clear copy (both files stay listed);
+the DIC forwards; the GM sanctions; the DIC records the payment; the applicant sees it approved
+with the amount. Every page is screenshotted into test-artifacts/e2e/."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Shots
+from tests.files import NEEDED
 from tests.web.conftest import MDA_FORM, PDF
 from workflows.sample.demo import DEMO_PASSWORD
 
@@ -24,7 +26,9 @@ def signed_in(browser: Browser, base: str, username: str) -> Page:
     return page
 
 
-def work_task(page: Page, shots: Shots, number: str, outcome: str, remarks: str = "", **fields: str) -> None:
+def work_task(
+    page: Page, shots: Shots, number: str, outcome: str, remarks: str = "", unacceptable: dict[str, str] | None = None, **fields: str
+) -> None:
     page.goto("/inbox?view=available")
     shots(page, "inbox")
     page.click(f"text={number}")
@@ -37,6 +41,10 @@ def work_task(page: Page, shots: Shots, number: str, outcome: str, remarks: str 
         page.fill(f"#f-{name}", value)
     if remarks:
         page.fill("#remarks", remarks)
+    for kind, reason in (unacceptable or {}).items():  # documents found unacceptable, with the return
+        row = page.locator(f"tr[data-item={kind}]")
+        row.locator("input[name=unacceptable]").check()
+        row.locator("input[name^=unacceptable_reason_]").fill(reason)
     page.click("button:text('Record decision')")
     expect(page.locator(".flash").first).to_contain_text(f"Decision recorded for {number}")
     shots(page, "decided")
@@ -45,6 +53,8 @@ def work_task(page: Page, shots: Shots, number: str, outcome: str, remarks: str 
 def test_walk(browser: Browser, live_url: str, shots: Shots, tmp_path: Path) -> None:
     bills = tmp_path / "bills.pdf"
     bills.write_bytes(PDF)
+    clear = tmp_path / "bills-clear-copy.pdf"
+    clear.write_bytes(PDF)
 
     applicant = signed_in(browser, live_url, "applicant1.agr")
     applicant.goto("/apply/MDA")
@@ -55,8 +65,8 @@ def test_walk(browser: Browser, live_url: str, shots: Shots, tmp_path: Path) -> 
             applicant.set_checked(f"input[name={name}]", value == "yes")
         else:
             applicant.fill(f"#f-{name}", value)
-    applicant.select_option("#document_kind", "bills")
-    applicant.set_input_files("#document", str(bills))
+    for kind in NEEDED["MDA"]:  # the checklist: an input per document
+        applicant.set_input_files(f"#doc-{kind}", str(bills))
     shots(applicant, "apply-form")
     applicant.click("button[value=submit]")  # one click, with the last field still focused
     expect(applicant.locator(".flash")).to_contain_text("Your application number is")
@@ -64,17 +74,22 @@ def test_walk(browser: Browser, live_url: str, shots: Shots, tmp_path: Path) -> 
     shots(applicant, "submitted")
 
     dic = signed_in(browser, live_url, "dic.agr")
-    work_task(dic, shots, number, "return", remarks="The freight bill is not legible; upload a clear copy.")
+    work_task(dic, shots, number, "return", remarks="The freight bill is not legible; upload a clear copy.",
+              unacceptable={"bills": "The freight bill is not legible."})
 
     applicant.goto(f"/applications/{number}")
     expect(applicant.locator("[data-status]")).to_have_text("Returned for clarification")
+    expect(applicant.locator("tr[data-item=bills] [data-unacceptable-reason]")).to_contain_text("The freight bill is not legible.")
     shots(applicant, "returned")
     applicant.fill("#answer-remarks", "Clear copy of the freight bill attached.")
-    applicant.set_input_files("#document", str(bills))
+    applicant.set_input_files("#doc-bills", str(clear))
     applicant.click("button:text('Resubmit')")
     expect(applicant.locator(".flash")).to_contain_text("Your answer was sent")
     shots(applicant, "answered")
 
+    expect(applicant.locator("tr[data-item=bills]")).to_have_attribute("data-doc-status", "present")
+    expect(applicant.locator("tr[data-item=bills]")).to_contain_text("bills-clear-copy.pdf")  # both files kept
+    expect(applicant.locator("tr[data-item=bills] [data-unacceptable-reason]")).to_have_count(1)
     work_task(dic, shots, number, "approve")
     gm = signed_in(browser, live_url, "gm.agr")
     work_task(gm, shots, number, "approve")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Instance, Task
 from engine.runtime import Runtime
+from tests.files import checklist_documents
 from web.infra.config import ROOT
 from workflows.models import Application, District, User
 from workflows.uow import SchemeUnitOfWork
@@ -102,9 +103,10 @@ def set_up(runtime: Runtime) -> None:
 
 def submit(runtime: Runtime, scheme: str = "MM", actor: str = "applicant1.agr", **changes: Any) -> str:
     with SchemeUnitOfWork(runtime) as uow:
+        data = {**DATA[scheme], **changes}
         application = submit_application(
-            uow, scheme_code=scheme, district_code="AGR", data={**DATA[scheme], **changes}, actor=actor,
-            applicant="applicant1.agr" if actor == "fc.agr" else None,
+            uow, scheme_code=scheme, district_code="AGR", data=data, actor=actor,
+            applicant="applicant1.agr" if actor == "fc.agr" else None, **checklist_documents(uow, scheme, data),
         )
         return application.number
 

@@ -13,6 +13,7 @@ from engine.runtime import Runtime
 from sla import deadlines
 from stats import queries, recorder, step_queries
 from stats.filters import Filters
+from tests.files import checklist_documents
 from tests.integration import scheme_helpers as h
 from web.infra.bootstrap import calendar_provider
 from workflows.uow import SchemeUnitOfWork
@@ -37,7 +38,8 @@ def test_a_decision_is_on_the_dashboards_once_committed(runtime: Runtime) -> Non
     h.set_up(runtime)
     for district in ("AGR", "MBD"):
         with SchemeUnitOfWork(runtime) as uow:
-            submit_application(uow, scheme_code="MM", district_code=district, data=h.MM_DATA, actor="applicant1.agr")
+            submit_application(uow, scheme_code="MM", district_code=district, data=h.MM_DATA, actor="applicant1.agr",
+                               **checklist_documents(uow, "MM", h.MM_DATA))
     number = h.submit(runtime)
     agra = Filters(JULY.start, JULY.end, district="AGR")
     moradabad = Filters(JULY.start, JULY.end, district="MBD")

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from engine.runtime import Runtime
 from sla import deadlines
 from stats import recorder
+from tests.files import checklist_documents
 from tests.integration import scheme_helpers as h
 from web.infra.bootstrap import calendar_provider
 from workflows.uow import SchemeUnitOfWork
@@ -49,7 +50,9 @@ class Impatient(SchemeUnitOfWork):
 
 
 def _submit(uow: SchemeUnitOfWork, district: str, applicant: str) -> int:
-    return submit_application(uow, scheme_code="MM", district_code=district, data=h.MM_DATA, actor=applicant).instance_id
+    return submit_application(
+        uow, scheme_code="MM", district_code=district, data=h.MM_DATA, actor=applicant, **checklist_documents(uow, "MM", h.MM_DATA)
+    ).instance_id
 
 
 def _open_claimed(runtime: Runtime, district: str, applicant: str, officer: str) -> str:

@@ -26,6 +26,9 @@ def test_make_run_prepares_four_schemes_with_history(tmp_path: Path, monkeypatch
         schemes = {row[0] for row in conn.execute(text("SELECT DISTINCT code FROM scheme_versions"))}
         applications = conn.execute(text("SELECT count(*) FROM applications")).scalar()
         documents = conn.execute(text("SELECT count(*) FROM documents")).scalar()
+        without = conn.execute(text(
+            "SELECT count(*) FROM applications a WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.application_id = a.id)"
+        )).scalar()  # fmt: skip
         appeals = conn.execute(text("SELECT level, outcome, cause FROM appeals")).all()
         # The history has the time limits at work: reminders and escalations, told to officers (D91).
         fired = dict(conn.execute(text("SELECT kind, count(*) FROM timers WHERE fired_at IS NOT NULL GROUP BY kind")).all())
@@ -35,7 +38,7 @@ def test_make_run_prepares_four_schemes_with_history(tmp_path: Path, monkeypatch
         late = conn.execute(text("SELECT count(*) FROM tasks WHERE state = 'completed' AND completed_at > due_at")).scalar()
     engine.dispose()
     assert schemes == {"MM", "CFC", "MDA", "SDT"}
-    assert applications == 12 and documents > 0
+    assert applications == 12 and documents > 0 and without == 0  # each with its checklist's documents
     assert fired.get("sla_reminder", 0) > 0 and fired.get("sla_breach", 0) > 0, fired
     assert told - {"applicant", "facilitation_operator"}, told  # officers have notifications
     assert late > 0  # not 100 % on time

@@ -8,6 +8,7 @@ import pytest
 
 from engine.errors import TaskAlreadyCompleted, TaskClaimedByOther
 from engine.runtime import Runtime
+from tests.files import checklist_documents
 from tests.integration.scheme_helpers import DATA, open_task, set_up, snapshot, step, submit
 from workflows.errors import NotAllowed, UnknownScheme, ValidationFailed
 from workflows.uow import SchemeUnitOfWork
@@ -24,7 +25,7 @@ def rt(runtime: Runtime) -> Runtime:
 def _submit(rt: Runtime, **kwargs) -> None:  # noqa: ANN003
     args = {"scheme_code": "MM", "district_code": "AGR", "data": DATA["MM"], "actor": "applicant1.agr"} | kwargs
     with SchemeUnitOfWork(rt) as uow:
-        submit_application(uow, **args)
+        submit_application(uow, **(checklist_documents(uow, "MM", DATA["MM"]) | args))
 
 
 def test_invalid_application_data(rt: Runtime) -> None:

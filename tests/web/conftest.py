@@ -6,7 +6,6 @@ fast; the web layer's SQL is the same on PostgreSQL, which the engine and scheme
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -92,7 +91,7 @@ def sign_in(app: Flask, username: str | None) -> FlaskClient:
 
 def submit_mda(app: Flask, username: str = "applicant1.agr", **changes: Any) -> str:
     client = sign_in(app, username)
-    form = {**MDA_FORM, **changes, "action": "submit", "document_kind": "bills", "document": (io.BytesIO(PDF), "bills.pdf")}
+    form = {**MDA_FORM, **changes, "action": "submit", **files.checklist_form(files.NEEDED["MDA"])}
     if username.startswith("fc."):
         form["applicant"] = "applicant1.agr"
     response = client.post("/apply/MDA", data=form, content_type="multipart/form-data")

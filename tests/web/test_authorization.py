@@ -72,6 +72,7 @@ CASES = [
     Case("users admin", "GET", "/admin/users", frozenset(ADMINS)),
     Case("save user", "POST", "/admin/users", frozenset(ADMINS), ok=(302,), data={"username": "x"}),
     Case("api application", "GET", "/api/v1/applications/{number}", frozenset(SEES_APPLICATION)),
+    Case("api documents", "GET", "/api/v1/applications/{number}/documents", frozenset(SEES_APPLICATION)),
     Case("api applications", "GET", "/api/v1/applications", frozenset(SIGNED_IN)),
     Case("api tasks", "GET", "/api/v1/tasks", frozenset(SIGNED_IN)),
     Case("api counts", "GET", "/api/v1/tasks/counts", frozenset(SIGNED_IN)),
@@ -149,7 +150,7 @@ def _fill(value, ids: dict[str, str]):  # noqa: ANN001, ANN202
 def test_access(app: Flask, case: Case, who: str | None) -> None:
     number = submit_mda(app)
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
-        doc = uow.session.query(Document).one()
+        doc = uow.session.query(Document).filter_by(kind="bills").one()
         definition = uow.instances.get(uow.applications.by_number(number).instance_id).definition_id
     ids = {"number": number, "task": open_task_id(app, number), "doc": str(doc.id), "definition": str(definition)}
     client = sign_in(app, who)

@@ -13,14 +13,14 @@ from tests.web.conftest import beaten_to_it, open_task_id, sign_in, submit_mda
 
 def test_second_officer_keeps_the_remarks_typed(app: Flask) -> None:
     second, task, version = beaten_to_it(app)
-    typed = {"outcome": "return", "remarks": "Bills of the stall are missing a GST number", "version": version}
+    typed = {"outcome": "return", "remarks": "The stall receipt is missing a GST number", "version": version}
     response = second.post(f"/tasks/{task}/decide", data=typed)
     assert response.status_code == 302 and response.location.endswith(f"/tasks/{task}")
     page = second.get(response.location).get_data(as_text=True)
     assert "already completed by dic.agr" in page or "changed since you opened it" in page
-    assert "Bills of the stall are missing a GST number" in page
+    assert "The stall receipt is missing a GST number" in page
     # Once: reloading the page does not bring the old typing back.
-    assert "Bills of the stall" not in second.get(f"/tasks/{task}").get_data(as_text=True)
+    assert "The stall receipt" not in second.get(f"/tasks/{task}").get_data(as_text=True)
 
 
 def test_applicant_answer_refused_keeps_remarks_and_corrections(app: Flask) -> None:

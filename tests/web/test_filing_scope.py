@@ -47,7 +47,7 @@ def test_a_wrong_applicant_name_keeps_the_form(app: Flask, name: str, message: s
 
 def test_a_centre_files_for_an_applicant_of_its_district(app: Flask) -> None:
     client = sign_in(app, "fc.mbd")
-    form = {**MDA_FORM, "applicant": "applicant1.mbd", "action": "submit"}
+    form = {**MDA_FORM, "applicant": "applicant1.mbd", "action": "submit", **files.checklist_form(files.NEEDED["MDA"])}
     response = client.post("/apply/MDA", data=form, content_type="multipart/form-data")
     assert response.status_code == 302 and "/MBD/" in response.location
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:

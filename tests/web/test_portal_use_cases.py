@@ -10,6 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests import files
+from tests.files import checklist_documents
 from tests.web.conftest import MDA_FORM, PDF, open_task_id, sign_in, submit_mda
 from web.infra.bootstrap import calendar_provider
 from workflows.errors import NotAllowed
@@ -44,7 +46,7 @@ def test_a_submission_removes_its_draft_and_a_refused_one_keeps_it(app: Flask) -
     assert refused.status_code == 302 and "/apply/MDA?draft=" in refused.location  # the form again (D90)
     assert _drafts(app) == [draft_id] and _applications(app) == 0
 
-    form["document"] = (io.BytesIO(PDF), "bills.pdf")
+    form |= {"document": (io.BytesIO(PDF), "bills.pdf"), **files.checklist_form(files.NEEDED["MDA"])}
     submitted = client.post("/apply/MDA", data=form, content_type="multipart/form-data")
     assert submitted.status_code == 302
     assert _drafts(app) == [] and _applications(app) == 1
@@ -62,7 +64,7 @@ def test_a_submission_from_someone_elses_draft_stores_nothing(app: Flask) -> Non
     assert _drafts(app) == [draft_id] and _applications(app) == 0
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:  # a draft already gone is no reason to refuse
         submit_application(uow, scheme_code="MDA", district_code="AGR", data=data, actor="applicant1.agr",
-                           draft_id=draft_id + 1000)
+                           draft_id=draft_id + 1000, **checklist_documents(uow, "MDA", data))
     assert _applications(app) == 1
 
 

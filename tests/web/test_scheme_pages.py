@@ -9,6 +9,7 @@ import json
 
 from flask import Flask
 
+from tests import files
 from tests.web.conftest import PDF, open_task_id, sign_in
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import scheme_admin
@@ -18,7 +19,7 @@ def test_apply_page_renders_the_form_and_the_checklist(app: Flask) -> None:
     html = sign_in(app, "applicant1.agr").get("/apply/SDT").get_data(as_text=True)
     assert 'id="f-years_in_trade" name="years_in_trade" type="number" step="1" value="" min="0" max="60" required' in html
     assert 'pattern="(?:(\\+91)?[6-9][0-9]{9})"' in html
-    assert 'id="doc-aadhaar" name="document" type="file"' in html and "required" in html.split('id="doc-aadhaar"')[1][:200]
+    assert 'id="doc-aadhaar" name="document_aadhaar" type="file" multiple' in html and "required" in html.split('id="doc-aadhaar"')[1][:200]
     assert 'data-required-when-field="artisan_status" data-required-when-value="skilled"' in html
     assert "Skill Development &amp; Toolkit" in html
 
@@ -47,7 +48,8 @@ def test_the_task_page_shows_the_decision_form(app: Flask) -> None:
         "fair_type": "domestic", "fair_location": "New Delhi", "fair_start": "2025-06-01", "fair_end": "2025-06-05",
         "stall_charges": "60000", "freight_charges": "5000", "travel_fare": "2400", "action": "submit",
     }  # fmt: skip
-    number = client.post("/apply/MDA", data=form).location.split("/applications/", 1)[1]
+    form |= files.checklist_form(files.NEEDED["MDA"])
+    number = client.post("/apply/MDA", data=form, content_type="multipart/form-data").location.split("/applications/", 1)[1]
     for actor in ("dic.agr", "gm.agr"):
         task = open_task_id(app, number)
         officer = sign_in(app, actor)

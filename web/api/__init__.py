@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 
-from web.api import applications, definitions, integration, tasks
+from web.api import applications, definitions, documents, integration, tasks
 from web.api.schemas import ErrorOut
 
 PREFIX = "/api/v1"
@@ -35,7 +35,7 @@ def init_api(app: Flask, csrf: CSRFProtect) -> None:
         },
     )
     api = _Api(app)
-    for module in (applications, tasks, definitions, integration):
+    for module in (applications, documents, tasks, definitions, integration):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=f"{PREFIX}{module.PATH}")
 

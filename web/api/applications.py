@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_login import login_required
 from flask_smorest import Blueprint
 
+from web.api.documents import uploads_of
 from web.api.schemas import ApplicationDetailOut, ApplicationIn, ApplicationListArgs, ApplicationOut
 from web.infra.auth import actor
-from web.infra.extensions import uow
+from web.infra.extensions import document_store, uow
 from workflows.readmodels.tracking import application_details, applications_of
 from workflows.usecases.submission import submit_application
 
@@ -38,6 +39,8 @@ def submit(body: dict):  # noqa: ANN201
             data=body["data"],
             actor=actor(),
             applicant=body.get("applicant"),
+            documents=uploads_of(body["documents"]),
+            store=document_store(),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from web.api.documents import DocumentIn, UnacceptableIn
 from web.infra.errors import codes
 from web.infra.input_checks import INT_MAX
 from workflows.readmodels.inbox import SLA_STATES, SORTS, VIEWS
@@ -30,6 +31,10 @@ class ApplicationIn(Schema):
     scheme = fields.String(required=True, metadata={"example": "MDA"})
     data = fields.Dict(required=True)
     applicant = fields.String(metadata={"description": "Username of the applicant (facilitation centres only)."})
+    documents = fields.List(
+        fields.Nested(DocumentIn), load_default=list, validate=validate.Length(max=30),
+        metadata={"description": "The scheme's checklist documents (several files per type allowed); required ones must be sent."},
+    )
 
 
 class ApplicationListArgs(Schema):
@@ -100,6 +105,10 @@ class CompleteIn(Schema):
     remarks = fields.String(load_default="")
     fields_ = fields.Dict(data_key="fields", load_default=dict, metadata={"description": "e.g. loan_amount"})
     expected_version = fields.Integer(validate=NUMBER, metadata={"description": "The instance version you read; 409 if it changed."})
+    unacceptable_documents = fields.List(
+        fields.Nested(UnacceptableIn), load_default=list, validate=validate.Length(max=100),
+        metadata={"description": "With a return: documents found unacceptable, each with the reason the applicant sees."},
+    )
 
 
 class ReassignIn(Schema):

@@ -75,6 +75,7 @@ def complete(body: dict, task_id: str):  # noqa: ANN201
         decisions.decide(
             work, task_id, actor=actor(), outcome=body["outcome"], remarks=body["remarks"],
             fields=body["fields_"], expected_version=body.get("expected_version"),
+            unacceptable={m["document_id"]: m["reason"] for m in body["unacceptable_documents"]},
         )
         return work.tasks.get(task_id)
 

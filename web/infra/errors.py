@@ -154,7 +154,9 @@ KEEP_LIMIT = 2500  # bytes of typing (as JSON) carried to the next page in the c
 NOT_KEPT = ("csrf_token", "password")
 
 
-def flash_and_redirect(err: Exception, url: str, *, say: bool = True, errors: dict | None = None):  # noqa: ANN201
+def flash_and_redirect(  # noqa: ANN201
+    err: Exception, url: str, *, say: bool = True, errors: dict | None = None, extra: dict | None = None
+):
     """Post/Redirect/Get for a refused form (D90): say what went wrong on the page the person came from.
 
     The answer is always a redirect to `url` (so Back never offers to send the form again). What was typed
@@ -168,6 +170,8 @@ def flash_and_redirect(err: Exception, url: str, *, say: bool = True, errors: di
         kept["values"] = values
     if errors and len(json.dumps(errors)) <= KEEP_LIMIT:
         kept["errors"] = errors
+    if extra:  # what else the page needs to show the form again (e.g. tokens of files kept on the server)
+        kept["extra"] = extra
     if say or (errors and "errors" not in kept):  # the fields' messages did not fit: say it in words
         flash(str(err), "error")
     session[KEPT] = kept
@@ -197,10 +201,11 @@ def _take_kept() -> None:
     if "kept_form" in g:
         return
     kept = session.get(KEPT)
-    g.kept_form, g.kept_errors, g.kept_refused = {}, {}, False
+    g.kept_form, g.kept_errors, g.kept_extra, g.kept_refused = {}, {}, {}, False
     if kept and kept.get("path") == request.path:
         kept = session.pop(KEPT)
-        g.kept_form, g.kept_errors, g.kept_refused = kept.get("values", {}), kept.get("errors", {}), True
+        g.kept_form, g.kept_errors, g.kept_extra = kept.get("values", {}), kept.get("errors", {}), kept.get("extra", {})
+        g.kept_refused = True
 
 
 def kept_form() -> dict[str, str]:
@@ -213,6 +218,12 @@ def kept_errors() -> dict[str, list[str]]:
     """The fields' messages of the form refused on the way to this page, once (empty otherwise)."""
     _take_kept()
     return g.kept_errors
+
+
+def kept_extra() -> dict[str, Any]:
+    """What else the refused form's view kept for this page (`flash_and_redirect(extra=...)`), once."""
+    _take_kept()
+    return g.kept_extra
 
 
 def wants_json() -> bool:

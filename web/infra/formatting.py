@@ -136,10 +136,19 @@ _SIMPLE = re.compile(r"""^\s*([a-z][a-z0-9_]*)\s*==\s*["']([^"']*)["']\s*$""")
 _ACCEPT = {"pdf": ".pdf,application/pdf", "jpeg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png"}
 
 
+_ONE_OF = re.compile(r"""^\s*([a-z][a-z0-9_]*)\s+in\s*[(\[]((?:\s*["'][^"'|]*["']\s*,?)+)[)\]]\s*$""")
+
+
 def simple_condition(expression: str) -> tuple[str, str] | None:
-    """(field, value) of a `field == "value"` condition, which the browser can check too."""
+    """(field, values) of a `field == "value"` or `field in ("a", "b")` condition, which the
+    browser can check too; several values are joined with "|"."""
     found = _SIMPLE.match(expression or "")
-    return (found.group(1), found.group(2)) if found else None
+    if found:
+        return found.group(1), found.group(2)
+    found = _ONE_OF.match(expression or "")
+    if found:
+        return found.group(1), "|".join(re.findall(r"""["']([^"']*)["']""", found.group(2)))
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor
-from web.infra.errors import flash_and_redirect, kept_errors, kept_form, redirect_on_error
+from web.infra.errors import flash_and_redirect, kept_errors, kept_extra, kept_form, redirect_on_error
 from web.infra.extensions import uow
 from web.infra.formatting import ROLE_LABELS
 from workflows.errors import ValidationFailed
@@ -19,6 +19,7 @@ from workflows.readmodels.task_page import task_details
 from workflows.usecases import decisions
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+REASON = "unacceptable_reason_"  # + a document's id: why it is unacceptable
 
 
 def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None):  # noqa: ANN202
@@ -30,7 +31,7 @@ def _page(task_id: str, *, errors: dict | None = None, form: dict | None = None)
 @bp.get("/<task_id>")
 @login_required
 def show(task_id: str):  # noqa: ANN201
-    return _page(task_id, form=kept_form(), errors=kept_errors())
+    return _page(task_id, form={**kept_form(), **kept_extra()}, errors=kept_errors())
 
 
 @bp.post("/<task_id>/claim")
@@ -58,7 +59,12 @@ def unclaim(task_id: str):  # noqa: ANN201
 def decide(task_id: str):  # noqa: ANN201
     form = request.form
     # The step's decision form (if any) reads its own fields from the post.
-    fields = {k: v for k, v in form.items(multi=True) if k not in ("outcome", "remarks", "version", "csrf_token", "from")}
+    fields = {
+        k: v for k, v in form.items(multi=True)
+        if k not in ("outcome", "remarks", "version", "csrf_token", "from", "unacceptable") and not k.startswith(REASON)
+    }  # fmt: skip
+    # Documents found unacceptable (with a return): id -> reason.
+    marks = {int(i) if i.isdigit() else 0: form.get(f"{REASON}{i}", "") for i in form.getlist("unacceptable")}
     fields = {k: (form.getlist(k) if len(form.getlist(k)) > 1 else v) for k, v in fields.items()}
     version = form.get("version", "")
     try:
@@ -72,10 +78,15 @@ def decide(task_id: str):  # noqa: ANN201
                 fields=fields,
                 expected_version=int(version) if version.isdigit() else None,
                 posted=True,
+                unacceptable=marks,
             )
     except ValidationFailed as err:
-        # Post/Redirect/Get (D90): the task page again, with the marked fields and what was typed.
-        return flash_and_redirect(err, url_for("tasks.show", task_id=task_id), say=not err.fields)
+        # Post/Redirect/Get (D90): the task page again, with the marked fields, what was typed and
+        # the documents ticked unacceptable.
+        return flash_and_redirect(
+            err, url_for("tasks.show", task_id=task_id), say=not err.fields,
+            extra={"unacceptable": form.getlist("unacceptable")},
+        )
     flash(_("Decision recorded for %(number)s.", number=application.number))
     if request.form.get("from") == "portal":
         return redirect(url_for("portal.application", number=application.number))

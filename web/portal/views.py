@@ -6,13 +6,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from web.infra import kept_uploads
 from web.infra.auth import actor, require_roles
 from web.infra.bootstrap import calendar_provider
-from web.infra.errors import flash_and_redirect, kept_errors, kept_form, redirect_on_error
+from web.infra.errors import flash_and_redirect, kept_errors, kept_extra, kept_form, redirect_on_error
 from web.infra.extensions import document_store, settings, uow
 from web.infra.forms import coerce, describe
 from workflows.catalogue import roles
-from workflows.catalogue.document_types import KINDS
+from workflows.catalogue.document_types import OTHER
 from workflows.catalogue.schemes import published, published_scheme
 from workflows.errors import ValidationFailed
 from workflows.readmodels.tracking import application_details, applications_of
@@ -27,12 +28,18 @@ FILERS = (roles.APPLICANT, roles.FACILITATION_OPERATOR)
 
 
 def _uploads() -> list[Upload]:
+    """The files of the post: several per checklist item (`document_<type>`), and the single
+    `document` with its `document_kind` (the upload form on the application page)."""
     uploads = []
     for i, file in enumerate(request.files.getlist("document")):
         if file and file.filename:
             kinds = request.form.getlist("document_kind")
-            kind = kinds[i] if i < len(kinds) and kinds[i] else "other"
+            kind = kinds[i] if i < len(kinds) and kinds[i] else OTHER
             uploads.append(Upload(kind=kind, filename=file.filename, content=file.read()))
+    for name in request.files:
+        if name.startswith("document_"):
+            kind = name.removeprefix("document_")
+            uploads += [Upload(kind, f.filename, f.read()) for f in request.files.getlist(name) if f and f.filename]
     return uploads
 
 
@@ -75,9 +82,16 @@ def apply(scheme_code: str):  # noqa: ANN201
             # Prefilled from a link, e.g. a trade fair on the public dashboard; still checked on submit.
             values = {k: v for k, v in request.args.items() if k in scheme.field_names}
     errors: dict[str, list[str]] = kept_errors()
+    again = kept_extra()
+    missing_kinds: list[str] = again.get("missing", [])
+    # The files that passed the content checks come back with the refused form (D73).
+    kept: list[kept_uploads.KeptFile] = [k for k, _ in kept_uploads.restore(again.get("kept", []), actor())]
     if request.method == "POST":
         values = request.form.to_dict()
         data = coerce(scheme, request.form)
+        restored = kept_uploads.restore(request.form.getlist(kept_uploads.FIELD), actor())
+        kept = [k for k, _ in restored]
+        new_uploads = _uploads()
         try:
             if request.form.get("action") == "draft":
                 with uow() as work:
@@ -95,19 +109,24 @@ def apply(scheme_code: str):  # noqa: ANN201
                     data=data,
                     actor=actor(),
                     applicant=request.form.get("applicant") or None,
-                    documents=_uploads(),
+                    documents=[u for _, u in restored] + new_uploads,
                     store=document_store(),
                     draft_id=int(draft_id) if draft_id.isdigit() else None,
                 )
+            kept_uploads.forget(kept)
             flash(_("Application submitted. Your application number is %(number)s.", number=application.number))
             return redirect(url_for("portal.application", number=application.number))
         except ValidationFailed as err:
-            # Post/Redirect/Get (D90): the form again with what was typed; files must be chosen again.
-            again = url_for("portal.apply", scheme_code=scheme.code, draft=draft_id if draft_id.isdigit() else None)
-            return flash_and_redirect(err, again, say=False, errors=err.fields or {"_schema": [str(err)]})
+            # Post/Redirect/Get (D90): the form again with what was typed and the files kept (D73).
+            kept += kept_uploads.keep(new_uploads, actor())
+            back = url_for("portal.apply", scheme_code=scheme.code, draft=draft_id if draft_id.isdigit() else None)
+            return flash_and_redirect(
+                err, back, say=False, errors=err.fields or {"_schema": [str(err)]},
+                extra={"missing": list(getattr(err, "missing", [])), "kept": [k.token for k in kept]},
+            )
     return render_template(
-        "portal/apply.html", scheme=scheme, specs=specs, values=values, errors=errors, kinds=KINDS, draft_id=draft_id,
-        checklist=scheme.checklist,
+        "portal/apply.html", scheme=scheme, specs=specs, values=values, errors=errors, draft_id=draft_id,
+        checklist=scheme.checklist, missing_kinds=missing_kinds, kept=kept,
     )
 
 
@@ -119,7 +138,7 @@ def application(number: str):  # noqa: ANN201
             work, actor=actor(), number=number, calendar_for=calendar_provider(settings().state, settings().weekly_offs)
         )
     return render_template(
-        "portal/application.html", d=details, specs=describe(details.scheme), kinds=KINDS, errors={}, values={},
+        "portal/application.html", d=details, specs=describe(details.scheme), errors={}, values={},
         overall_due=details.overall_due, letters=available_letters(details.application),
     )
 

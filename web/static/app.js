@@ -119,14 +119,15 @@ document.addEventListener("change", (event) => {
   if (form) form.disabled = ["return", "reject"].includes(event.target.value);
 });
 
-// The apply page: a checklist document required only for some answers (`field == "value"`).
+// The apply page: a checklist document required only for some answers (`field == "value"`,
+// `field in ("a", "b")`: the values joined with "|").
 // Nothing moves when a field's change (fired as it loses focus, e.g. to a click on Submit)
 // updates the checklist: the mark keeps its place (visibility, not display), and only an actual
 // change is written, so the Submit button stays under the pointer and one click sends the form.
 const checklistRequirements = () => {
   for (const input of document.querySelectorAll("input[data-required-when-field]")) {
     const chosen = document.querySelector(`[name="${input.dataset.requiredWhenField}"]:checked, select[name="${input.dataset.requiredWhenField}"]`);
-    const required = !!chosen && chosen.value === input.dataset.requiredWhenValue;
+    const required = !!chosen && input.dataset.requiredWhenValue.split("|").includes(chosen.value);
     if (input.required !== required) input.required = required;
     const mark = input.closest("li")?.querySelector("[data-required-mark]");
     if (mark) mark.classList.toggle("mark-off", !required);

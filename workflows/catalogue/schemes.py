@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from workflows.catalogue import form_rules, forms
 from workflows.catalogue.bundles import APPLICATION_FORM
 from workflows.catalogue.bundles import data_names as bundle_names
+from workflows.catalogue.document_types import OTHER
 from workflows.errors import UnknownScheme, ValidationFailed
 from workflows.models import Application, SchemeDraft, SchemeVersion
 
@@ -43,7 +44,10 @@ class ChecklistItem:
             return True
         if not self.required_if:
             return False
-        return bool(form_rules.holds(self.required_if, data))
+        try:
+            return bool(form_rules.holds(self.required_if, data))
+        except Exception:  # values the form refuses (e.g. text for a number): their errors are shown instead
+            return False
 
     def label_in(self, language: str) -> str:
         return self.label_hi if language == "hi" and self.label_hi else self.label
@@ -160,6 +164,11 @@ class Scheme:
 
     def missing_documents(self, data: Mapping[str, Any], kinds: set[str]) -> list[ChecklistItem]:
         return [item for item in self.checklist if item.needed(data) and item.type not in kinds]
+
+    @property
+    def document_kinds(self) -> tuple[str, ...]:
+        """The document types this scheme takes: its checklist's, then "other"."""
+        return (*(item.type for item in self.checklist), OTHER)
 
 
 def parse(row: SchemeVersion) -> Scheme:

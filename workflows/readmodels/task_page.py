@@ -14,6 +14,7 @@ from workflows.catalogue.schemes import decision_form, scheme_of
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
 from workflows.readmodels.breakdown import Line, lines, task_data
+from workflows.readmodels.checklist import ItemState, checklist_of
 from workflows.readmodels.timeline import Entry, timeline
 from workflows.uow import SchemeUnitOfWork
 
@@ -33,6 +34,7 @@ class TaskDetails:
     application: Application
     scheme_name: str
     documents: list[Document]
+    checklist: list[ItemState]  # the scheme's checklist, each item with its files and their reviews
     timeline: list[Entry]
     diagram: Diagram
     outcomes: list[str]
@@ -94,6 +96,7 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         application=application,
         scheme_name=scheme.name,
         documents=documents,
+        checklist=checklist_of(uow.session, scheme, application),
         timeline=timeline(uow, application.instance_id),
         diagram=diagram_of(uow, application),
         outcomes=outcomes_of(definition, task.bpmn_id),

@@ -10,7 +10,7 @@ from workflows.uow import SchemeUnitOfWork
 
 # Events an applicant or officer cares about; the rest (data_changed ...) stay in the audit log.
 SHOWN = ("instance_started", "task_created", "task_claimed", "task_unclaimed", "task_reassigned", "task_completed",
-         "document_uploaded", "process_called", "message_received", "signal_received",
+         "document_uploaded", "document_unacceptable", "process_called", "message_received", "signal_received",
          "appeal_filed", "appeal_decided", "application_reopened")
 
 

@@ -16,6 +16,7 @@ from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
 from workflows.readmodels.appeals import AppealPanel, appeal_panel
+from workflows.readmodels.checklist import ItemState, checklist_of
 from workflows.readmodels.inbox import sla_status
 from workflows.readmodels.task_page import Diagram, diagram_of
 from workflows.readmodels.timeline import Entry, timeline
@@ -50,6 +51,7 @@ class ApplicationDetails:
     steps: list[CurrentStep]
     timeline: list[Entry]
     documents: list[Document]
+    checklist: list[ItemState]  # the scheme's checklist, each item with its files and their reviews
     diagram: Diagram
     days_taken: float
     # Time the application waited on the applicant (clarifications, certificates), in days; it
@@ -146,6 +148,7 @@ def application_details(
         steps=steps,
         timeline=_timeline(uow, application, appeal, with_people=not files_for),
         documents=documents,
+        checklist=checklist_of(uow.session, scheme, application),
         diagram=diagram_of(uow, application),
         days_taken=round((end - application.submitted_at).total_seconds() / 86400, 1),
         days_with_applicant=round(with_applicant / 86400, 1),

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import io
 import random
+import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from pypdf import PdfWriter
@@ -31,8 +33,10 @@ from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, catalogue
 from workflows.errors import ValidationFailed
 from workflows.models import Application, User
+from workflows.readmodels.checklist import files_of, unacceptable_kinds
 from workflows.readmodels.task_page import outcomes_of
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases.clarification import answer_clarification
 from workflows.usecases.decisions import claim, decide, decision_form
 from workflows.usecases.documents import FolderStore, Upload
 from workflows.usecases.submission import submit_application
@@ -76,8 +80,9 @@ def simulate(
     """`runtime` must run on `clock`; the history ends at the clock's time when called.
 
     Applications are filled in from each scheme's own form definition, so every published scheme
-    takes part; schemes whose checklist needs documents take part only when a `store` is given.
-    With a `sweep`, due timers fire as the clock passes them (reminders, escalations)."""
+    takes part, with the documents its checklist needs for the answers given; without a `store`
+    their files go to a temporary folder. With a `sweep`, due timers fire as the clock passes them
+    (reminders, escalations)."""
     rng = random.Random(seed)
     end = clock.now()
     start = end - timedelta(days=days)
@@ -88,7 +93,9 @@ def simulate(
         raise RuntimeError("No demo applicants: run `odop demo load` first.")
     report = SimulationReport()
     with SchemeUnitOfWork(runtime) as uow:
-        schemes = [sc for sc in catalogue(uow.session).values() if store is not None or not any(i.required for i in sc.checklist)]
+        schemes = list(catalogue(uow.session).values())
+    scratch = tempfile.TemporaryDirectory(prefix="odop-simulated-") if store is None else None
+    store = store or FolderStore(Path(scratch.name))  # type: ignore[union-attr]
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
     rng.shuffle(schemes)
     paths = random.Random(seed + 1)  # the steps' own draws, so that the applications do not depend on them
@@ -109,16 +116,18 @@ def simulate(
                 data=data,
                 actor=filer.username,
                 applicant=owner.username if filer is not owner else None,
-                documents=_documents(scheme, data) if store is not None else (),
+                documents=_documents(scheme, data),
                 store=store,
             )
         report.submitted += 1
-        _drive(runtime, clock, application.number, people, paths, report, end, sweep)
+        _drive(runtime, clock, application.number, people, paths, report, end, store, sweep)
     _advance(runtime, clock, sweep, end)  # what fell due before the end of the history fires now
     with SchemeUnitOfWork(runtime) as uow:
         for status, count in Counter(uow.session.scalars(select(Application.status))).items():
             report.statuses[status] = count
     clock.set(end)
+    if scratch is not None:
+        scratch.cleanup()
     return report
 
 
@@ -148,8 +157,9 @@ def _advance(runtime: Runtime, clock: FixedClock, sweep: Sweep | None, target: d
     clock.set(max(target, clock.now()))
 
 
-def _drive(runtime, clock, number, people, rng, report, end, sweep=None) -> None:  # noqa: ANN001
-    """Work the application step by step until it ends, the history runs out, or it waits on a future."""
+def _drive(runtime, clock, number, people, rng, report, end, store, sweep=None) -> None:  # noqa: ANN001
+    """Work the application step by step until it ends, the history runs out, or it waits on a future.
+    A return now and then finds a document unacceptable; the applicant's answer replaces it."""
     returns = 0
     while True:
         with SchemeUnitOfWork(runtime) as uow:
@@ -182,7 +192,14 @@ def _drive(runtime, clock, number, people, rng, report, end, sweep=None) -> None
         for attempt in range(DRAWS):
             try:
                 with SchemeUnitOfWork(runtime) as uow:
-                    decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+                    if task.lane == roles.APPLICANT:
+                        answer_clarification(
+                            uow, store, actor=actor, number=number, task_id=task.id, remarks=remarks, read_form=lambda _: {},
+                            uploads=[Upload(k, f"{k}-copy.pdf", PDF) for k in unacceptable_kinds(files_of(uow.session, application))],
+                        )  # fmt: skip
+                    else:
+                        marks = _unacceptable(uow, application, rng) if outcome == "return" else {}
+                        decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields, unacceptable=marks)
                 break
             except ValidationFailed:  # a figure the scheme's decision rules refuse (an appraised cost above the claim)
                 if attempt == DRAWS - 1:
@@ -197,6 +214,21 @@ def _drive(runtime, clock, number, people, rng, report, end, sweep=None) -> None
         if moved_on:
             continue  # the step moved on under the officer (a timer fired meanwhile): look again
         report.decisions[outcome] += 1
+
+
+def _unacceptable(uow: SchemeUnitOfWork, application: Application, rng: random.Random) -> dict[int, str]:
+    """One in three returns finds one of the documents unacceptable."""
+    files = files_of(uow.session, application)
+    if not files or rng.random() > 1 / 3:
+        return {}
+    return {rng.choice(files).document.id: rng.choice(UNACCEPTABLE_REASONS)}
+
+
+UNACCEPTABLE_REASONS = [
+    "The scan is not readable; upload a clear copy.",
+    "The name does not match the application.",
+    "The document has expired; upload a current one.",
+]
 
 
 def _step_days(task: Task, rng: random.Random) -> float | None:

@@ -9,9 +9,10 @@ from workflows import access
 from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.errors import NotAllowed
 from workflows.models import Application
+from workflows.readmodels.checklist import acceptable_kinds, files_of, unacceptable_kinds
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases.decisions import decide
-from workflows.usecases.documents import FolderStore, StoredFiles, Upload, check_uploads
+from workflows.usecases.documents import FolderStore, StoredFiles, Upload, check_checklist, check_uploads
 
 # Reads the answer's form for the application's scheme: the typed values of its fields.
 ReadForm = Callable[[Scheme], Mapping[str, Any]]
@@ -36,12 +37,20 @@ def answer_clarification(
     application = uow.applications.by_number(number)
     if not access.may_see_application(uow.users.by_username(actor), application):
         raise NotAllowed(f"You cannot see {number}.")
-    form = read_form(scheme_of(uow.session, application))
+    scheme = scheme_of(uow.session, application)
+    form = read_form(scheme)
     changes = {k: v for k, v in form.items() if application.data.get(k) != v}
     task = uow.tasks.get(task_id)
     if task.instance_id != application.instance_id:
         raise NotAllowed(f"That task does not belong to {number}.")
-    content_types = check_uploads(uploads)
+    content_types = check_uploads(uploads, scheme.document_kinds, by_kind=True)
+    # Every document the (corrected) application needs must be there, and each one an officer
+    # found unacceptable replaced (D74).
+    held = files_of(uow.session, application)
+    check_checklist(
+        scheme, {**application.data, **changes}, uploads, content_types,
+        kept=acceptable_kinds(held), unacceptable=unacceptable_kinds(held),
+    )
     with StoredFiles(store) as files:
         for upload, content_type in zip(uploads, content_types, strict=True):
             files.attach(uow, application, actor, upload, content_type)

@@ -16,6 +16,7 @@ from workflows.models import Application, User
 from workflows.progress import apply_step
 from workflows.readmodels.breakdown import task_data
 from workflows.uow import SchemeUnitOfWork
+from workflows.usecases import document_reviews
 
 NEEDS_REMARKS = ("return", "reject")
 # A decided amount (e.g. the bank's loan) above this is a typing mistake, and beyond what a column holds.
@@ -93,23 +94,26 @@ def decide(
     fields: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
     posted: bool = False,
+    unacceptable: Mapping[int, str] | None = None,
 ) -> Application:
     """Record a decision on a task and move the application on; commits once.
 
     `fields` are the step's decision form (or, for an applicant's answer, corrections to the
     application form); `posted` says they are an HTML form's strings, to be read by the form.
+    `unacceptable` maps documents found unacceptable to the reason, with a return (D74).
     """
     user, task, application = _worker_task_and_application(uow, task_id, actor)
     access.require_work(user, task, application)
-    data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted)
+    marks = dict(unacceptable or {})
+    mark_errors = document_reviews.check_marks(uow, application, outcome, marks)
+    data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted, mark_errors)
+    document_reviews.record_marks(uow, application, task, actor, marks)
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
     apply_step(uow, application, result)
     if remarks.strip():
         application.remarks = remarks.strip()
     uow.commit()
     return application
-
-
 
 
 def _decision_data(
@@ -120,11 +124,12 @@ def _decision_data(
     remarks: str,
     extra: Mapping[str, Any],
     posted: bool = False,
+    mark_errors: Mapping[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     definition = uow.definitions.summary(uow.instances.get(task.instance_id).definition_id)
     props = definition.user_tasks.get(task.bpmn_id, {}).get("properties", {})
     allowed = [o.strip() for o in props.get("outcomes", "approve,return,reject").split(",") if o.strip()]
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = dict(mark_errors or {})
     if outcome not in allowed:
         errors["outcome"] = [f"Choose one of: {', '.join(allowed)}."]
     if outcome in NEEDS_REMARKS and not remarks.strip():

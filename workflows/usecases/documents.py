@@ -7,7 +7,7 @@ import hashlib
 import os
 import secrets
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from workflows import access
 from workflows.catalogue.document_types import FORMATS, KINDS
+from workflows.catalogue.schemes import scheme_of
 from workflows.content_checks import problem_with
-from workflows.errors import NotAllowed, ValidationFailed
+from workflows.errors import DocumentsMissing, NotAllowed, ValidationFailed
 from workflows.models import Application, Document
 from workflows.uow import SchemeUnitOfWork
 
@@ -89,26 +90,38 @@ class Upload:
     content: bytes
 
 
-def check_uploads(uploads: Sequence[Upload]) -> list[str]:
-    """The content type of each upload, or one ValidationFailed naming every problem."""
+def check_uploads(uploads: Sequence[Upload], kinds: Collection[str] = KINDS, *, by_kind: bool = False) -> list[str]:
+    """The content type of each upload, or one ValidationFailed naming every problem.
+
+    `kinds` are the document types the application's scheme takes (its checklist and "other");
+    `by_kind` reports each problem under the upload's type (the apply form has an input per type)."""
     errors: dict[str, list[str]] = {}
     types = []
     for i, upload in enumerate(uploads):
         key = "file" if len(uploads) == 1 else f"file_{i + 1}"
-        if upload.kind not in KINDS:
-            errors.setdefault(key, []).append(f"Unknown document kind; choose one of: {', '.join(KINDS)}.")
+        if by_kind and upload.kind in kinds:
+            key = upload.kind
+        if upload.kind not in kinds:
+            errors.setdefault(key, []).append(f"Unknown document kind; choose one of: {', '.join(kinds)}.")
         try:
             types.append(check_upload(upload.filename, upload.content))
         except ValidationFailed as err:
-            errors.setdefault(key, []).extend(err.fields.get("file", []))
+            named = [f"{upload.filename[:100]}: {p}" for p in err.fields.get("file", [])] if by_kind else err.fields.get("file", [])
+            errors.setdefault(key, []).extend(named)
     if errors:
         raise ValidationFailed("The document was not accepted.", errors)
     return types
 
 
-def check_checklist(scheme: Any, data: Mapping[str, Any], uploads: Sequence[Upload], content_types: Sequence[str]) -> None:
+def check_checklist(
+    scheme: Any, data: Mapping[str, Any], uploads: Sequence[Upload], content_types: Sequence[str], *,
+    kept: Collection[str] = (), unacceptable: Collection[str] = (),
+) -> None:
     """Every document the scheme's checklist needs for this data is there, in an accepted format
-    and within its size limit; or one ValidationFailed naming each problem."""
+    and within its size limit; or one ValidationFailed naming each problem.
+
+    `kept` are the types of acceptable documents the application already has; `unacceptable` the
+    types an officer found unacceptable (they need a replacement even where optional)."""
     errors: dict[str, list[str]] = {}
     items = {item.type: item for item in scheme.checklist}
     for upload, content_type in zip(uploads, content_types, strict=True):
@@ -120,11 +133,16 @@ def check_checklist(scheme: Any, data: Mapping[str, Any], uploads: Sequence[Uplo
             errors.setdefault(upload.kind, []).append(f"{item.label}: only {', '.join(f.upper() for f in item.formats)} accepted.")
         if len(upload.content) > item.max_size_kb * 1024:
             errors.setdefault(upload.kind, []).append(f"{item.label}: at most {item.max_size_kb} KB.")
-    given = {u.kind for u in uploads}
-    for item in scheme.missing_documents(data, given):
+    given = {u.kind for u in uploads} | set(kept)
+    needed = scheme.missing_documents(data, given)
+    needed += [i for i in scheme.checklist if i.type in set(unacceptable) - given and i not in needed]
+    for item in needed:
         errors.setdefault(item.type, []).append(f"{item.label} is required.")
+    if needed:
+        names = ", ".join(item.label for item in needed)
+        raise DocumentsMissing(f"Required documents are missing: {names}.", errors, [i.type for i in needed])
     if errors:
-        raise ValidationFailed("Documents of the checklist are missing or not accepted.", errors)
+        raise ValidationFailed("Documents of the checklist are not accepted.", errors)
 
 
 class StoredFiles:
@@ -172,7 +190,7 @@ def upload_document(
     application = uow.applications.by_number(number)
     if not access.may_see_application(user, application):
         raise NotAllowed(f"You cannot add documents to {number}.")
-    (content_type,) = check_uploads([upload])
+    (content_type,) = check_uploads([upload], scheme_of(uow.session, application).document_kinds)
     with StoredFiles(store) as files:
         document = files.attach(uow, application, actor, upload, content_type)
         uow.commit()

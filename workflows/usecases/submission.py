@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from engine.commands import StepResult, start_instance
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
-from workflows.catalogue.schemes import get_scheme
-from workflows.errors import NotAllowed, ValidationFailed
+from workflows.catalogue.schemes import Scheme, get_scheme
+from workflows.errors import DocumentsMissing, NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus, User
 from workflows.progress import apply_step
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import drafts
-from workflows.usecases.documents import FolderStore, StoredFiles, Upload, check_checklist, check_uploads
+from workflows.usecases.documents import (
+    FolderStore,
+    StoredFiles,
+    Upload,
+    check_checklist,
+    check_uploads,
+)
 
 
 def submit_application(
@@ -50,9 +57,7 @@ def submit_application(
             f"{scheme.name} does not take applications now.",
             {"scheme": [f"Open from {scheme.opens_on or 'the start'} to {scheme.closes_on or 'further notice'}."]},
         )
-    cleaned = scheme.validate(data, application_date=today)
-    content_types = check_uploads(documents)
-    check_checklist(scheme, cleaned, documents, content_types)
+    cleaned, content_types = _checked(scheme, data, today, documents)
     if documents and store is None:
         raise ValueError("documents need a store")
     prefix = number_prefix(scheme.code, district.state_code, district.code, now)
@@ -89,6 +94,40 @@ def submit_application(
                 files.attach(uow, application, actor, upload, content_type)
         uow.commit()
     return application
+
+
+def _checked(scheme: Scheme, data: Mapping[str, Any], today: date, documents: Sequence[Upload]) -> tuple[dict, list[str]]:
+    """The cleaned data and each document's content type; or one error naming every problem of
+    the form and of the documents together (so one refusal shows all that is to be corrected)."""
+    problems: list[ValidationFailed] = []
+    cleaned: Mapping[str, Any] = data
+    try:
+        cleaned = scheme.validate(data, application_date=today)
+    except ValidationFailed as err:
+        problems.append(err)
+    content_types: list[str] = []
+    try:
+        content_types = check_uploads(documents, scheme.document_kinds, by_kind=True)
+    except ValidationFailed as err:
+        problems.append(err)
+    try:
+        if len(content_types) == len(documents):
+            check_checklist(scheme, cleaned, documents, content_types)
+        else:  # files refused above are reported there, not as missing as well
+            check_checklist(scheme, cleaned, (), (), kept={u.kind for u in documents})
+    except ValidationFailed as err:
+        problems.append(err)
+    if not problems:
+        return dict(cleaned), content_types
+    if len(problems) == 1:
+        raise problems[0]
+    fields: dict[str, list[str]] = {}
+    for problem in problems:
+        for key, messages in problem.fields.items():
+            fields.setdefault(key, []).extend(messages)
+    missing = [kind for p in problems if isinstance(p, DocumentsMissing) for kind in p.missing]
+    message = f"The {scheme.name} application is not complete or not valid."
+    raise DocumentsMissing(message, fields, missing) if missing else ValidationFailed(message, fields)
 
 
 def applicant_for(uow: SchemeUnitOfWork, user: User, applicant: str | None) -> User:
