@@ -4,10 +4,12 @@ the GM's task page, the sanctioned amount refused above the computed one or lowe
 
 from __future__ import annotations
 
+import base64
 import io
 
 from flask import Flask
 
+from tests import files
 from tests.web.conftest import MDA_FORM, PDF, open_task_id, sign_in, submit_mda
 
 
@@ -72,8 +74,15 @@ CFC = {
 
 def test_the_api_takes_a_cfc_at_the_cost_cap_and_refuses_one_rupee_more(app: Flask) -> None:
     client = sign_in(app, "applicant1.agr")
-    above = client.post("/api/v1/applications", json={"scheme": "CFC", "data": {**CFC, "project_cost": 150_000_001}})
+    documents = [
+        {"type": k, "filename": f"{k}.pdf", "content_base64": base64.b64encode(files.PDF).decode()} for k in files.NEEDED["CFC"]
+    ]
+    above = client.post(
+        "/api/v1/applications", json={"scheme": "CFC", "data": {**CFC, "project_cost": 150_000_001}, "documents": documents}
+    )
     assert above.status_code == 422
     assert above.get_json()["error"]["fields"]["project_cost"] == ["The project cost can be at most Rs 15,00,00,000 (15 crore)."]
-    at_cap = client.post("/api/v1/applications", json={"scheme": "CFC", "data": {**CFC, "project_cost": 150_000_000}})
+    at_cap = client.post(
+        "/api/v1/applications", json={"scheme": "CFC", "data": {**CFC, "project_cost": 150_000_000}, "documents": documents}
+    )
     assert at_cap.status_code == 201, at_cap.get_json()
