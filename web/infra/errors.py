@@ -34,6 +34,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from engine import errors as engine_errors
 from engine.retry import is_transient
 from sla.holiday_admin import CalendarError
+from web.infra.messages import http_message, message_of, say
 from workflows import errors as domain_errors
 
 STATUS = [
@@ -159,7 +160,7 @@ def flash_and_redirect(err: Exception, url: str, status: int = 422):  # noqa: AN
 
     Short typing travels in the session to `url`; longer typing (a cookie holds about 4 kB) gets
     that page rendered here, in this answer, with `status`."""
-    flash(str(err), "error")
+    flash(message_of(err), "error")
     values = {k: v for k, v in request.form.items() if k not in NOT_KEPT}
     if not values:
         return redirect(url)
@@ -208,20 +209,21 @@ def wants_json() -> bool:
 
 def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"kept": kept_form()})
+    app.jinja_env.filters["say"] = say
 
     @app.errorhandler(engine_errors.EngineError)
     def _domain(err: engine_errors.EngineError):  # noqa: ANN202
         status = status_for(err)
         if wants_json():
             return jsonify(error_body(err)), status
-        return render_template("error.html", message=str(err), status=status), status
+        return render_template("error.html", message=message_of(err), status=status), status
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # noqa: ANN202
         status = err.code or 500
         if wants_json():
             return jsonify(http_body(err)), status, _kept_headers(err)
-        return render_template("error.html", message=err.description, status=status), status
+        return render_template("error.html", message=http_message(status, err.description), status=status), status
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)
@@ -237,7 +239,7 @@ def init_app(app: Flask) -> None:
         if wants_json():
             response = make_response(jsonify(error_body(err)), 503)
         else:
-            response = make_response(render_template("error.html", message=str(err), status=503), 503)
+            response = make_response(render_template("error.html", message=message_of(err), status=503), 503)
         response.headers["Retry-After"] = str(err.retry_after_seconds)
         return response
 

@@ -7,10 +7,12 @@ from datetime import date, datetime
 
 from babel.numbers import format_decimal
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from engine.clock import IST
 from web.infra.labels import LABELS as STAT_LABELS
+from workflows.catalogue.names import district_in, step_in
 from workflows.catalogue.roles import SUPERVISOR
 
 
@@ -94,6 +96,31 @@ CHOICE_LABELS = {
     "packaging": _l("Packaging"), "display_sales": _l("Display and sales centre"),
 }
 
+DOCUMENT_KIND_LABELS = {
+    "aadhaar": _l("Aadhaar card"), "bank_passbook": _l("Bank passbook"), "certificate": _l("Certificate"),
+    "project_report": _l("Project report"), "bills": _l("Bills"), "utilisation_certificate": _l("Utilisation certificate"),
+    "rpl_certificate": _l("RPL certificate"), "dpr": _l("Detailed project report (DPR)"), "member_list": _l("List of members"),
+    "proof_of_participation": _l("Proof of participation"), "other": _l("Other document"),
+}  # fmt: skip
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def step_name(name: str | None) -> str:
+    """A step's name (as its BPMN file gives it) in the page's language."""
+    return step_in(name, _language())
+
+
+def district_name(value: str | None) -> str:
+    """A district (its code or English name) in the page's language; in English as given."""
+    return district_in(value, _language())
+
+
+def document_kind(kind: str | None) -> str:
+    return str(DOCUMENT_KIND_LABELS.get(kind or "", (kind or "").replace("_", " ")))
+
 
 def html_pattern(pattern: str) -> str:
     """A form's pattern (a search, as form-js and JSON Schema read it) as an HTML pattern attribute,
@@ -120,7 +147,8 @@ def init_app(app: Flask) -> None:
         html_pattern=html_pattern,
         simple_condition=simple_condition,
         accept_type=lambda f: _ACCEPT.get(f, ""),
-        rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count
+        rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count,
+        step_name=step_name, district_name=district_name, document_kind=document_kind,
     )
     app.jinja_env.globals.update(
         SLA_LABELS=SLA_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor
 from web.infra.errors import kept_form, redirect_on_error
 from web.infra.extensions import uow
+from web.infra.formatting import ROLE_LABELS
+from workflows.catalogue.names import diagram_in
 from workflows.errors import ValidationFailed
 from workflows.readmodels import processes
 from workflows.readmodels.task_page import task_details
@@ -95,4 +98,5 @@ def reassign():  # noqa: ANN201
 def diagram(definition_id: int):  # noqa: ANN201
     with uow() as work:
         xml = processes.diagram(work, actor=actor(), definition_id=definition_id)
-    return Response(xml, mimetype="application/xml")
+    lanes = {role: str(label) for role, label in ROLE_LABELS.items()}
+    return Response(diagram_in(xml, str(get_locale() or "en"), lanes), mimetype="application/xml")

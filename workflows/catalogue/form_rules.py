@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from engine.messages import Text
 from engine.scripting import ALLOWED_FUNCTIONS, RestrictedEnvironment
 
 
@@ -98,8 +99,13 @@ def broken(rules: list[Mapping[str, Any]], data: Mapping[str, Any], application_
         try:
             result = holds(rule["check"], context)
         except Exception as err:  # a rule that fails on these values must not become a server error
-            errors.setdefault(field, []).append(f"{rule['message']['en']} (The rule could not be checked: {err}.)")
+            errors.setdefault(field, []).append(Text(
+                "rule_failed", f"{rule['message']['en']} (The rule could not be checked: {err}.)",
+                hi=f"{rule['message'].get('hi') or rule['message']['en']} (नियम की जाँच नहीं हो सकी: {err})", custom=True,
+            ))
             continue
         if result is False:  # None: an optional field left empty, nothing to compare
-            errors.setdefault(field, []).append(str(rule["message"]["en"]))
+            errors.setdefault(field, []).append(
+                Text("rule", str(rule["message"]["en"]), hi=rule["message"].get("hi"), custom=True)
+            )
     return errors

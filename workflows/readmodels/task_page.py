@@ -10,7 +10,7 @@ from engine.models import Definition, Task, TaskState
 from workflows import access
 from workflows.catalogue import roles
 from workflows.catalogue.forms import Field
-from workflows.catalogue.schemes import decision_form, scheme_of
+from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
 from workflows.readmodels.timeline import Entry, timeline
@@ -43,6 +43,7 @@ class TaskDetails:
     may_reassign: bool
     instance_version: int
     reassign_to: list[User] = field(default_factory=list)
+    scheme: Scheme | None = None  # the version it was filed under: its names in both languages
 
 
 def outcomes_of(definition: Definition, bpmn_id: str) -> list[str]:
@@ -94,6 +95,7 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         outcomes=outcomes_of(definition, task.bpmn_id),
         decision_form=decision_form(uow, task, application) if task.lane != roles.APPLICANT else [],
         field_labels=scheme.labels(),
+        scheme=scheme,
         may_claim=works and task.state == TaskState.READY and task.lane != roles.APPLICANT,
         may_unclaim=works and task.state == TaskState.CLAIMED and task.assignee == user.username,
         may_decide=works and is_open and (task.assignee in (None, user.username) or task.lane == roles.APPLICANT),

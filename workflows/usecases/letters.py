@@ -48,6 +48,7 @@ class Verification:
     status: str
     sanctioned_amount: int | None
     decided_at: datetime | None
+    scheme_name_hi: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def verification(uow: SchemeUnitOfWork, number: str) -> Verification:
         number=application.number,
         scheme_code=application.scheme_code,
         scheme_name=scheme_of(uow.session, application).name,
+        scheme_name_hi=scheme_of(uow.session, application).name_in("hi"),
         district=uow.districts.get(application.district_code).name,
         status=application.status,
         sanctioned_amount=application.benefit_amount if approved else None,
