@@ -15,6 +15,7 @@ from werkzeug.exceptions import Unauthorized
 
 from web.infra.errors import wants_json
 from web.infra.extensions import settings, uow
+from web.infra.messages import message_of
 from workflows.catalogue import roles
 from workflows.errors import NotAllowed
 from workflows.usecases import accounts, signin
@@ -167,9 +168,9 @@ def sign_in():  # noqa: ANN201
                 )
                 me = CurrentUser.of(user)
         except signin.SignInThrottled as err:
-            error, status, headers = str(err), 429, {"Retry-After": str(err.retry_after)}
+            error, status, headers = message_of(err), 429, {"Retry-After": str(err.retry_after)}
         except signin.SignInFailed as err:
-            error, status = str(err), 401
+            error, status = message_of(err), 401
         else:
             session.clear()
             login_user(me)

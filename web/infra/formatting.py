@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from babel.numbers import format_decimal
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +15,7 @@ from engine.clock import IST
 from web.infra.labels import LABELS as STAT_LABELS
 from workflows.catalogue.names import district_in, step_in
 from workflows.catalogue.roles import SUPERVISOR
+from workflows.catalogue.schemes import catalogue
 
 
 def rupees(amount: int | None) -> str:
@@ -51,7 +53,7 @@ def stat(value: object, kind: str) -> str:
         return str(STATUS_LABELS.get(str(value), value))
     if kind == "movement" and isinstance(value, int):
         return f"▲ {value}" if value > 0 else (f"▼ {-value}" if value < 0 else "=")
-    return str(value)
+    return known_name(str(value))
 
 
 def indian_datetime(value: datetime | None) -> str:
@@ -118,6 +120,39 @@ def district_name(value: str | None) -> str:
     return district_in(value, _language())
 
 
+def scheme_names_hi() -> dict[str, str]:
+    """The published schemes' English names with their Hindi names (read once per request)."""
+    if "scheme_names_hi" not in g:
+        from web.infra.extensions import uow  # noqa: PLC0415 - only when a page shows a name
+
+        with uow() as work:
+            schemes = catalogue(work.session)
+            g.scheme_names_hi = {s.name: s.name_in("hi") for s in schemes.values()}
+            g.scheme_names_hi.update({code: s.name_in("hi") for code, s in schemes.items()})  # a table's code column
+    return g.scheme_names_hi
+
+
+def known_name(value: str) -> str:
+    """A name the data gives in English (a district, scheme, step or role) in the page's language;
+    any other text as it is."""
+    if _language() != "hi" or not value:
+        return value
+    if value in ROLE_LABELS:
+        return str(ROLE_LABELS[value])
+    said = district_in(value, "hi")
+    if said != value:
+        return said
+    said = step_in(value, "hi")
+    if said != value:
+        return said
+    return scheme_names_hi().get(value, value)
+
+
+def scheme_name(scheme: Any) -> str:
+    """A scheme (anything with `name_in`) by its name in the page's language."""
+    return scheme.name_in(_language())
+
+
 def document_kind(kind: str | None) -> str:
     return str(DOCUMENT_KIND_LABELS.get(kind or "", (kind or "").replace("_", " ")))
 
@@ -148,7 +183,8 @@ def init_app(app: Flask) -> None:
         simple_condition=simple_condition,
         accept_type=lambda f: _ACCEPT.get(f, ""),
         rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count,
-        step_name=step_name, district_name=district_name, document_kind=document_kind,
+        step_name=step_name, district_name=district_name, document_kind=document_kind, known_name=known_name,
+        scheme_name=scheme_name,
     )
     app.jinja_env.globals.update(
         SLA_LABELS=SLA_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS,

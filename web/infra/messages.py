@@ -16,7 +16,8 @@ from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError
 from engine.messages import Text, grouped
-from web.infra.formatting import CHOICE_LABELS
+from web.infra.formatting import CHOICE_LABELS, OUTCOME_LABELS, ROLE_LABELS
+from workflows.catalogue.names import district_in
 from workflows.errors import ValidationFailed
 
 MESSAGES = {
@@ -46,8 +47,14 @@ MESSAGES = {
     "not_your_district": _l("'%(step)s' belongs to district %(district)s; you work for %(own)s."),
     "only_the_applicant": _l("Only the applicant of %(number)s can answer '%(step)s'."),
     "decision_incomplete": _l("The decision on '%(step)s' is not complete."),
-    "remarks_required": _l("Give your remarks when you return or reject."),
-    "outcome_not_allowed": _l("'%(step)s' cannot be decided with '%(outcome)s'."),
+    "remarks_to_return": _l("Remarks are required to return an application."),
+    "remarks_to_reject": _l("Remarks are required to reject an application."),
+    "choose_outcome": _l("Choose one of: %(outcomes)s."),
+    "sign_in_wrong": _l("The user name or password is not correct."),
+    "sign_in_wait": _l("The user name or password is not correct. Wait %(seconds)s seconds before the next try."),
+    "sign_in_throttled_seconds": _l("Too many failed attempts from this address. Try again in %(n)s seconds."),
+    "sign_in_throttled_minutes": _l("Too many failed attempts from this address. Try again in %(n)s minutes."),
+    "integration_account": _l("This account is for other systems: it uses API tokens and cannot sign in."),
 }
 
 ERROR_TEXTS = {
@@ -98,7 +105,14 @@ def language() -> str:
     return str(get_locale() or "en")
 
 
-def _param(value: Any, lang: str) -> str:
+def _param(value: Any, lang: str, key: str = "") -> str:
+    """A parameter as a page shows it; by its name, roles, districts and outcomes get their labels."""
+    if key in ("lane", "role") and isinstance(value, str):
+        return str(ROLE_LABELS.get(value, value))
+    if key in ("district", "own") and isinstance(value, str):
+        return district_in(value, lang)
+    if key == "outcomes" and isinstance(value, list):
+        return ", ".join(str(OUTCOME_LABELS.get(v, v)) for v in value)
     if isinstance(value, Mapping) and "en" in value:
         return str(value.get(lang) or value["en"])
     if isinstance(value, tuple) and len(value) == 2:  # a choice: (value, label)
@@ -120,7 +134,7 @@ def say(message: Any) -> str:
     template = MESSAGES.get(message.code)
     if template is None:
         return str(message)
-    return str(template) % {k: _param(v, lang) for k, v in message.params.items()}
+    return str(template) % {k: _param(v, lang, k) for k, v in message.params.items()}
 
 
 def say_all(fields: Mapping[str, list[Any]]) -> dict[str, list[str]]:

@@ -72,6 +72,11 @@ def district_in(value: str | None, language: str) -> str:
     return DISTRICTS_HI.get(code, value) if code else value
 
 
+def step_names(name: str | None) -> dict[str, str]:
+    """A step's name in both languages, as a message's parameter."""
+    return {"en": name or "", "hi": step_in(name, "hi")}
+
+
 def step_in(name: str | None, language: str) -> str:
     return STEPS_HI.get(name or "", name or "") if language == "hi" else (name or "")
 

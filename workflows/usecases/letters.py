@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from engine.errors import NotFound
+from engine.messages import Text
 from workflows import access
 from workflows.catalogue.schemes import scheme_of
 from workflows.errors import DomainError, NotAllowed, ValidationFailed
@@ -86,7 +87,7 @@ def letter_pdf(
     user = uow.users.by_username(actor)
     application = uow.applications.by_number(number)
     if not access.may_see_application(user, application):
-        raise NotAllowed(f"You cannot see {number}.")
+        raise NotAllowed(Text("cannot_see", f"You cannot see {number}.", number=number))
     if kind not in available_letters(application):
         raise LetterNotAvailable(f"{number} has no sanction letter: it is not approved.")
     letter = _letter(uow, application, kind, calendar_for)
