@@ -52,6 +52,8 @@ def test_domain_errors_and_error_pages_in_hindi(app: Flask) -> None:
     assert page.status_code == 403
     html = page.get_data(as_text=True)
     assert "अनुमति नहीं है" in html and f"आप {number} नहीं देख सकते।" in html
+    admin_only = other.get("/admin/users?lang=hi")
+    assert admin_only.status_code == 403 and "यह पृष्ठ इनके लिए है: प्रशासक।" in admin_only.get_data(as_text=True)
     missing = other.get("/no-such-page?lang=hi")
     assert missing.status_code == 404 and "पृष्ठ या अभिलेख नहीं मिला।" in missing.get_data(as_text=True)
     # An officer of another role: the step, the lane and the role are named in Hindi.

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 
+from engine.messages import Text
 from web.infra.errors import wants_json
 from web.infra.extensions import settings, uow
 from web.infra.messages import message_of
@@ -148,7 +149,7 @@ def require_roles(*allowed: str):  # noqa: ANN201
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):  # noqa: ANN202
             if current_user.role not in allowed:
-                raise NotAllowed(_("This page is for: %(roles)s.", roles=", ".join(allowed)))
+                raise NotAllowed(Text("page_for", f"This page is for: {', '.join(allowed)}.", roles=list(allowed)))
             return view(*args, **kwargs)
 
         return wrapper
@@ -208,4 +209,6 @@ def init_app(app: Flask) -> None:
         if request.endpoint in INTEGRATION_ENDPOINTS or request.endpoint == "static":
             return
         if current_user.is_authenticated and current_user.role == roles.INTEGRATION:
-            raise NotAllowed(_("Integration accounts may only send messages and signals through the API."))
+            raise NotAllowed(Text(
+                "integration_api_only", "Integration accounts may only send messages and signals through the API."
+            ))

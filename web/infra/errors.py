@@ -223,7 +223,7 @@ def init_app(app: Flask) -> None:
         status = err.code or 500
         if wants_json():
             return jsonify(http_body(err)), status, _kept_headers(err)
-        return render_template("error.html", message=http_message(status, err.description), status=status), status
+        return render_template("error.html", message=http_message(err), status=status), status
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)

@@ -96,6 +96,10 @@ CHOICE_LABELS = {
     "testing_lab": _l("Testing laboratory"), "design_centre": _l("Design centre"), "training_centre": _l("Training centre"),
     "raw_material_bank": _l("Raw material bank"), "common_processing": _l("Common processing"),
     "packaging": _l("Packaging"), "display_sales": _l("Display and sales centre"),
+    "pottery": _l("Pottery"), "carpentry": _l("Carpentry"), "weaving": _l("Weaving"), "brassware": _l("Brassware"),
+    "leather": _l("Leather goods"), "embroidery": _l("Embroidery (zari, chikankari)"),
+    "unskilled": _l("Unskilled: needs the 10-day training"),
+    "skilled": _l("Skilled: Recognition of Prior Learning"),
 }
 
 DOCUMENT_KIND_LABELS = {

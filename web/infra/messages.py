@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 from engine.messages import Text, grouped
@@ -50,6 +51,8 @@ MESSAGES = {
     "remarks_to_return": _l("Remarks are required to return an application."),
     "remarks_to_reject": _l("Remarks are required to reject an application."),
     "choose_outcome": _l("Choose one of: %(outcomes)s."),
+    "page_for": _l("This page is for: %(roles)s."),
+    "integration_api_only": _l("Integration accounts may only send messages and signals through the API."),
     "sign_in_wrong": _l("The user name or password is not correct."),
     "sign_in_wait": _l("The user name or password is not correct. Wait %(seconds)s seconds before the next try."),
     "sign_in_throttled_seconds": _l("Too many failed attempts from this address. Try again in %(n)s seconds."),
@@ -111,6 +114,8 @@ def _param(value: Any, lang: str, key: str = "") -> str:
         return str(ROLE_LABELS.get(value, value))
     if key in ("district", "own") and isinstance(value, str):
         return district_in(value, lang)
+    if key == "roles" and isinstance(value, list):
+        return ", ".join(str(ROLE_LABELS.get(v, v)) for v in value)
     if key == "outcomes" and isinstance(value, list):
         return ", ".join(str(OUTCOME_LABELS.get(v, v)) for v in value)
     if isinstance(value, Mapping) and "en" in value:
@@ -163,7 +168,11 @@ def message_of(err: EngineError) -> str:
     return said
 
 
-def http_message(status: int, description: str | None) -> str:
-    if language() == "hi" or not description:
-        return str(HTTP_TEXTS.get(status) or HTTP_TEXTS[500 if status >= 500 else 400])
-    return description
+def http_message(err: HTTPException) -> str:
+    """An HTTP error's text: ours (said through gettext where it was raised), or in Hindi the text of
+    its status in place of the English default of the HTTP library."""
+    status = err.code or 500
+    ours = err.description and err.description != type(err).description
+    if ours or (language() == "en" and err.description):
+        return str(err.description)
+    return str(HTTP_TEXTS.get(status) or HTTP_TEXTS[500 if status >= 500 else 400])
