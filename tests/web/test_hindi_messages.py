@@ -102,3 +102,17 @@ def test_names_in_hindi() -> None:
     names = set(re.findall(r'<bpmn:(?:userTask|exclusiveGateway|sequenceFlow|startEvent|endEvent)[^>]* name="([^"]*)"', shown))
     assert names and not [n for n in names if re.search(r"[A-Za-z]{3,}", n)], names
     assert set(LABELS_HI) >= steps
+
+
+def test_a_decision_that_lost_the_race_is_said_in_hindi(app: Flask) -> None:
+    number = submit_mda(app)
+    task = open_task_id(app, number)
+    first, second = sign_in(app, "dic.agr"), sign_in(app, "dic2.agr")
+    page = second.get(f"/tasks/{task}?lang=hi").get_data(as_text=True)
+    version = page.split('name="version" value="')[1].split('"')[0]
+    assert first.post(f"/tasks/{task}/decide", data={"outcome": "approve", "version": version}).status_code == 302
+    typed = {"outcome": "return", "remarks": "बिल स्पष्ट नहीं है", "version": version}
+    response = second.post(f"/tasks/{task}/decide", data=typed)
+    page = second.get(response.location).get_data(as_text=True)
+    said = "“जिला उद्योग केंद्र द्वारा सत्यापन” पहले ही dic.agr द्वारा पूर्ण किया जा चुका है।"
+    assert said in page or "आपके खोलने के बाद यह आवेदन बदल गया है।" in page

@@ -2,7 +2,8 @@
 
 Form checks and domain errors carry an `engine.messages.Text` (a code with parameters); `say()`
 renders it from the catalogue below through gettext, numbers with Indian grouping, names given as
-{"en", "hi"} in the page's language. An error without a Text of its own is said from its class's
+{"en", "hi"} in the page's language (in English the Text's own sentence, made from the same code and
+parameters, is shown as it is). An error without a Text of its own is said from its class's
 code (`ERROR_TEXTS`), an HTTP error from its status (`HTTP_TEXTS`).
 """
 
@@ -18,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import EngineError
 from engine.messages import Text, grouped
 from web.infra.formatting import CHOICE_LABELS, OUTCOME_LABELS, ROLE_LABELS
-from workflows.catalogue.names import district_in
+from workflows.catalogue.names import district_in, step_in
 from workflows.errors import ValidationFailed
 
 MESSAGES = {
@@ -52,6 +53,11 @@ MESSAGES = {
     "remarks_to_reject": _l("Remarks are required to reject an application."),
     "choose_outcome": _l("Choose one of: %(outcomes)s."),
     "page_for": _l("This page is for: %(roles)s."),
+    "claimed_by": _l("'%(step)s' is already claimed by %(who)s."),
+    "claimed_not_by_you": _l("'%(step)s' is claimed by %(who)s, not by you."),
+    "claimed_only_they": _l("'%(step)s' is claimed by %(who)s; only they can complete it."),
+    "completed_by": _l("'%(step)s' was already completed by %(who)s."),
+    "changed_since_opened": _l("This application changed since you opened it. Reload it to see the changes."),
     "integration_api_only": _l("Integration accounts may only send messages and signals through the API."),
     "sign_in_wrong": _l("The user name or password is not correct."),
     "sign_in_wait": _l("The user name or password is not correct. Wait %(seconds)s seconds before the next try."),
@@ -112,6 +118,8 @@ def _param(value: Any, lang: str, key: str = "") -> str:
     """A parameter as a page shows it; by its name, roles, districts and outcomes get their labels."""
     if key in ("lane", "role") and isinstance(value, str):
         return str(ROLE_LABELS.get(value, value))
+    if key == "step" and isinstance(value, str):
+        return step_in(value, lang)
     if key in ("district", "own") and isinstance(value, str):
         return district_in(value, lang)
     if key == "roles" and isinstance(value, list):
@@ -134,7 +142,7 @@ def say(message: Any) -> str:
     lang = language()
     if lang == "hi" and message.hi:
         return message.hi
-    if message.custom and lang == "en":
+    if lang == "en":  # the English sentence was made from the same code and parameters
         return str(message)
     template = MESSAGES.get(message.code)
     if template is None:
