@@ -15,7 +15,7 @@ from engine.clock import IST
 from web.infra.labels import LABELS as STAT_LABELS
 from workflows.catalogue.names import district_in, step_in
 from workflows.catalogue.roles import SUPERVISOR
-from workflows.catalogue.schemes import catalogue
+from workflows.catalogue.schemes import published
 
 
 def rupees(amount: int | None) -> str:
@@ -130,7 +130,7 @@ def scheme_names_hi() -> dict[str, str]:
         from web.infra.extensions import uow  # noqa: PLC0415 - only when a page shows a name
 
         with uow() as work:
-            schemes = catalogue(work.session)
+            schemes = published(work)
             g.scheme_names_hi = {s.name: s.name_in("hi") for s in schemes.values()}
             g.scheme_names_hi.update({code: s.name_in("hi") for code, s in schemes.items()})  # a table's code column
     return g.scheme_names_hi
