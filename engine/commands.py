@@ -26,6 +26,7 @@ from engine.errors import (
     TaskNotReady,
 )
 from engine.events import MESSAGE, SIGNAL, catches, deliver, waiting_names
+from engine.messages import Text
 from engine.models import Instance, InstanceStatus, Task, TaskState
 from engine.projection import project
 from engine.timers import has_finished_cycles
@@ -84,7 +85,9 @@ def claim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
     if task.assignee == actor:
         return task
     if task.assignee is not None:
-        raise TaskClaimedByOther(f"'{task.name}' is already claimed by {task.assignee}.", holder=task.assignee)
+        raise TaskClaimedByOther(Text(
+            "claimed_by", f"'{task.name}' is already claimed by {task.assignee}.", step=task.name, who=task.assignee
+        ), holder=task.assignee)
     task.assignee = actor
     task.state = TaskState.CLAIMED
     task.claimed_at = uow.clock.now()
@@ -97,7 +100,9 @@ def unclaim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
     if task.assignee is None:
         return task
     if task.assignee != actor:
-        raise TaskClaimedByOther(f"'{task.name}' is claimed by {task.assignee}, not by you.", holder=task.assignee)
+        raise TaskClaimedByOther(Text(
+            "claimed_not_by_you", f"'{task.name}' is claimed by {task.assignee}, not by you.", step=task.name, who=task.assignee
+        ), holder=task.assignee)
     previous = task.assignee
     task.assignee = None
     task.state = TaskState.READY
@@ -136,12 +141,15 @@ def complete_task(
     """
     task = _open_task(uow, task_id)
     if task.assignee is not None and task.assignee != actor and not override_claim:
-        raise TaskClaimedByOther(
-            f"'{task.name}' is claimed by {task.assignee}; only they can complete it.", holder=task.assignee
-        )
+        raise TaskClaimedByOther(Text(
+            "claimed_only_they", f"'{task.name}' is claimed by {task.assignee}; only they can complete it.",
+            step=task.name, who=task.assignee,
+        ), holder=task.assignee)
     instance = uow.instances.get(task.instance_id)
     if expected_version is not None and instance.version != expected_version:
-        raise StaleState("This application changed since you opened it. Reload it to see the changes.")
+        raise StaleState(Text(
+            "changed_since_opened", "This application changed since you opened it. Reload it to see the changes."
+        ))
     workflow = uow.instances.workflow(instance)
     spiff_task = workflow.get_task_from_id(UUID(task_id))
     if spiff_task is None or spiff_task.state != SpiffState.READY:
@@ -242,7 +250,10 @@ def _open_task(uow: UnitOfWork, task_id: str) -> Task:
     """
     task = uow.tasks.lock(task_id)
     if task.state == TaskState.COMPLETED:
-        raise TaskAlreadyCompleted(f"'{task.name}' was already completed by {task.completed_by}.")
+        raise TaskAlreadyCompleted(Text(
+            "completed_by", f"'{task.name}' was already completed by {task.completed_by}.",
+            step=task.name, who=task.completed_by,
+        ))
     if task.state not in TaskState.OPEN:
         raise TaskNotReady(f"'{task.name}' is {task.state} and can no longer be worked on.")
     return task

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from engine.messages import Text
 from engine.models import Task
 from workflows.catalogue import roles
+from workflows.catalogue.names import step_names
 from workflows.errors import NotAllowed
 from workflows.models import Application, User
 
@@ -42,7 +44,16 @@ def require_work(user: User, task: Task, application: Application) -> None:
     if may_work_task(user, task, application):
         return
     if task.lane == roles.APPLICANT:
-        raise NotAllowed(f"Only the applicant of {application.number} can answer '{task.name}'.")
+        raise NotAllowed(Text(
+            "only_the_applicant", f"Only the applicant of {application.number} can answer '{task.name}'.",
+            number=application.number, step=step_names(task.name),
+        ))
     if user.role != task.lane:
-        raise NotAllowed(f"'{task.name}' is for the role {task.lane}; you are {user.role}.")
-    raise NotAllowed(f"'{task.name}' belongs to district {task.district}; you work for {user.district_code}.")
+        raise NotAllowed(Text(
+            "not_your_lane", f"'{task.name}' is for the role {task.lane}; you are {user.role}.",
+            step=step_names(task.name), lane=task.lane, role=user.role,
+        ))
+    raise NotAllowed(Text(
+        "not_your_district", f"'{task.name}' belongs to district {task.district}; you work for {user.district_code}.",
+        step=step_names(task.name), district=task.district, own=user.district_code,
+    ))

@@ -1,4 +1,7 @@
-"""Domain errors of the scheme layer; each message is meant for the person who caused it."""
+"""Domain errors of the scheme layer; each message is meant for the person who caused it.
+
+An error's `code` says what kind of error it is; its message may be an `engine.messages.Text`
+(a code of its own with parameters), which pages say in their reader's language (D88)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
     def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        self.message = message  # without the fields: a page says it, and the fields, in its language
         self.fields = fields or {}
         detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in self.fields.items())
         super().__init__(f"{message} ({detail})" if detail else message)

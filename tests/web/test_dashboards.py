@@ -194,7 +194,7 @@ def test_public_dashboard_in_hindi(app: Flask) -> None:
     html = client.get("/public?lang=hi").get_data(as_text=True)
     assert "एक जनपद एक उत्पाद: आवेदन और लाभ" in html and "प्राप्त आवेदन" in html
     rows = list(csv.reader(io.StringIO(client.get("/public/export/ranking.csv").get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:3] == ["क्रम", "जिला", "अंक"]
+    assert rows[0][:3] == ["रैंक", "जनपद", "अंक"]
 
 
 def test_drill_down_from_a_step_to_the_applications_waiting_there(app: Flask) -> None:

@@ -13,8 +13,10 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.exceptions import Unauthorized
 
+from engine.messages import Text
 from web.infra.errors import wants_json
 from web.infra.extensions import settings, uow
+from web.infra.messages import message_of
 from workflows.catalogue import roles
 from workflows.errors import NotAllowed
 from workflows.usecases import accounts, signin
@@ -147,7 +149,7 @@ def require_roles(*allowed: str):  # noqa: ANN201
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):  # noqa: ANN202
             if current_user.role not in allowed:
-                raise NotAllowed(_("This page is for: %(roles)s.", roles=", ".join(allowed)))
+                raise NotAllowed(Text("page_for", f"This page is for: {', '.join(allowed)}.", roles=list(allowed)))
             return view(*args, **kwargs)
 
         return wrapper
@@ -176,9 +178,9 @@ def sign_in():  # noqa: ANN201
                 )
                 me = CurrentUser.of(user)
         except signin.SignInThrottled as err:
-            error, status, headers = str(err), 429, {"Retry-After": str(err.retry_after)}
+            error, status, headers = message_of(err), 429, {"Retry-After": str(err.retry_after)}
         except signin.SignInFailed as err:
-            error, status = str(err), 401
+            error, status = message_of(err), 401
         else:
             begin_session(me)
             # Only local paths: an open redirect would let a phishing link borrow our sign-in page.
@@ -212,4 +214,6 @@ def init_app(app: Flask) -> None:
         if request.endpoint in INTEGRATION_ENDPOINTS or request.endpoint == "static":
             return
         if current_user.is_authenticated and current_user.role == roles.INTEGRATION:
-            raise NotAllowed(_("Integration accounts may only send messages and signals through the API."))
+            raise NotAllowed(Text(
+                "integration_api_only", "Integration accounts may only send messages and signals through the API."
+            ))

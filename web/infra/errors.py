@@ -33,6 +33,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from engine import errors as engine_errors
 from engine.retry import is_transient
 from sla.holiday_admin import CalendarError
+from web.infra.messages import http_message, message_of, say
 from workflows import errors as domain_errors
 
 STATUS = [
@@ -173,7 +174,7 @@ def flash_and_redirect(  # noqa: ANN201
     if extra:  # what else the page needs to show the form again (e.g. tokens of files kept on the server)
         kept["extra"] = extra
     if say or (errors and "errors" not in kept):  # the fields' messages did not fit: say it in words
-        flash(str(err), "error")
+        flash(message_of(err), "error")
     session[KEPT] = kept
     return redirect(url)
 
@@ -235,20 +236,21 @@ def init_app(app: Flask) -> None:
     def _kept() -> dict[str, Any]:
         _take_kept()
         return {"kept": g.kept_form, "kept_errors": g.kept_errors, "kept_refused": g.kept_refused}
+    app.jinja_env.filters["say"] = say
 
     @app.errorhandler(engine_errors.EngineError)
     def _domain(err: engine_errors.EngineError):  # noqa: ANN202
         status = status_for(err)
         if wants_json():
             return jsonify(error_body(err)), status
-        return render_template("error.html", message=str(err), status=status), status
+        return render_template("error.html", message=message_of(err), status=status), status
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):  # noqa: ANN202
         status = err.code or 500
         if wants_json():
             return jsonify(http_body(err)), status, _kept_headers(err)
-        return render_template("error.html", message=err.description, status=status), status
+        return render_template("error.html", message=http_message(err), status=status), status
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)
@@ -264,7 +266,7 @@ def init_app(app: Flask) -> None:
         if wants_json():
             response = make_response(jsonify(error_body(err)), 503)
         else:
-            response = make_response(render_template("error.html", message=str(err), status=503), 503)
+            response = make_response(render_template("error.html", message=message_of(err), status=503), 503)
         response.headers["Retry-After"] = str(err.retry_after_seconds)
         return response
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from babel.numbers import format_decimal
-from flask import Flask
-from flask_babel import gettext, ngettext
+from flask import Flask, g
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from engine.clock import IST
 from web.infra.labels import LABELS as STAT_LABELS
+from workflows.catalogue.names import district_in, step_in
 from workflows.catalogue.roles import SUPERVISOR
+from workflows.catalogue.schemes import published
 
 
 def rupees(amount: int | None) -> str:
@@ -76,7 +79,7 @@ def stat(value: object, kind: str) -> str:
         return str(STATUS_LABELS.get(str(value), value))
     if kind == "movement" and isinstance(value, int):
         return f"▲ {value}" if value > 0 else (f"▼ {-value}" if value < 0 else "=")
-    return str(value)
+    return known_name(str(value))
 
 
 def indian_datetime(value: datetime | None) -> str:
@@ -119,7 +122,69 @@ CHOICE_LABELS = {
     "testing_lab": _l("Testing laboratory"), "design_centre": _l("Design centre"), "training_centre": _l("Training centre"),
     "raw_material_bank": _l("Raw material bank"), "common_processing": _l("Common processing"),
     "packaging": _l("Packaging"), "display_sales": _l("Display and sales centre"),
+    "pottery": _l("Pottery"), "carpentry": _l("Carpentry"), "weaving": _l("Weaving"), "brassware": _l("Brassware"),
+    "leather": _l("Leather goods"), "embroidery": _l("Embroidery (zari, chikankari)"),
+    "unskilled": _l("Unskilled: needs the 10-day training"),
+    "skilled": _l("Skilled: Recognition of Prior Learning"),
 }
+
+DOCUMENT_KIND_LABELS = {
+    "aadhaar": _l("Aadhaar card"), "bank_passbook": _l("Bank passbook"), "certificate": _l("Certificate"),
+    "project_report": _l("Project report"), "bills": _l("Bills"), "utilisation_certificate": _l("Utilisation certificate"),
+    "rpl_certificate": _l("RPL certificate"), "dpr": _l("Detailed project report (DPR)"), "member_list": _l("List of members"),
+    "proof_of_participation": _l("Proof of participation"), "other": _l("Other document"),
+}  # fmt: skip
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def step_name(name: str | None) -> str:
+    """A step's name (as its BPMN file gives it) in the page's language."""
+    return step_in(name, _language())
+
+
+def district_name(value: str | None) -> str:
+    """A district (its code or English name) in the page's language; in English as given."""
+    return district_in(value, _language())
+
+
+def scheme_names_hi() -> dict[str, str]:
+    """The published schemes' English names with their Hindi names (read once per request)."""
+    if "scheme_names_hi" not in g:
+        from web.infra.extensions import uow  # noqa: PLC0415 - only when a page shows a name
+
+        with uow() as work:
+            schemes = published(work)
+            g.scheme_names_hi = {s.name: s.name_in("hi") for s in schemes.values()}
+            g.scheme_names_hi.update({code: s.name_in("hi") for code, s in schemes.items()})  # a table's code column
+    return g.scheme_names_hi
+
+
+def known_name(value: str) -> str:
+    """A name the data gives in English (a district, scheme, step or role) in the page's language;
+    any other text as it is."""
+    if _language() != "hi" or not value:
+        return value
+    if value in ROLE_LABELS:
+        return str(ROLE_LABELS[value])
+    said = district_in(value, "hi")
+    if said != value:
+        return said
+    said = step_in(value, "hi")
+    if said != value:
+        return said
+    return scheme_names_hi().get(value, value)
+
+
+def scheme_name(scheme: Any) -> str:
+    """A scheme (anything with `name_in`) by its name in the page's language."""
+    return scheme.name_in(_language())
+
+
+def document_kind(kind: str | None) -> str:
+    return str(DOCUMENT_KIND_LABELS.get(kind or "", (kind or "").replace("_", " ")))
 
 
 def html_pattern(pattern: str) -> str:
@@ -156,7 +221,9 @@ def init_app(app: Flask) -> None:
         html_pattern=html_pattern,
         simple_condition=simple_condition,
         accept_type=lambda f: _ACCEPT.get(f, ""), shown_text=shown_text, duration=duration,
-        rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count
+        rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count,
+        step_name=step_name, district_name=district_name, document_kind=document_kind, known_name=known_name,
+        scheme_name=scheme_name,
     )
     app.jinja_env.globals.update(
         SLA_LABELS=SLA_LABELS, STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, ROLE_LABELS=ROLE_LABELS,

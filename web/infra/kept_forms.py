@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return jsonify({"error": {"code": "csrf_failed", "message": err.description}}), 400
         if request.endpoint == "auth.sign_in":  # the sign-in form itself: show it again with a fresh token
-            return _refused(err.description or "", 400)
+            return _refused(_("The sign-in form had expired. Please sign in again."), 400)
         if not current_user.is_authenticated:
             # The session (and its form token) is gone: sign in, then back to the form.
             flash(_("Your session had ended, so the form was not sent. Sign in again: you will come back "

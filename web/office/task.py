@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from html import escape
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,6 +11,7 @@ from web.infra.auth import actor
 from web.infra.errors import flash_and_redirect, kept_errors, kept_extra, kept_form, redirect_on_error
 from web.infra.extensions import uow
 from web.infra.formatting import ROLE_LABELS
+from workflows.catalogue.names import diagram_in
 from workflows.errors import ValidationFailed
 from workflows.readmodels import processes
 from workflows.readmodels.task_page import task_details
@@ -111,13 +110,5 @@ def reassign():  # noqa: ANN201
 def diagram(definition_id: int):  # noqa: ANN201
     with uow() as work:
         xml = processes.diagram(work, actor=actor(), definition_id=definition_id)
-    return Response(readable_lanes(xml), mimetype="application/xml")
-
-
-_LANE = re.compile(r'(<(?:[\w-]+:)?lane\b[^>]*?\bname=")([^"]*)(")')
-
-
-def readable_lanes(xml: str) -> str:
-    """Lanes are named by role id in the process files (`gm_dic`); the diagram names the office,
-    in the reader's language ("General Manager, DIC")."""
-    return _LANE.sub(lambda m: m.group(1) + escape(str(ROLE_LABELS.get(m.group(2), m.group(2)))) + m.group(3), xml)
+    lanes = {role: str(label) for role, label in ROLE_LABELS.items()}
+    return Response(diagram_in(xml, str(get_locale() or "en"), lanes), mimetype="application/xml")

@@ -28,7 +28,7 @@ window.addEventListener("load", async () => {
     mark(el.dataset.current, "step-current");
     el.dataset.ready = "1";
   } catch (err) {
-    el.textContent = "The diagram could not be shown.";
+    el.textContent = document.documentElement.lang === "hi" ? "आरेख नहीं दिखाया जा सका।" : "The diagram could not be shown.";
   }
 });
 

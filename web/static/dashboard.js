@@ -51,6 +51,6 @@ async function heatmap() {
     }
     el.dataset.ready = "1";
   } catch (err) {
-    el.textContent = "The diagram could not be shown.";
+    el.textContent = document.documentElement.lang === "hi" ? "आरेख नहीं दिखाया जा सका।" : "The diagram could not be shown.";
   }
 }

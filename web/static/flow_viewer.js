@@ -16,7 +16,7 @@ window.addEventListener("load", async () => {
       }
       el.dataset.ready = "1";
     } catch (err) {
-      el.textContent = "The diagram could not be shown: " + err.message;
+      el.textContent = (document.documentElement.lang === "hi" ? "आरेख नहीं दिखाया जा सका: " : "The diagram could not be shown: ") + err.message;
       el.dataset.ready = "error";
     }
   }

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from engine.messages import Text
 from engine.scripting import ALLOWED_FUNCTIONS, RestrictedEnvironment
 
 
@@ -166,8 +167,14 @@ def broken(
         try:
             result = holds(rule["check"], context)
         except Exception as err:  # a rule that fails on these values must not become a server error
-            errors.setdefault(field, []).append(f"{rule['message']['en']} (The rule could not be checked: {err}.)")
+            errors.setdefault(field, []).append(Text(
+                "rule_failed", f"{rule['message']['en']} (The rule could not be checked: {err}.)",
+                hi=f"{rule['message'].get('hi') or rule['message']['en']} (नियम की जाँच नहीं हो सकी: {err})", custom=True,
+            ))
             continue
         if result is False:  # None: an optional field left empty, nothing to compare
-            errors.setdefault(field, []).append(message(rule, context))
+            errors.setdefault(field, []).append(Text(
+                "rule", message(rule, context), hi=message(rule, context, "hi") if rule["message"].get("hi") else None,
+                custom=True,
+            ))
     return errors

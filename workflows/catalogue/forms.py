@@ -10,7 +10,8 @@ Supported component types: textfield, textarea, number, select, radio, checkbox,
 datetime (subtype date); display-only components (text, spacer, separator) are ignored.
 Custom properties (form-js "properties") carry what form-js has no slot for: `label_hi` (the Hindi
 label) and `error_<check>` (a message replacing the default one for min, max, minLength,
-maxLength, pattern, type).
+maxLength, pattern, type) with its Hindi in `error_<check>_hi`. Every message is a `Text`: a code
+with parameters, which pages say in their reader's language (docs/decisions.md D88).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.validators import extend
+
+from engine.messages import Text, grouped
 
 SAFE_NUMBER = 2**53 - 1
 INPUT_TYPES = ("textfield", "textarea", "number", "select", "radio", "checkbox", "checklist", "datetime")
@@ -67,8 +70,12 @@ class Field:
     def label_in(self, language: str) -> str:
         return self.label_hi if language == "hi" and self.label_hi else self.label
 
-    def message(self, check: str, default: str) -> str:
-        return dict(self.messages).get(check, default)
+    def message(self, check: str, default: Text) -> Text:
+        """The default message of a check, or the one the form gives for it (with its Hindi)."""
+        own = dict(self.messages)
+        if check not in own:
+            return default
+        return Text(default.code, own[check], hi=own.get(f"{check}_hi"), custom=True, **default.params)
 
 
 class FormDefinitionInvalid(ValueError):
@@ -237,51 +244,56 @@ def check(form: list[Field], data: Mapping[str, Any]) -> tuple[dict[str, Any], d
         if error.validator == "required":
             for key in error.validator_value:
                 if key not in cleaned:
-                    errors.setdefault(key, []).append("Required.")
+                    errors.setdefault(key, []).append(Text("required", "Required."))
             continue
         if error.validator == "additionalProperties":
             for key in sorted(set(cleaned) - set(by_key)):
-                errors.setdefault(key, []).append("This is not a field of the form.")
+                errors.setdefault(key, []).append(Text("not_a_field", "This is not a field of the form."))
             continue
         key = str(error.path[0]) if error.path else "_schema"
         field = by_key.get(key)
-        message = _message(field, error.validator, error.validator_value) if field else error.message
+        message = _message(field, error.validator, error.validator_value) if field else Text("invalid", error.message)
         if message not in errors.get(key, []):
             errors.setdefault(key, []).append(message)
     return cleaned, errors
 
 
-def _message(f: Field, check: str, value: Any) -> str:
+TYPE_MESSAGES = {
+    "integer": ("type_integer", "Enter a whole number."), "number": ("type_number", "Enter a number."),
+    "boolean": ("type_boolean", "Answer yes or no."), "array": ("type_array", "Choose from the list."),
+    "string": ("type_string", "Enter text."),
+}
+
+
+def _message(f: Field, check: str, value: Any) -> Text:
     if check == "type":
-        return f.message("type", {
-            "integer": "Enter a whole number.", "number": "Enter a number.", "boolean": "Answer yes or no.",
-            "array": "Choose from the list.", "string": "Enter text.",
-        }.get(value if isinstance(value, str) else "", "Not a valid value."))  # fmt: skip
+        code, english = TYPE_MESSAGES.get(value if isinstance(value, str) else "", ("invalid", "Not a valid value."))
+        return f.message("type", Text(code, english))
     if check == "minimum":
-        return f.message("min", f"Enter at least {_fmt(value)}.")
+        return f.message("min", Text("min", f"Enter at least {grouped(value)}.", min=value))
     if check == "maximum":
-        return f.message("max", f"Enter at most {_fmt(value)}.")
+        return f.message("max", Text("max", f"Enter at most {grouped(value)}.", max=value))
     if check == "minLength":
-        return "Required." if value == 1 else f.message("minLength", f"At least {value} characters.")
+        if value == 1:
+            return Text("required", "Required.")
+        return f.message("minLength", Text("min_length", f"At least {value} characters.", n=value))
     if check == "maxLength":
-        return f.message("maxLength", f"At most {value} characters.")
+        return f.message("maxLength", Text("max_length", f"At most {value} characters.", n=value))
     if check == "pattern":
-        return f.message("pattern", "This is not in the expected form.")
+        return f.message("pattern", Text("pattern", "This is not in the expected form."))
     if check == "enum":
-        return f"Choose one of: {', '.join(label for _, label in f.options)}."
+        return Text(
+            "choose_one", f"Choose one of: {', '.join(label for _, label in f.options)}.", options=list(f.options)
+        )
     if check == "format":
-        return "Enter a date as YYYY-MM-DD."
+        return Text("date", "Enter a date as YYYY-MM-DD.")
     if check == "const":
-        return "This must be ticked."
+        return Text("ticked", "This must be ticked.")
     if check == "minItems":
-        return "Choose at least one."
+        return Text("at_least_one", "Choose at least one.")
     if check == "uniqueItems":
-        return "Choose each option once."
-    return "Not a valid value."
-
-
-def _fmt(value: Any) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
+        return Text("once", "Choose each option once.")
+    return Text("invalid", "Not a valid value.")
 
 
 def coerce(form: list[Field], posted: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from engine.messages import Text
 from workflows.catalogue import form_rules, forms
 from workflows.catalogue.bundles import APPLICATION_FORM
 from workflows.catalogue.bundles import data_names as bundle_names
@@ -140,11 +141,11 @@ class Scheme:
     def field_names(self) -> frozenset[str]:
         return frozenset(f.key for f in self.fields)
 
-    def labels(self) -> dict[str, str]:
-        """Every field's label, of the application form and the decision forms."""
+    def labels(self, language: str = "en") -> dict[str, str]:
+        """Every field's label, of the application form and the decision forms, in `language`."""
         out = {}
         for definition in (self.bundle.get("forms") or {}).values():
-            out.update({f.key: f.label for f in forms.fields(definition)})
+            out.update({f.key: f.label_in(language) for f in forms.fields(definition)})
         return out
 
     def decision_form(self, key: str | None) -> list[forms.Field]:
@@ -157,9 +158,13 @@ class Scheme:
         if not errors:
             errors = form_rules.broken(self.bundle.get("rules") or [], cleaned, application_date, self.parameters)
         if errors:
-            labels = {f.key: f.label for f in self.fields}
-            named = ", ".join(labels.get(k, k) for k in errors)
-            raise ValidationFailed(f"The {self.name} application is not complete or not valid: {named}.", errors)
+            labels = {f.key: {"en": f.label, "hi": f.label_in("hi")} for f in self.fields}
+            named = [labels.get(k, {"en": k, "hi": k}) for k in errors]
+            english = ", ".join(n["en"] for n in named)
+            raise ValidationFailed(Text(
+                "application_invalid", f"The {self.name} application is not complete or not valid: {english}.",
+                scheme={"en": self.name, "hi": self.name_in("hi")}, fields=named,
+            ), errors)
         return cleaned
 
     def missing_documents(self, data: Mapping[str, Any], kinds: set[str]) -> list[ChecklistItem]:

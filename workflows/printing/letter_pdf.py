@@ -17,6 +17,7 @@ import qrcode
 from fpdf import FPDF
 
 from engine.clock import IST
+from workflows.catalogue.names import district_in
 from workflows.printing.amount_words import indian_figures, rupees_in_words
 
 LANGUAGES = ("en", "hi")
@@ -128,6 +129,7 @@ def render(letter: Letter, language: str, verify_url: str) -> bytes:
     if language not in LANGUAGES:
         raise ValueError(f"A letter is written in one of {LANGUAGES}; got {language!r}.")
     t = TEXTS[language]
+    district = district_in(letter.district, language)
     dated = letter.decided_at if letter.kind == "sanction" and letter.decided_at else letter.submitted_at
     scheme = t["scheme"].format(name=SCHEME_NAMES_HI.get(letter.scheme_code, letter.scheme_name)
                                 if language == "hi" else letter.scheme_name)
@@ -150,7 +152,7 @@ def render(letter: Letter, language: str, verify_url: str) -> bytes:
 
     line(t["government"], 12, align="C")
     line(t["programme"], 12, align="C")
-    line(t["office"].format(district=letter.district), 14, 8, align="C")
+    line(t["office"].format(district=district), 14, 8, align="C")
     pdf.ln(2)
     pdf.line(20, pdf.get_y(), 190, pdf.get_y())
     pdf.ln(4)
@@ -161,7 +163,7 @@ def render(letter: Letter, language: str, verify_url: str) -> bytes:
     line(t[letter.kind], 16, 9, align="C")
     pdf.ln(3)
     line(t["to"])
-    line(f"{letter.applicant_name}\n{letter.district}")
+    line(f"{letter.applicant_name}\n{district}")
     pdf.ln(4)
     values = {
         "scheme": scheme, "number": letter.number, "submitted": india_date(letter.submitted_at),
@@ -175,7 +177,7 @@ def render(letter: Letter, language: str, verify_url: str) -> bytes:
         line(t["in_words"].format(words=rupees_in_words(letter.amount, language)), 11, 7)
     pdf.ln(12)
     state_signed = letter.kind == "sanction" and letter.scheme_code in STATE_SANCTIONED
-    signer = t["signer_state"] if state_signed else t["signer_district"].format(district=letter.district)
+    signer = t["signer_state"] if state_signed else t["signer_district"].format(district=district)
     pdf.set_x(110)
     pdf.set_font("Lohit", size=11)
     pdf.multi_cell(80, 6.5, signer, align="R", new_x="LMARGIN", new_y="NEXT")

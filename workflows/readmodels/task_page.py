@@ -10,7 +10,7 @@ from engine.models import Definition, Task, TaskState
 from workflows import access
 from workflows.catalogue import roles
 from workflows.catalogue.forms import Field
-from workflows.catalogue.schemes import decision_form, scheme_of
+from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
 from workflows.readmodels.breakdown import Line, lines, task_data
@@ -48,6 +48,7 @@ class TaskDetails:
     reassign_to: list[User] = field(default_factory=list)
     breakdown: list[Line] = field(default_factory=list)  # the computed benefit, where the scheme shows it
     decision_defaults: dict[str, object] = field(default_factory=dict)  # the decision form as proposed
+    scheme: Scheme | None = None  # the version it was filed under: its names in both languages
 
 
 def outcomes_of(definition: Definition, bpmn_id: str) -> list[str]:
@@ -102,6 +103,7 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         outcomes=outcomes_of(definition, task.bpmn_id),
         decision_form=form,
         field_labels=scheme.labels(),
+        scheme=scheme,
         may_claim=works and task.state == TaskState.READY and task.lane != roles.APPLICANT,
         may_unclaim=works and task.state == TaskState.CLAIMED and task.assignee == user.username,
         may_decide=works and is_open and (task.assignee in (None, user.username) or task.lane == roles.APPLICANT),

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from sqlalchemy import func, select
 
+from engine.messages import Text
 from engine.models import TaskState
 from workflows import access
 from workflows.catalogue import roles
@@ -110,7 +111,7 @@ def application_details(
     user = uow.users.by_username(actor)
     application = uow.applications.by_number(number)
     if not access.may_see_application(user, application):
-        raise NotAllowed(f"You cannot see {number}.")
+        raise NotAllowed(Text("cannot_see", f"You cannot see {number}.", number=number))
     now = uow.clock.now()
     steps = [
         CurrentStep(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from engine.messages import Text
 from workflows import access
 from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.errors import NotAllowed
@@ -36,7 +37,7 @@ def answer_clarification(
     """
     application = uow.applications.by_number(number)
     if not access.may_see_application(uow.users.by_username(actor), application):
-        raise NotAllowed(f"You cannot see {number}.")
+        raise NotAllowed(Text("cannot_see", f"You cannot see {number}.", number=number))
     scheme = scheme_of(uow.session, application)
     form = read_form(scheme)
     changes = {k: v for k, v in form.items() if application.data.get(k) != v}

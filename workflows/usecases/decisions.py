@@ -6,9 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
+from engine.messages import Text
 from engine.models import Task
 from workflows import access
 from workflows.catalogue import bundle_extras, forms, roles
+from workflows.catalogue.names import step_names
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, decision_form, remember_version, scheme_of
 from workflows.errors import NotAllowed, ValidationFailed
@@ -131,11 +133,11 @@ def _decision_data(
     allowed = [o.strip() for o in props.get("outcomes", "approve,return,reject").split(",") if o.strip()]
     errors: dict[str, list[str]] = dict(mark_errors or {})
     if outcome not in allowed:
-        errors["outcome"] = [f"Choose one of: {', '.join(allowed)}."]
+        errors["outcome"] = [Text("choose_outcome", f"Choose one of: {', '.join(allowed)}.", outcomes=allowed)]
     if outcome in NEEDS_REMARKS and not remarks.strip():
-        errors["remarks"] = [f"Remarks are required to {outcome} an application."]
+        errors["remarks"] = [Text(f"remarks_to_{outcome}", f"Remarks are required to {outcome} an application.")]
     if len(remarks) > 2000:
-        errors["remarks"] = ["At most 2000 characters."]
+        errors["remarks"] = [Text("max_length", "At most 2000 characters.", n=2000)]
     data: dict[str, Any] = {"outcome": outcome, "remarks": remarks.strip()}
     scheme = scheme_of(uow.session, application)
     if task.lane == roles.APPLICANT:
@@ -151,7 +153,9 @@ def _decision_data(
         errors.update(field_errors or _broken_decision_rules(uow, scheme, task, form, {**cleaned, "remarks": remarks.strip()}))
         data.update(cleaned)
     if errors:
-        raise ValidationFailed(f"The decision on '{task.name}' is not complete.", errors)
+        raise ValidationFailed(Text(
+            "decision_incomplete", f"The decision on '{task.name}' is not complete.", step=step_names(task.name)
+        ), errors)
     return data
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.messages import Text
 from workflows import access
 from workflows.catalogue.document_types import FORMATS, KINDS
 from workflows.catalogue.schemes import scheme_of
@@ -201,7 +202,7 @@ def documents_of(uow: SchemeUnitOfWork, *, actor: str, number: str) -> list[Docu
     user = uow.users.by_username(actor)
     application = uow.applications.by_number(number)
     if not access.may_see_application(user, application):
-        raise NotAllowed(f"You cannot see {number}.")
+        raise NotAllowed(Text("cannot_see", f"You cannot see {number}.", number=number))
     return list(uow.session.scalars(select(Document).where(Document.application_id == application.id).order_by(Document.id)))
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from engine.errors import NotFound
+from engine.messages import Text
 from workflows import access
 from workflows.catalogue.schemes import scheme_of
 from workflows.errors import DomainError, NotAllowed, ValidationFailed
@@ -48,6 +49,7 @@ class Verification:
     status: str
     sanctioned_amount: int | None
     decided_at: datetime | None
+    scheme_name_hi: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def letter_pdf(
     user = uow.users.by_username(actor)
     application = uow.applications.by_number(number)
     if not access.may_see_application(user, application):
-        raise NotAllowed(f"You cannot see {number}.")
+        raise NotAllowed(Text("cannot_see", f"You cannot see {number}.", number=number))
     if kind not in available_letters(application):
         raise LetterNotAvailable(f"{number} has no sanction letter: it is not approved.")
     letter = _letter(uow, application, kind, calendar_for)
@@ -103,6 +105,7 @@ def verification(uow: SchemeUnitOfWork, number: str) -> Verification:
         number=application.number,
         scheme_code=application.scheme_code,
         scheme_name=scheme_of(uow.session, application).name,
+        scheme_name_hi=scheme_of(uow.session, application).name_in("hi"),
         district=uow.districts.get(application.district_code).name,
         status=application.status,
         sanctioned_amount=application.benefit_amount if approved else None,

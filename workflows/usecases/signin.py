@@ -19,6 +19,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from engine.messages import Text
 from workflows.catalogue import roles
 from workflows.errors import NotAllowed
 from workflows.mobile import normalise_mobile
@@ -47,7 +48,12 @@ class SignInThrottled(SignInFailed):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         wait = f"{retry_after} seconds" if retry_after < 120 else f"{(retry_after + 59) // 60} minutes"
-        super().__init__(f"Too many failed attempts from this address. Try again in {wait}.")
+        seconds = retry_after < 120
+        super().__init__(Text(
+            "sign_in_throttled_seconds" if seconds else "sign_in_throttled_minutes",
+            f"Too many failed attempts from this address. Try again in {wait}.",
+            n=retry_after if seconds else (retry_after + 59) // 60,
+        ))
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,9 @@ def sign_in(uow: SchemeUnitOfWork, username: str, password: str, *, address: str
     user = uow.users.find(name) if name else None
     if user is not None and user.active and check_password(user.password_hash, password or ""):
         if user.role == roles.INTEGRATION:
-            raise SignInFailed("This account is for other systems: it uses API tokens and cannot sign in.")
+            raise SignInFailed(Text(
+                "integration_account", "This account is for other systems: it uses API tokens and cannot sign in."
+            ))
         uow.session.execute(
             delete(LoginThrottle).where(LoginThrottle.address == address, LoginThrottle.username == name)
         )
@@ -105,8 +113,9 @@ def sign_in(uow: SchemeUnitOfWork, username: str, password: str, *, address: str
     waited = max(_count_failure(uow, counter, now) for counter in counters)
     uow.commit()
     if waited:
-        raise SignInFailed(f"{WRONG} Wait {int(waited.total_seconds())} seconds before the next try.")
-    raise SignInFailed(WRONG)
+        seconds = int(waited.total_seconds())
+        raise SignInFailed(Text("sign_in_wait", f"{WRONG} Wait {seconds} seconds before the next try.", seconds=seconds))
+    raise SignInFailed(Text("sign_in_wrong", WRONG))
 
 
 def _count_failure(uow: SchemeUnitOfWork, counter: Counter, now: datetime) -> timedelta:
