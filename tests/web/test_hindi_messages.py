@@ -26,14 +26,14 @@ def _field_error(page: str, field: str) -> str:
 
 def test_a_range_error_in_hindi_and_english_with_indian_grouping(app: Flask) -> None:
     client = sign_in(app, "applicant1.agr")
-    hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "200000000"}).get_data(as_text=True)
+    hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "200000000"}, follow_redirects=True).get_data(as_text=True)
     assert _field_error(hindi, "project_cost") == "अधिक से अधिक 10,00,00,000 दर्ज करें।"
-    english = client.post("/apply/MM?lang=en", data={**MM, "project_cost": "5000"}).get_data(as_text=True)
+    english = client.post("/apply/MM?lang=en", data={**MM, "project_cost": "5000"}, follow_redirects=True).get_data(as_text=True)
     assert _field_error(english, "project_cost") == "Enter at least 10,000."
     # A message the scheme gives with its Hindi (error_pattern_hi), and a cross-field rule's Hindi.
-    hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "500000", "mobile": "12345"}).get_data(as_text=True)
+    hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "500000", "mobile": "12345"}, follow_redirects=True).get_data(as_text=True)
     assert _field_error(hindi, "mobile") == "10 अंकों का भारतीय मोबाइल नंबर दर्ज करें।"
-    hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "500000", "bank_defaulter": "yes"})
+    hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "500000", "bank_defaulter": "yes"}, follow_redirects=True)
     assert _field_error(hindi.get_data(as_text=True), "bank_defaulter") == "बैंक डिफॉल्टर मार्जिन मनी के पात्र नहीं हैं।"
 
 
@@ -67,7 +67,7 @@ def test_a_refused_decision_is_said_in_hindi(app: Flask) -> None:
     number = submit_mda(app)
     task = open_task_id(app, number)
     dic = sign_in(app, "dic.agr")
-    page = dic.post(f"/tasks/{task}/decide?lang=hi", data={"outcome": "reject"}).get_data(as_text=True)
+    page = dic.post(f"/tasks/{task}/decide?lang=hi", data={"outcome": "reject"}, follow_redirects=True).get_data(as_text=True)
     assert _field_error(page, "remarks") == "आवेदन अस्वीकार करने के लिए टिप्पणी आवश्यक है।"
 
 

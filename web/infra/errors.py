@@ -31,6 +31,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from engine import errors as engine_errors
+from engine.messages import Text
 from engine.retry import is_transient
 from sla.holiday_admin import CalendarError
 from web.infra.messages import http_message, message_of, say
@@ -169,8 +170,9 @@ def flash_and_redirect(  # noqa: ANN201
     errors = errors or getattr(err, "fields", None) or {}
     if values and len(json.dumps(values)) <= KEEP_LIMIT:
         kept["values"] = values
-    if errors and len(json.dumps(errors)) <= KEEP_LIMIT:
-        kept["errors"] = errors
+    portable = {k: [_portable(m) for m in (v if isinstance(v, list) else [v])] for k, v in errors.items()}
+    if errors and len(json.dumps(portable, default=str)) <= KEEP_LIMIT:
+        kept["errors"] = json.loads(json.dumps(portable, default=str))
     if extra:  # what else the page needs to show the form again (e.g. tokens of files kept on the server)
         kept["extra"] = extra
     if say or (errors and "errors" not in kept):  # the fields' messages did not fit: say it in words
@@ -198,6 +200,19 @@ def redirect_on_error(target: Callable[..., str]):  # noqa: ANN201
     return decorate
 
 
+def _portable(message: Any) -> Any:
+    """A field's message for the session: a `Text` keeps its code, so the page says it in its language."""
+    if isinstance(message, Text):
+        return {"text": str(message), "code": message.code, "hi": message.hi, "custom": message.custom, "params": message.params}
+    return str(message)
+
+
+def _restored(message: Any) -> Any:
+    if isinstance(message, dict) and "code" in message:
+        return Text(message["code"], message["text"], hi=message.get("hi"), custom=message.get("custom", False), **message.get("params", {}))
+    return message
+
+
 def _take_kept() -> None:
     if "kept_form" in g:
         return
@@ -205,7 +220,8 @@ def _take_kept() -> None:
     g.kept_form, g.kept_errors, g.kept_extra, g.kept_refused = {}, {}, {}, False
     if kept and kept.get("path") == request.path:
         kept = session.pop(KEPT)
-        g.kept_form, g.kept_errors, g.kept_extra = kept.get("values", {}), kept.get("errors", {}), kept.get("extra", {})
+        g.kept_form, g.kept_extra = kept.get("values", {}), kept.get("extra", {})
+        g.kept_errors = {k: [_restored(m) for m in v] for k, v in kept.get("errors", {}).items()}
         g.kept_refused = True
 
 

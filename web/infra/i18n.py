@@ -29,6 +29,13 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=lambda: TIMEZONE)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
 
+    @app.before_request
+    def _remember_language() -> None:
+        # `?lang=` is remembered even by a request that renders nothing (a refused form redirects, D90).
+        chosen = request.args.get("lang")
+        if chosen in LANGUAGES:
+            session["lang"] = chosen
+
     @app.context_processor
     def _locale() -> dict[str, str]:
         return {"current_locale": str(get_locale() or "en")}

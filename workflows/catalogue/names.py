@@ -36,6 +36,8 @@ DISTRICTS_HI = {
 
 STEPS_HI = {
     "DIC scrutiny": "जिला उद्योग केंद्र द्वारा संवीक्षा",
+    "First appeal hearing": "प्रथम अपील की सुनवाई",
+    "Second appeal hearing": "द्वितीय अपील की सुनवाई",
     "DIC scrutiny and site inspection": "जिला उद्योग केंद्र द्वारा संवीक्षा एवं स्थल निरीक्षण",
     "DIC verification": "जिला उद्योग केंद्र द्वारा सत्यापन",
     "Provide clarification": "स्पष्टीकरण प्रस्तुत करें",
@@ -97,6 +99,12 @@ LABELS_HI = {
     "Skilled?": "कुशल?", "Loan sanctioned?": "ऋण स्वीकृत?", "Instalment still due?": "किस्त अभी शेष?",
     "Certificate accepted?": "प्रमाण-पत्र स्वीकृत?", "Attended 8 days?": "8 दिन उपस्थित?", "Approved?": "स्वीकृत?",
     "Appraisal outcome?": "मूल्यांकन का परिणाम?",
+    "Appeal (UP Janhit Guarantee Adhiniyam 2011)": "अपील (उ.प्र. जनहित गारंटी अधिनियम 2011)",
+    "Appeal under the UP Janhit Guarantee Adhiniyam 2011": "उ.प्र. जनहित गारंटी अधिनियम 2011 के अंतर्गत अपील",
+    "Appeal filed": "अपील दायर", "Which appeal?": "कौन-सी अपील?", "First appeal": "प्रथम अपील",
+    "Second appeal": "द्वितीय अपील", "Order?": "आदेश?", "Allow": "स्वीकार", "Dismiss": "खारिज",
+    "First appeal allowed": "प्रथम अपील स्वीकृत", "First appeal dismissed": "प्रथम अपील खारिज",
+    "Second appeal allowed": "द्वितीय अपील स्वीकृत", "Second appeal dismissed": "द्वितीय अपील खारिज",
     "Rejected at verification": "सत्यापन पर अस्वीकृत", "Rejected at scrutiny": "संवीक्षा पर अस्वीकृत",
     "Rejected at appraisal": "मूल्यांकन पर अस्वीकृत", "Training not completed": "प्रशिक्षण पूर्ण नहीं",
     "Loan declined": "ऋण अस्वीकृत", "Toolkit value": "टूलकिट का मूल्य", "Toolkit e-voucher issued": "टूलकिट ई-वाउचर जारी",
