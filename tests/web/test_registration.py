@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.clock import FixedClock
+from tests import files
 from tests.web.conftest import MDA_FORM, sign_in
 from workflows.models import SignUp, User
 from workflows.uow import SchemeUnitOfWork
@@ -118,7 +119,7 @@ def test_a_centre_registers_a_walk_in_of_its_district_and_files_for_them(app: Fl
     assert client.post("/walk-in", data=FORM).status_code == 302
     user = _user(app, "9811122233")
     assert user is not None and user.role == "applicant" and user.password_hash is None
-    form = {**MDA_FORM, "applicant": "9811122233", "action": "submit"}
+    form = {**MDA_FORM, "applicant": "9811122233", "action": "submit", **files.checklist_form(files.NEEDED["MDA"])}
     response = client.post("/apply/MDA", data=form, content_type="multipart/form-data")
     assert response.status_code == 302 and "/applications/" in response.location
     assert sign_in(app, "applicant1.agr").post("/walk-in", data=FORM).status_code == 403

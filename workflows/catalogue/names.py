@@ -118,13 +118,13 @@ _NAMED = re.compile(r'<((?:bpmn:)?(?!property\b)[A-Za-z]+)(\s[^>]*?)?\sname="([^
 
 def diagram_in(xml: str, language: str, lanes: dict[str, str]) -> str:
     """A process's BPMN XML with the names its diagram shows in `language` (lanes by role); the
-    properties the engine reads (spiffworkflow:property) are left as they are. Only for showing."""
-    if language != "hi":
-        return xml
+    properties the engine reads (spiffworkflow:property) are left as they are. Only for showing.
+    Lanes, named by role id in the files (`gm_dic`), show the office in every language."""
+    labels = LABELS_HI if language == "hi" else {}
 
     def named(found: re.Match) -> str:
         name = html.unescape(found.group(3))
-        said = LABELS_HI.get(name) or lanes.get(name)
+        said = labels.get(name) or lanes.get(name)
         if not said:
             return found.group(0)
         return f'<{found.group(1)}{found.group(2) or ""} name="{html.escape(said, quote=True)}"'
