@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.models import Instance, Task
 from workflows.errors import ApplicationNotFound, UnknownDistrict, UnknownUser
-from workflows.models import Application, ApplicationSequence, District, User
+from workflows.models import Application, ApplicationSequence, District, Loan, User
 
 
 class Users:
@@ -60,9 +60,10 @@ class Districts:
 _ACTING, _APPLICANT = aliased(User), aliased(User)
 # Built once: constructing the aliases and joins costs more than running the query.
 _FOR_DECISION = (
-    select(_ACTING, Task, Application, Instance, _APPLICANT)
+    select(_ACTING, Task, Application, Instance, _APPLICANT, Loan)
     .select_from(Task)
     .join(Application, Application.instance_id == Task.instance_id)
+    .outerjoin(Loan, Loan.application_id == Application.id)  # the bank steps and the release read it (D77)
     .join(Instance, Instance.id == Task.instance_id)
     .join(_APPLICANT, _APPLICANT.id == Application.applicant_id)
     .join(_ACTING, _ACTING.username == bindparam("actor"))
@@ -97,7 +98,7 @@ class Applications:
         return found
 
     def for_decision(self, task_id: str, actor: str) -> tuple[User, Task, Application] | None:
-        """The acting user, the task, its application, process instance and applicant in one
+        """The acting user, the task, its application, process instance, applicant and loan in one
         statement (kept in the session, so later gets of these rows read nothing); None if the
         user or the task is missing (the caller then asks again, one by one, for the error)."""
         row = self.session.execute(_FOR_DECISION, {"actor": actor, "task_id": task_id}).first()

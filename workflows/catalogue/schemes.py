@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflows.catalogue import form_rules, forms
+from workflows.catalogue.bank_step import BankStep, bank_step
 from workflows.catalogue.bundles import APPLICATION_FORM
 from workflows.catalogue.bundles import data_names as bundle_names
 from workflows.errors import UnknownScheme, ValidationFailed
@@ -101,6 +102,11 @@ class Scheme:
     @property
     def released_field(self) -> str:
         return str(self._benefit("released_field"))
+
+    @property
+    def bank(self) -> BankStep | None:
+        """The scheme's bank step (branch routing, loan, what a bank officer sees), if it has one."""
+        return bank_step(self.bundle)
 
     @property
     def opens_on(self) -> date | None:

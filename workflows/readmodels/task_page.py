@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from engine.models import Definition, Task, TaskState
-from workflows import access
+from workflows import access, loans
 from workflows.catalogue import roles
 from workflows.catalogue.forms import Field
 from workflows.catalogue.schemes import decision_form, scheme_of
@@ -43,6 +43,7 @@ class TaskDetails:
     may_reassign: bool
     instance_version: int
     reassign_to: list[User] = field(default_factory=list)
+    loan: loans.LoanView | None = None  # the bank loan, for the steps after the bank's
 
 
 def outcomes_of(definition: Definition, bpmn_id: str) -> list[str]:
@@ -83,10 +84,12 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         query = select(User).where(User.role == task.lane, User.active.is_(True)).order_by(User.full_name)
         if not roles.is_state_role(task.lane):
             query = query.where(User.district_code == task.district)
+        if task.lane == roles.BANK_OFFICER:
+            query = query.where(User.bank_ifsc == (application.bank_ifsc or ""))
         candidates = list(uow.session.scalars(query))
     return TaskDetails(
         task=task,
-        application=application,
+        application=access.as_seen_by(user, application, scheme),
         scheme_name=scheme.name,
         documents=documents,
         timeline=timeline(uow, application.instance_id),
@@ -100,4 +103,5 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         may_reassign=supervises and is_open and task.lane != roles.APPLICANT,
         instance_version=uow.instances.get(application.instance_id).version,
         reassign_to=candidates,
+        loan=loans.loan_view(uow, application),
     )

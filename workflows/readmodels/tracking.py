@@ -77,6 +77,8 @@ def _visible(user: User):  # noqa: ANN202
         return query.where(Application.filed_by_id == user.id)
     if roles.is_state_role(user.role):
         return query
+    if user.role == roles.BANK_OFFICER:
+        return query.where(Application.bank_ifsc == access.branch_of(user))
     return query.where(Application.district_code == user.district_code)
 
 
@@ -89,9 +91,12 @@ def applications_of(
         query = query.where(Application.status == status)
     total = uow.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
     page = max(1, page)
-    rows = list(
-        uow.session.scalars(query.order_by(Application.submitted_at.desc(), Application.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    )
+    rows = [
+        access.as_seen_by(user, a, scheme_of(uow.session, a))
+        for a in uow.session.scalars(
+            query.order_by(Application.submitted_at.desc(), Application.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        )
+    ]
     return ApplicationList(rows=rows, total=total, page=page, per_page=per_page)
 
 
@@ -136,7 +141,7 @@ def application_details(
     submitted = application.submitted_at
     overall_due = calendar_for(uow, submitted.year).add_working_days(submitted, time_limit_days) if calendar_for else None
     return ApplicationDetails(
-        application=application,
+        application=access.as_seen_by(user, application, scheme),
         scheme=scheme,
         scheme_name=scheme.name,
         steps=steps,

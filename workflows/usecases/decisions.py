@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
 from engine.models import Task
-from workflows import access
+from workflows import access, banks, loans
 from workflows.catalogue import forms, roles
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
@@ -98,6 +98,7 @@ def decide(
     access.require_work(user, task, application)
     data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted)
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
+    loans.record(uow, scheme_of(uow.session, application), task, application, data, actor)
     apply_step(uow, application, result)
     if remarks.strip():
         application.remarks = remarks.strip()
@@ -139,6 +140,7 @@ def _decision_data(
         values = forms.coerce(form, extra) if posted else {f.key: extra.get(f.key) for f in form if f.key in extra}
         cleaned, field_errors = forms.check(form, values)
         errors.update(field_errors)
+        loans.check(uow, scheme, task, application, outcome, cleaned, errors, uow.clock.now().astimezone(IST).date())
         data.update(cleaned)
     if errors:
         raise ValidationFailed(f"The decision on '{task.name}' is not complete.", errors)
@@ -157,5 +159,11 @@ def _clarified_fields(
     except ValidationFailed as err:
         errors.update(err.fields)
         return {}
+    try:
+        routed = banks.routed_branch(uow.session, scheme, application.district_code, cleaned)
+    except ValidationFailed as err:
+        errors.update(err.fields)
+        return {}
     application.data = cleaned
+    application.bank_ifsc = routed
     return {k: cleaned[k] for k in extra if k in cleaned}

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.commands import StepResult, start_instance
+from workflows import banks
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
@@ -51,6 +52,7 @@ def submit_application(
             {"scheme": [f"Open from {scheme.opens_on or 'the start'} to {scheme.closes_on or 'further notice'}."]},
         )
     cleaned = scheme.validate(data, application_date=today)
+    bank_ifsc = banks.routed_branch(uow.session, scheme, district.code, cleaned)
     content_types = check_uploads(documents)
     check_checklist(scheme, cleaned, documents, content_types)
     if documents and store is None:
@@ -74,6 +76,7 @@ def submit_application(
         applicant_name=str(cleaned.get(scheme.applicant_name_field, owner.full_name)),
         instance_id=result.instance.id,
         scheme_version=scheme.version,
+        bank_ifsc=bank_ifsc,
         status=ApplicationStatus.IN_PROCESS,
         data=cleaned,
         submitted_at=now,
