@@ -18,10 +18,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import event
 
 from bench.postgres import scratch_schema
+from engine.clock import IST
 from web.infra.bootstrap import build_runtime
 from web.infra.config import ROOT, Settings
 from web.infra.dbschema import upgrade
@@ -32,8 +34,17 @@ from workflows.usecases.deployment import deploy_directory
 from workflows.usecases.submission import submit_application
 
 DISTRICTS = ("agr", "mbd", "vns")
-STEPS = (("dic_scrutiny", "dic"), ("dtf_committee", "dtf"), ("bank_appraisal", "bank"), ("gm_release", "gm"))
-FIELDS = {"bank_appraisal": {"loan_amount": 2_000_000}}
+STEPS = (
+    ("dic_scrutiny", "dic"), ("dtf_committee", "dtf"), ("bank_appraisal", "bank"), ("bank_disbursement", "bank"),
+    ("gm_release", "gm"),
+)
+TODAY = datetime.now(IST).date().isoformat()
+FIELDS = {
+    "bank_appraisal": {"loan_amount": 2_000_000, "loan_account_number": "31234567890", "sanction_date": TODAY},
+    "bank_disbursement": {"disbursed_amount": 2_000_000, "disbursement_date": TODAY},
+}
+# The demo bank branch of each district whose officer is `bank.<district>` (workflows/data/bank_officers.csv).
+BRANCH = {"agr": "SBIN0001735", "mbd": "SBIN0002498", "vns": "SBIN0000103"}
 FORM = {
     "applicant_name": "Bench Applicant",
     "mobile": "9876543210",
@@ -43,8 +54,6 @@ FORM = {
     "product": "Leather footwear",
     "unit_address": "12 Shoe Market",
     "project_cost": 3_000_000,
-    "bank_name": "State Bank of India",
-    "bank_branch": "Sadar Bazar",
     "bank_defaulter": False,
     "earlier_benefit": False,
 }
@@ -101,7 +110,7 @@ def run(url: str, label: str, n: int, warmup: int = 10) -> Result:
     def lifecycle(i: int) -> None:
         d = DISTRICTS[i % len(DISTRICTS)]
         application = timed("submit", lambda uow: submit_application(
-            uow, scheme_code="MM", district_code=d.upper(), data=FORM, actor=f"applicant1.{d}"))
+            uow, scheme_code="MM", district_code=d.upper(), data={**FORM, "bank_ifsc": BRANCH[d]}, actor=f"applicant1.{d}"))
         instance_id = application.instance_id  # type: ignore[attr-defined]
         for bpmn_id, who in STEPS:
             with SchemeUnitOfWork(runtime) as uow:

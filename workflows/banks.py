@@ -17,6 +17,7 @@ from workflows.catalogue.bank_step import valid_ifsc
 from workflows.catalogue.schemes import Scheme
 from workflows.errors import ValidationFailed
 from workflows.models import BankBranch
+from workflows.uow import SchemeUnitOfWork
 
 IFSC_RULE = "An IFSC is 4 letters, a zero, then 6 letters or digits (e.g. SBIN0001234)."
 
@@ -27,8 +28,18 @@ def branches_of(session: Session, district_code: str | None) -> list[BankBranch]
     return list(session.scalars(query.order_by(BankBranch.bank_name, BankBranch.branch_name)))
 
 
-def all_branches(session: Session) -> list[BankBranch]:
-    return list(session.scalars(select(BankBranch).order_by(BankBranch.district_code, BankBranch.bank_name, BankBranch.branch_name)))
+def form_choices(uow: SchemeUnitOfWork, district_code: str | None) -> dict[str, list[tuple[str, str]]]:
+    """The choices of form fields that come from data (`choices_from`), for a district's forms."""
+    return {
+        "bank_branches": [
+            (b.ifsc, f"{b.bank_name}, {b.branch_name} ({b.ifsc})") for b in branches_of(uow.session, district_code)
+        ]
+    }
+
+
+def all_branches(uow: SchemeUnitOfWork) -> list[BankBranch]:
+    """Every branch, by district, bank and branch (the administrator's user page offers them)."""
+    return list(uow.session.scalars(select(BankBranch).order_by(BankBranch.district_code, BankBranch.bank_name, BankBranch.branch_name)))
 
 
 def branch(session: Session, ifsc: str) -> BankBranch | None:

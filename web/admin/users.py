@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from web.infra.auth import actor, require_roles
 from web.infra.extensions import uow
+from workflows import banks
 from workflows.catalogue import roles
 from workflows.errors import ValidationFailed
 from workflows.usecases import accounts
@@ -22,7 +23,10 @@ def users():  # noqa: ANN201
     with uow() as work:
         people = accounts.users_list(work, actor=actor())
         districts = list(work.districts.all())
-    return render_template("admin/users.html", users=people, districts=districts, roles=roles.ALL_ROLES, errors={}, form={})
+        branches = banks.all_branches(work)
+    return render_template(
+        "admin/users.html", users=people, districts=districts, branches=branches, roles=roles.ALL_ROLES, errors={}, form={}
+    )
 
 
 @bp.post("/users")
@@ -44,13 +48,16 @@ def save_user():  # noqa: ANN201
                 password=f.get("password") or None,
                 active=f.get("active") == "on",
                 language=f.get("language", "en"),
+                bank_ifsc=f.get("bank_ifsc") or None,
             )
     except ValidationFailed as err:
         with uow() as work:
             people = accounts.users_list(work, actor=actor())
             districts = list(work.districts.all())
+            branches = banks.all_branches(work)
         return render_template(
-            "admin/users.html", users=people, districts=districts, roles=roles.ALL_ROLES, errors=err.fields, form=f.to_dict()
+            "admin/users.html", users=people, districts=districts, branches=branches, roles=roles.ALL_ROLES,
+            errors=err.fields, form=f.to_dict(),
         ), 422
     flash(_("Saved %(username)s.", username=user.username))
     return redirect(url_for("admin.users"))

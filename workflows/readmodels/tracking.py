@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import func, select
 
 from engine.models import TaskState
-from workflows import access
+from workflows import access, banks
 from workflows.catalogue import roles
 from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.errors import NotAllowed
@@ -59,6 +59,8 @@ class ApplicationDetails:
     may_upload: bool
     # The scheme's overall time limit counted in working days from submission (with a calendar).
     overall_due: datetime | None = None
+    # Choices of form fields that come from data (the district's bank branches), for corrections.
+    form_choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,5 +156,6 @@ def application_details(
         may_answer=answer,
         may_upload=application.status not in ("approved", "rejected"),
         overall_due=overall_due,
+        form_choices=banks.form_choices(uow, application.district_code) if answer else {},
     )
 
