@@ -175,7 +175,7 @@ def main() -> None:
     pg = on_postgresql(n)
     if pg is not None:
         results.append(pg)
-    print(f"Whole use case: margin money, submit + claim and decide at 4 office steps ({n} lifecycles each)")
+    print(f"Whole use case: margin money, submit + claim and decide at 5 office steps ({n} lifecycles each)")
     report(memory, engine, results)
 
 
