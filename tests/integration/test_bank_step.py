@@ -139,3 +139,14 @@ def test_an_administrator_puts_a_bank_officer_in_a_branch_of_their_district(rt: 
     number = walk(rt, submit(rt, "MM", bank_ifsc="PUNB0098700"), TO_BANK).number
     with SchemeUnitOfWork(rt) as uow:
         assert [r.number for r in inbox_page(uow, actor="bank9.agr", query=InboxQuery()).rows] == [number]
+
+
+def test_reminders_of_a_bank_task_go_to_the_branch_officers_only(rt: Runtime) -> None:
+    from workflows.directory import UserDirectory
+
+    number = walk(rt, submit(rt, "MM"), TO_BANK).number
+    task = open_task(rt, number)
+    with SchemeUnitOfWork(rt) as uow:
+        people = UserDirectory().lane_officers(uow, "bank_officer", "AGR", task.instance_id)
+        assert [p[0] for p in people] == ["bank.agr"]
+        assert [p[0] for p in UserDirectory().lane_officers(uow, "dic_officer", "AGR", task.instance_id)] == ["dic.agr"]
