@@ -39,6 +39,12 @@ BRANCHES = [
     ("SBIN0002498", "State Bank of India", "Civil Lines, Moradabad", "MBD"),
 ]
 OFFICER_BRANCH = {"bank.agr": "SBIN0001735", "bank2.agr": "PUNB0098700"}
+# A margin-money application names a branch of its own district.
+DISTRICT_BRANCH = {"AGR": "SBIN0001735", "MBD": "SBIN0002498"}
+
+
+def mm_data(district: str) -> dict[str, Any]:
+    return {**MM_DATA, "bank_ifsc": DISTRICT_BRANCH[district]}
 # The bank steps' forms: the loan sanctioned (at most the project cost), then disbursed.
 LOAN = {"loan_amount": 2_500_000, "loan_account_number": "31234567890", "sanction_date": "2025-07-07"}
 DISBURSED = {"disbursed_amount": 2_500_000, "disbursement_date": "2025-07-07"}
