@@ -62,17 +62,3 @@ def routed_branch(session: Session, scheme: Scheme, district_code: str, data: Ma
             {name: [f"{ifsc} is not a bank branch of district {district_code}; choose one from the list."]},
         )
     return str(ifsc)
-
-
-def check_new_branch(ifsc: str, bank_name: str, branch_name: str, district_code: str) -> dict[str, list[str]]:
-    """What is wrong with a branch an administrator or the demo data adds."""
-    errors: dict[str, list[str]] = {}
-    if not valid_ifsc(ifsc):
-        errors["ifsc"] = [IFSC_RULE]
-    if not 2 <= len(bank_name.strip()) <= 200:
-        errors["bank_name"] = ["2 to 200 characters."]
-    if not 2 <= len(branch_name.strip()) <= 200:
-        errors["branch_name"] = ["2 to 200 characters."]
-    if not district_code:
-        errors["district_code"] = ["Required."]
-    return errors

@@ -150,3 +150,18 @@ def test_reminders_of_a_bank_task_go_to_the_branch_officers_only(rt: Runtime) ->
         people = UserDirectory().lane_officers(uow, "bank_officer", "AGR", task.instance_id)
         assert [p[0] for p in people] == ["bank.agr"]
         assert [p[0] for p in UserDirectory().lane_officers(uow, "dic_officer", "AGR", task.instance_id)] == ["dic.agr"]
+
+
+def test_a_disbursement_is_written_once_decided_on_the_row_as_it_is(rt: Runtime) -> None:
+    from workflows import loans
+    from workflows.catalogue.schemes import scheme_of
+
+    number = walk(rt, submit(rt, "MM"), [*TO_BANK, ("bank_appraisal", "approve", LOAN),
+                                         ("bank_disbursement", "approve", DISBURSED)]).number
+    with SchemeUnitOfWork(rt) as uow:
+        application = uow.applications.by_number(number)
+        [task] = [t for t in uow.tasks.for_instance(application.instance_id) if t.bpmn_id == "bank_disbursement"]
+        with pytest.raises(ValidationFailed) as refused:  # the conditional UPDATE finds no undisbursed loan
+            loans.record(uow, scheme_of(uow.session, application), task, application,
+                         {"outcome": "approve", **DISBURSED}, "bank.agr")
+        assert list(refused.value.fields) == ["disbursed_amount"]
