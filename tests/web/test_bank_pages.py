@@ -56,3 +56,20 @@ def test_the_administrator_sets_a_bank_officers_branch(app: Flask) -> None:
     assert refused.status_code == 422 and "not a bank branch of district AGR" in refused.get_data(as_text=True)
     assert admin.post("/admin/users", data={**form, "bank_ifsc": "BARB0KAMAGR"}).status_code == 302
     assert "BARB0KAMAGR" in admin.get("/admin/users").get_data(as_text=True)
+
+
+def test_the_scheme_page_keeps_the_bank_step(app: Flask) -> None:
+    import pytest
+    from werkzeug.datastructures import MultiDict
+
+    from web.admin.schemes import bundle_from
+    from workflows.errors import ValidationFailed
+
+    page = sign_in(app, "admin").get("/admin/schemes/MM").get_data(as_text=True)
+    assert 'name="bank_json"' in page and "officer_fields" in page
+    posted = bundle_from(MultiDict({"bank_json": '{"branch_field": "bank_ifsc"}'}), "MM")
+    assert posted["bank"] == {"branch_field": "bank_ifsc"}
+    assert "bank" not in bundle_from(MultiDict({"bank_json": ""}), "MDA")
+    with pytest.raises(ValidationFailed) as refused:
+        bundle_from(MultiDict({"bank_json": "{"}), "MM")
+    assert list(refused.value.fields) == ["bank_json"]
