@@ -56,6 +56,13 @@ def branch_of(user: User) -> str:
     return user.bank_ifsc or ""
 
 
+def may_see_document(user: User, kind: str, scheme: Scheme) -> bool:
+    """Of an application `user` may see: a bank officer opens only the kinds the bank step lists."""
+    if user.role != roles.BANK_OFFICER:
+        return True
+    return scheme.bank is not None and kind in scheme.bank.officer_documents
+
+
 def as_seen_by(user: User, application: Application, scheme: Scheme) -> Application:
     """The application as `user` may read it: a bank officer gets a detached copy holding only the
     fields the scheme's bank step lists; everyone else the application itself."""

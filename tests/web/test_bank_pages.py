@@ -73,3 +73,27 @@ def test_the_scheme_page_keeps_the_bank_step(app: Flask) -> None:
     with pytest.raises(ValidationFailed) as refused:
         bundle_from(MultiDict({"bank_json": "{"}), "MM")
     assert list(refused.value.fields) == ["bank_json"]
+
+
+def test_a_bank_officer_opens_the_passbook_and_the_project_report_but_not_the_aadhaar_card(app: Flask, tmp_path) -> None:  # noqa: ANN001
+    from tests.files import PDF
+    from web.infra.extensions import document_store
+    from workflows.models import Document
+    from workflows.usecases.documents import Upload
+
+    runtime = app.extensions["odop.runtime"]
+    with app.app_context():
+        store = document_store()
+    uploads = [Upload(kind=k, filename=f"{k}.pdf", content=PDF) for k in ("aadhaar", "bank_passbook")]
+    with SchemeUnitOfWork(runtime) as uow:
+        number = submit_application(uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr",
+                                    documents=uploads, store=store).number
+    _walk(app, number, [("dic.agr", {}), ("dtf.agr", {})])
+    with SchemeUnitOfWork(runtime) as uow:
+        ids = {d.kind: d.id for d in uow.session.query(Document)}
+    bank, gm = sign_in(app, "bank.agr"), sign_in(app, "gm.agr")
+    assert bank.get(f"/documents/{ids['bank_passbook']}").status_code == 200
+    assert bank.get(f"/documents/{ids['aadhaar']}").status_code in (403, 404)
+    assert gm.get(f"/documents/{ids['aadhaar']}").status_code == 200
+    page = bank.get(f"/tasks/{open_task_id(app, number)}").get_data(as_text=True)
+    assert f"/documents/{ids['bank_passbook']}" in page and f"/documents/{ids['aadhaar']}" not in page

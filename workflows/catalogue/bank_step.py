@@ -8,7 +8,8 @@ The application form's `branch_field` holds the IFSC of the branch the applicant
 the bank's tasks to that branch's officers. The sanction step's decision form records
 `loan_amount`, `loan_account_number` and `sanction_date`; the disbursement step's
 `disbursed_amount` and `disbursement_date`. `officer_fields` are the application fields a bank
-officer sees (nothing else: no date of birth, category or identity numbers).
+officer sees (nothing else: no date of birth, category or identity numbers), `officer_documents`
+the document kinds they may open (the passbook and the project report, not the Aadhaar card).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class BankStep:
     sanction_step: str
     disbursement_step: str
     officer_fields: tuple[str, ...]
+    officer_documents: tuple[str, ...] = ()  # the document kinds a bank officer may open
 
 
 def bank_step(bundle: Mapping[str, Any]) -> BankStep | None:
@@ -48,6 +50,7 @@ def bank_step(bundle: Mapping[str, Any]) -> BankStep | None:
         sanction_step=str(raw.get("sanction_step") or ""),
         disbursement_step=str(raw.get("disbursement_step") or ""),
         officer_fields=tuple(str(f) for f in raw.get("officer_fields") or ()),
+        officer_documents=tuple(str(d) for d in raw.get("officer_documents") or ()),
     )
 
 

@@ -87,6 +87,7 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         if task.lane == roles.BANK_OFFICER:
             query = query.where(User.bank_ifsc == (application.bank_ifsc or ""))
         candidates = list(uow.session.scalars(query))
+    documents = [d for d in documents if access.may_see_document(user, d.kind, scheme)]
     return TaskDetails(
         task=task,
         application=access.as_seen_by(user, application, scheme),

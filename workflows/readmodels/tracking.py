@@ -139,6 +139,7 @@ def application_details(
         if t.lane == roles.APPLICANT and t.state != TaskState.CANCELLED
     )
     scheme = scheme_of(uow.session, application)
+    documents = [d for d in documents if access.may_see_document(user, d.kind, scheme)]
     time_limit_days = scheme.time_limit_days
     submitted = application.submitted_at
     overall_due = calendar_for(uow, submitted.year).add_working_days(submitted, time_limit_days) if calendar_for else None
