@@ -18,11 +18,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import event
 
 from bench.postgres import scratch_schema
+from engine.clock import IST
 from web.infra.bootstrap import build_runtime
 from web.infra.config import ROOT, Settings
 from web.infra.dbschema import upgrade
@@ -35,8 +37,17 @@ from workflows.usecases.documents import FolderStore, Upload
 from workflows.usecases.submission import submit_application
 
 DISTRICTS = ("agr", "mbd", "vns")
-STEPS = (("dic_scrutiny", "dic"), ("dtf_committee", "dtf"), ("bank_appraisal", "bank"), ("gm_release", "gm"))
-FIELDS = {"bank_appraisal": {"loan_amount": 2_000_000}}
+STEPS = (
+    ("dic_scrutiny", "dic"), ("dtf_committee", "dtf"), ("bank_appraisal", "bank"), ("bank_disbursement", "bank"),
+    ("gm_release", "gm"),
+)
+TODAY = datetime.now(IST).date().isoformat()
+FIELDS = {
+    "bank_appraisal": {"loan_amount": 2_000_000, "loan_account_number": "31234567890", "sanction_date": TODAY},
+    "bank_disbursement": {"disbursed_amount": 2_000_000, "disbursement_date": TODAY},
+}
+# The demo bank branch of each district whose officer is `bank.<district>` (workflows/data/bank_officers.csv).
+BRANCH = {"agr": "SBIN0001735", "mbd": "SBIN0002498", "vns": "SBIN0000103"}
 FORM = {
     "applicant_name": "Bench Applicant",
     "mobile": "9876543210",
@@ -46,8 +57,6 @@ FORM = {
     "product": "Leather footwear",
     "unit_address": "12 Shoe Market",
     "project_cost": 3_000_000,
-    "bank_name": "State Bank of India",
-    "bank_branch": "Sadar Bazar",
     "bank_defaulter": False,
     "earlier_benefit": False,
 }
@@ -108,7 +117,8 @@ def run(url: str, label: str, n: int, warmup: int = 10) -> Result:
     def lifecycle(i: int) -> None:
         d = DISTRICTS[i % len(DISTRICTS)]
         application = timed("submit", lambda uow: submit_application(
-            uow, scheme_code="MM", district_code=d.upper(), data=FORM, actor=f"applicant1.{d}", documents=documents, store=store))
+            uow, scheme_code="MM", district_code=d.upper(), data={**FORM, "bank_ifsc": BRANCH[d]}, actor=f"applicant1.{d}",
+            documents=documents, store=store))
         instance_id = application.instance_id  # type: ignore[attr-defined]
         for bpmn_id, who in STEPS:
             with SchemeUnitOfWork(runtime) as uow:
@@ -174,7 +184,7 @@ def main() -> None:
     pg = on_postgresql(n)
     if pg is not None:
         results.append(pg)
-    print(f"Whole use case: margin money, submit + claim and decide at 4 office steps ({n} lifecycles each)")
+    print(f"Whole use case: margin money, submit + claim and decide at 5 office steps ({n} lifecycles each)")
     report(memory, engine, results)
 
 

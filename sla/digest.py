@@ -67,7 +67,7 @@ class DigestHandler:
             if task.assignee:
                 people = [p for p in [self.directory.person(uow, task.assignee)] if p]
             else:
-                people = self.directory.lane_officers(uow, task.lane or "", task.district)
+                people = self.directory.lane_officers(uow, task.lane or "", task.district, task.instance_id)
             for person in people:
                 per_person[Recipient(*person)].append(task)
         for person, mine in per_person.items():

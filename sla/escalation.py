@@ -65,7 +65,7 @@ class SlaHandlers:
         elif task.assignee:
             people = [p for p in [self.directory.person(uow, task.assignee)] if p]
         else:
-            people = self.directory.lane_officers(uow, task.lane or "", task.district)
+            people = self.directory.lane_officers(uow, task.lane or "", task.district, task.instance_id)
         tell(uow, people, "task_reminder", self._params(uow, task), key=f"{REMINDER}:{task.id}", instance_id=task.instance_id)
 
     def breach(self, uow: UnitOfWork, timer: Timer) -> None:

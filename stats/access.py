@@ -22,4 +22,6 @@ def scoped(user: User, f: Filters) -> Filters:
         return f
     if f.district not in (None, user.district_code):
         raise NotAllowed(f"You see the figures of district {user.district_code}, not {f.district}.")
+    if user.role == roles.BANK_OFFICER:  # their branch's applications only (D76)
+        return replace(f, district=user.district_code, bank_ifsc=user.bank_ifsc or "")
     return replace(f, district=user.district_code)

@@ -22,6 +22,8 @@ class Filters:
     end: date
     scheme: str | None = None
     district: str | None = None
+    # A bank officer's branch: the lists hold only applications routed to it (D76).
+    bank_ifsc: str | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:

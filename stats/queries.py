@@ -349,6 +349,8 @@ def application_list(
 
     def filtered(submitted, outcome):  # noqa: ANN001, ANN202
         query = _scope(select(F).where(submitted.between(f.start, f.end)), f, F.scheme_code, F.district_code)
+        if f.bank_ifsc is not None:
+            query = query.where(F.instance_id.in_(select(Application.instance_id).where(Application.bank_ifsc == f.bank_ifsc)))
         if sort != "submitted" or status in ("approved", "rejected"):
             # Sorting by decision date or days taken lists decided applications (they have those).
             query = query.where(outcome != "")

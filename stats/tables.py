@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.uow import UnitOfWork
 from stats import businesses, queries, step_queries
 from stats.filters import Filters
+from stats.loans import loan_figures
 from stats.ranking import ranking
 from workflows.catalogue.schemes import catalogue, get_scheme
 
@@ -196,7 +197,22 @@ def registered_businesses(session: Session, f: Filters, *, page: int, per_page: 
 
 
 PUBLIC = ("summary_by_scheme", "summary_by_district", "series", "applications", "ranking", "businesses")
-INTERNAL = (*PUBLIC, "steps", "officers")
+def loans(session: Session, f: Filters) -> Table:
+    names = queries.district_names(session)
+    return Table(
+        name="loans",
+        columns=[
+            Column("district", "text"), Column("loans_sanctioned"), Column("loan_amount_sanctioned", "rupees"),
+            Column("loans_disbursed"), Column("loan_amount_disbursed", "rupees"),
+        ],
+        rows=[
+            (names.get(r.district, r.district), r.sanctioned, r.sanctioned_amount, r.disbursed, r.disbursed_amount)
+            for r in loan_figures(session, f)
+        ],
+    )
+
+
+INTERNAL = (*PUBLIC, "steps", "officers", "loans")
 SORTS = tuple(queries.SORTS)
 
 
@@ -231,4 +247,6 @@ def build(
         return steps(session, f, now=now)
     if name == "officers":
         return officers(session, f, now=now)
+    if name == "loans":
+        return loans(session, f)
     raise ValueError(f"There is no table '{name}'.")

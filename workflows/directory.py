@@ -26,7 +26,12 @@ class UserDirectory:
         user = uow.session.scalars(select(User).where(User.username == username)).first()
         return _recipient(user) if user is not None and user.active else None
 
-    def lane_officers(self, uow: UnitOfWork, lane: str, district: str | None) -> list[tuple]:
+    def lane_officers(self, uow: UnitOfWork, lane: str, district: str | None, instance_id: int | None = None) -> list[tuple]:
+        """The officers who may pick the task up: for the bank, those of the application's branch (D76)."""
+        if lane == roles.BANK_OFFICER and instance_id is not None:
+            branch = select(Application.bank_ifsc).where(Application.instance_id == instance_id).scalar_subquery()
+            query = select(User).where(User.role == lane, User.active.is_(True), User.bank_ifsc == branch)
+            return [_recipient(u) for u in uow.session.scalars(query.order_by(User.username))]
         return self._people(uow, lane, district)
 
     def supervisors(self, uow: UnitOfWork, lane: str, district: str | None) -> list[tuple]:

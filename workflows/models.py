@@ -38,6 +38,8 @@ class User(Base):
     # Every signed-in session carries the generation it began in; bumping it (sign-out, a new
     # password, deactivation) ends all of them, copied cookies included.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A bank officer works for one branch and sees only the applications routed to it (D76).
+    bank_ifsc: Mapped[str | None] = mapped_column(ForeignKey("bank_branches.ifsc"))
 
 
 class Application(Base):
@@ -66,6 +68,37 @@ class Application(Base):
     remarks: Mapped[str | None] = mapped_column(Text)
     # The scheme version (form, checklist, rules) the application was filed under; it stays there.
     scheme_version: Mapped[int | None] = mapped_column(Integer)
+    # The bank branch the applicant chose (schemes with a bank step); it routes the bank's tasks.
+    bank_ifsc: Mapped[str | None] = mapped_column(ForeignKey("bank_branches.ifsc"), index=True)
+
+
+class BankBranch(Base):
+    """A bank branch that takes loan cases of a district, known by its IFSC (D76)."""
+
+    __tablename__ = "bank_branches"
+
+    ifsc: Mapped[str] = mapped_column(String(11), primary_key=True)
+    bank_name: Mapped[str] = mapped_column(String(200))
+    branch_name: Mapped[str] = mapped_column(String(200))
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+
+
+class Loan(Base):
+    """The bank loan of an application: sanctioned, then disbursed (D77). One per application."""
+
+    __tablename__ = "loans"
+
+    application_id: Mapped[int] = mapped_column(BigId, ForeignKey("applications.id"), primary_key=True)
+    bank_ifsc: Mapped[str] = mapped_column(ForeignKey("bank_branches.ifsc"), index=True)
+    district_code: Mapped[str] = mapped_column(String(16))
+    scheme_code: Mapped[str] = mapped_column(String(8))
+    sanctioned_amount: Mapped[int] = mapped_column(BigInteger)
+    account_number: Mapped[str] = mapped_column(String(40))
+    sanctioned_on: Mapped[date] = mapped_column(Date, index=True)
+    sanctioned_by: Mapped[str] = mapped_column(String(100))
+    disbursed_amount: Mapped[int | None] = mapped_column(BigInteger)
+    disbursed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    disbursed_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class ApplicationSequence(Base):

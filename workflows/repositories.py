@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.models import Instance, Task
 from workflows.errors import ApplicationNotFound, UnknownDistrict, UnknownUser
-from workflows.models import Application, ApplicationSequence, District, SchemeVersion, User
+from workflows.models import Application, ApplicationSequence, District, Loan, SchemeVersion, User
 
 
 class Users:
@@ -60,9 +60,10 @@ class Districts:
 _ACTING, _APPLICANT = aliased(User), aliased(User)
 # Built once: constructing the aliases and joins costs more than running the query.
 _FOR_DECISION = (
-    select(_ACTING, Task, Application, Instance, _APPLICANT, SchemeVersion.id, SchemeVersion.checksum)
+    select(_ACTING, Task, Application, Instance, _APPLICANT, Loan, SchemeVersion.id, SchemeVersion.checksum)
     .select_from(Task)
     .join(Application, Application.instance_id == Task.instance_id)
+    .outerjoin(Loan, Loan.application_id == Application.id)  # the bank steps and the release read it (D77)
     .join(Instance, Instance.id == Task.instance_id)
     .join(_APPLICANT, _APPLICANT.id == Application.applicant_id)
     .join(_ACTING, _ACTING.username == bindparam("actor"))
@@ -102,7 +103,7 @@ class Applications:
         return found
 
     def for_decision(self, task_id: str, actor: str) -> tuple[User, Task, Application, tuple | None] | None:
-        """The acting user, the task (locked), its application, process instance and applicant,
+        """The acting user, the task (locked), its application, process instance, applicant and loan,
         and the (id, checksum) of the application's scheme version, in one statement (kept in the
         session, so later gets of these rows read nothing); None if the user or the task is
         missing (the caller then asks again, one by one, for the error)."""
@@ -110,7 +111,7 @@ class Applications:
         if row is None or not row[0].active:
             return None
         self._loaded = tuple(row)  # the session holds rows weakly: keep them for this unit of work
-        return row[0], row[1], row[2], (row[5], row[6]) if row[5] is not None else None
+        return row[0], row[1], row[2], (row[6], row[7]) if row[6] is not None else None
 
     def next_number(self, prefix: str) -> int:
         """The next sequence number for `prefix`, unique under concurrency.

@@ -14,7 +14,7 @@ from engine.errors import DefinitionInvalid
 from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in
 from tests.files import checklist_documents
-from tests.integration.scheme_helpers import MM_DATA
+from tests.integration.scheme_helpers import DISBURSED, LOAN, MM_DATA
 from tests.web.test_flow_admin_api import CORPUS_FILES, UNRELATED
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import flows
@@ -98,7 +98,7 @@ def _finish(app: Flask, number: str) -> list[str]:
             application = uow.applications.by_number(number)
             if application.status != "in_process":
                 return names
-        names.append(_approve(app, number, loan_amount=2_500_000))
+        names.append(_approve(app, number, **LOAN, **DISBURSED))  # each step reads its own form's fields
 
 
 def _version_of(app: Flask, number: str) -> int:
@@ -178,10 +178,11 @@ def test_add_a_site_visit_deploy_and_migrate(app: Flask, browser: Browser, live_
     assert (_version_of(app, moved_later), _version_of(app, at_committee)) == (2, 2)
     assert _finish(app, moved_later) == [
         "DIC scrutiny", "Site visit", "District task force interview", "Bank appraisal and loan sanction",
-        "GM DIC sanction and release",
+        "Loan disbursement", "GM DIC sanction and release",
     ]
     assert _finish(app, at_committee) == [
-        "District task force interview", "Bank appraisal and loan sanction", "GM DIC sanction and release",
+        "District task force interview", "Bank appraisal and loan sanction", "Loan disbursement",
+        "GM DIC sanction and release",
     ]
     with SchemeUnitOfWork(_runtime(app)) as uow:
         assert uow.applications.by_number(moved_later).status == "approved"

@@ -11,7 +11,7 @@ from engine.models import AuditEvent, Instance, Task
 from engine.runtime import Runtime
 from tests.files import checklist_documents
 from web.infra.config import ROOT
-from workflows.models import Application, District, User
+from workflows.models import Application, BankBranch, District, User
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases.decisions import claim, decide
 from workflows.usecases.deployment import deploy_directory
@@ -22,6 +22,7 @@ USERS = [
     ("gm.agr", "gm_dic", "AGR"),
     ("dtf.agr", "district_committee", "AGR"),
     ("bank.agr", "bank_officer", "AGR"),
+    ("bank2.agr", "bank_officer", "AGR"),
     ("fc.agr", "facilitation_operator", "AGR"),
     ("applicant1.agr", "applicant", "AGR"),
     ("applicant2.agr", "applicant", "AGR"),
@@ -32,6 +33,23 @@ USERS = [
     ("admin", "admin", None),
 ]
 
+# Two branches in Agra (one officer each), one in Moradabad.
+BRANCHES = [
+    ("SBIN0001735", "State Bank of India", "Sadar Bazar, Agra", "AGR"),
+    ("PUNB0098700", "Punjab National Bank", "Sanjay Place, Agra", "AGR"),
+    ("SBIN0002498", "State Bank of India", "Civil Lines, Moradabad", "MBD"),
+]
+OFFICER_BRANCH = {"bank.agr": "SBIN0001735", "bank2.agr": "PUNB0098700"}
+# A margin-money application names a branch of its own district.
+DISTRICT_BRANCH = {"AGR": "SBIN0001735", "MBD": "SBIN0002498"}
+
+
+def mm_data(district: str) -> dict[str, Any]:
+    return {**MM_DATA, "bank_ifsc": DISTRICT_BRANCH[district]}
+# The bank steps' forms: the loan sanctioned (at most the project cost), then disbursed.
+LOAN = {"loan_amount": 2_500_000, "loan_account_number": "31234567890", "sanction_date": "2025-07-07"}
+DISBURSED = {"disbursed_amount": 2_500_000, "disbursement_date": "2025-07-07"}
+
 MM_DATA: dict[str, Any] = {
     "applicant_name": "Sunita Devi",
     "mobile": "9876543210",
@@ -41,8 +59,7 @@ MM_DATA: dict[str, Any] = {
     "product": "Leather footwear",
     "unit_address": "12 Shoe Market, Agra",
     "project_cost": 3_000_000,
-    "bank_name": "State Bank of India",
-    "bank_branch": "Sadar Bazar",
+    "bank_ifsc": "SBIN0001735",
     "bank_defaulter": False,
     "earlier_benefit": False,
 }
@@ -93,8 +110,14 @@ def set_up(runtime: Runtime) -> None:
                 District(code="MBD", state_code="UP", name="Moradabad", division="Moradabad", odop_product="Metal craft"),
             ]
         )
+        uow.flush()
+        uow.session.add_all(BankBranch(ifsc=i, bank_name=b, branch_name=n, district_code=d) for i, b, n, d in BRANCHES)
+        uow.flush()
         uow.session.add_all(
-            User(username=u, full_name=u.title(), role=r, district_code=d, email=f"{u}@example.in", active=True)
+            User(
+                username=u, full_name=u.title(), role=r, district_code=d, email=f"{u}@example.in", active=True,
+                bank_ifsc=OFFICER_BRANCH.get(u),
+            )
             for u, r, d in USERS
         )
         uow.commit()

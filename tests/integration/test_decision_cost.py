@@ -23,7 +23,8 @@ MAX_STATEMENTS = 15
 STEPS = [
     ("dic_scrutiny", {}),
     ("dtf_committee", {}),
-    ("bank_appraisal", {"loan_amount": 2_000_000}),
+    ("bank_appraisal", h.LOAN),
+    ("bank_disbursement", h.DISBURSED),
     ("gm_release", {}),
 ]
 

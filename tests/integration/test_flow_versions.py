@@ -9,13 +9,11 @@ from engine.errors import DefinitionInvalid, MigrationRefused
 from engine.models import AuditEvent
 from engine.runtime import Runtime
 from tests.flow_edits import margin_money_files, with_site_visit
-from tests.integration.scheme_helpers import open_task, set_up, submit, walk
+from tests.integration.scheme_helpers import DISBURSED, LOAN, open_task, set_up, submit, walk
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import FlowDraft
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import flows
-
-LOAN = {"loan_amount": 2_500_000}
 
 
 @pytest.fixture
@@ -151,7 +149,8 @@ def test_running_applications_stay_then_migrate(rt: Runtime) -> None:
     application = walk(
         rt, old,
         [("dic_scrutiny", "approve"), ("site_visit", "approve"), ("dtf_committee", "approve"),
-         ("bank_appraisal", "approve", LOAN), ("gm_release", "approve")],
+         ("bank_appraisal", "approve", LOAN), ("bank_disbursement", "approve", DISBURSED),
+         ("gm_release", "approve")],
     )
     assert application.status == "approved" and application.benefit_amount == 625_000
     event = _events(rt, "instance_migrated")[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.runtime import Runtime
-from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
+from tests.integration.scheme_helpers import LOAN, MM_DATA, open_task, set_up, step, submit, walk
 from workflows.errors import ValidationFailed
 from workflows.usecases.decisions import MAX_AMOUNT
 
@@ -16,9 +16,9 @@ def test_bank_loan_amount_out_of_range_is_refused_naming_the_field(runtime: Runt
     number = submit(runtime, "MM")
     walk(runtime, number, [("dic_scrutiny", "approve"), ("dtf_committee", "approve")])
     with pytest.raises(ValidationFailed) as refused:
-        step(runtime, number, "bank_appraisal", "approve", loan_amount=amount)
+        step(runtime, number, "bank_appraisal", "approve", **{**LOAN, "loan_amount": amount})
     assert "loan_amount" in refused.value.fields
     task = open_task(runtime, number)
     assert task is not None and task.bpmn_id == "bank_appraisal"
-    application = step(runtime, number, "bank_appraisal", "approve", loan_amount=MAX_AMOUNT)
+    application = step(runtime, number, "bank_appraisal", "approve", **{**LOAN, "loan_amount": MM_DATA["project_cost"]})
     assert application.status == "in_process"

@@ -51,7 +51,8 @@ class Impatient(SchemeUnitOfWork):
 
 def _submit(uow: SchemeUnitOfWork, district: str, applicant: str) -> int:
     return submit_application(
-        uow, scheme_code="MM", district_code=district, data=h.MM_DATA, actor=applicant, **checklist_documents(uow, "MM", h.MM_DATA)
+        uow, scheme_code="MM", district_code=district, data=h.mm_data(district), actor=applicant,
+        **checklist_documents(uow, "MM", h.mm_data(district)),
     ).instance_id
 
 

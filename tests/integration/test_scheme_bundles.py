@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine.runtime import Runtime
 from tests.files import pdf
-from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
+from tests.integration.scheme_helpers import LOAN, open_task, set_up, step, submit, walk
 from web.infra.config import ROOT
 from workflows.catalogue.bundles import load_folder, problems
 from workflows.catalogue.schemes import catalogue, get_scheme
@@ -151,7 +151,7 @@ def test_a_decision_form_is_required_to_approve_only(rt: Runtime) -> None:
     for fields, error in (({}, "Required."), ({"loan_amount": 0}, "Enter a whole number of rupees above zero."),
                           ({"loan_amount": "lots"}, "Enter a whole number of rupees above zero.")):  # fmt: skip
         with pytest.raises(ValidationFailed) as caught:
-            step(rt, number, "bank_appraisal", "approve", **fields)
+            step(rt, number, "bank_appraisal", "approve", **{**LOAN, "loan_amount": None, **fields})
         assert caught.value.fields == {"loan_amount": [error]}
     assert step(rt, number, "bank_appraisal", "reject", "Not bankable.").status == "rejected"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.runtime import Runtime
-from tests.integration.scheme_helpers import open_task, set_up, step, submit, walk
+from tests.integration.scheme_helpers import DISBURSED, LOAN, open_task, set_up, step, submit, walk
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases.decisions import decide
 
@@ -16,11 +16,11 @@ def rt(runtime: Runtime) -> Runtime:
     return runtime
 
 
-LOAN = {"loan_amount": 2_500_000}
 MM_APPROVE = [
     ("dic_scrutiny", "approve"),
     ("dtf_committee", "approve"),
     ("bank_appraisal", "approve", LOAN),
+    ("bank_disbursement", "approve", DISBURSED),
     ("gm_release", "approve"),
 ]
 
@@ -49,7 +49,7 @@ def test_margin_money_return_and_resubmit_loop(rt: Runtime) -> None:
     assert application.benefit_amount == 1_000_000  # 80 lakh: max(10 lakh, 8 lakh)
 
 
-@pytest.mark.parametrize("at", range(4))
+@pytest.mark.parametrize("at", range(5))
 def test_margin_money_rejected_at_each_step(rt: Runtime, at: int) -> None:
     number = submit(rt, "MM")
     steps = [*MM_APPROVE[:at], (MM_APPROVE[at][0], "reject")]

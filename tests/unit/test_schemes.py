@@ -21,7 +21,7 @@ def scheme(folder: str) -> Scheme:
 MM = {
     "applicant_name": "Sunita Devi", "mobile": "9876543210", "date_of_birth": "1990-05-01", "category": "OBC",
     "gender": "female", "product": "Leather footwear", "unit_address": "12 Shoe Market, Agra",
-    "project_cost": 1_200_000, "bank_name": "State Bank of India", "bank_branch": "Sadar Bazar",
+    "project_cost": 1_200_000, "bank_ifsc": "SBIN0001735",
     "bank_defaulter": False, "earlier_benefit": False,
 }  # fmt: skip
 CFC = {
@@ -67,8 +67,11 @@ RULES = [
     ("margin_money", {"project_cost": "12 lakh"}, "project_cost", "whole number"),
     ("margin_money", {"project_cost": 1_200_000.0}, "project_cost", "whole number"),
     ("margin_money", {"project_cost": True}, "project_cost", "whole number"),
-    ("margin_money", {"bank_name": "S"}, "bank_name", NAME),
-    ("margin_money", {"bank_branch": "S"}, "bank_branch", NAME),
+    ("margin_money", {"bank_ifsc": "SBIN1001735"}, "bank_ifsc", "an IFSC is 4 letters, a zero"),
+    ("margin_money", {"bank_ifsc": "SBI00001735"}, "bank_ifsc", "an IFSC is 4 letters, a zero"),
+    ("margin_money", {"bank_ifsc": "sbin0001735"}, "bank_ifsc", "an IFSC is 4 letters, a zero"),
+    ("margin_money", {"bank_ifsc": "SBIN000173"}, "bank_ifsc", "an IFSC is 4 letters, a zero"),
+    ("margin_money", {"bank_ifsc": None}, "bank_ifsc", "Required."),
     ("margin_money", {"bank_defaulter": "no"}, "bank_defaulter", "yes or no"),
     # ... and its cross-field rules: age on the date of application, defaulters, earlier benefits
     ("margin_money", {"date_of_birth": "2008-12-04"}, "date_of_birth", "at least 18"),

@@ -22,11 +22,11 @@ PEOPLE = [
     "dic.mbd",  # a DIC officer of another district
     "gm.agr",  # the GM of the district: supervises
     "gm.mbd",
-    "bank.agr",  # an officer of the district in another role
+    "bank.agr",  # an officer of the district in another role (a bank officer never sees MDA or CFC)
     "nodal1",  # state level
     "admin",
 ]
-SEES_APPLICATION = {"applicant1.agr", "dic.agr", "gm.agr", "bank.agr", "nodal1", "admin"}
+SEES_APPLICATION = {"applicant1.agr", "dic.agr", "gm.agr", "nodal1", "admin"}
 OPENS_TASK = {"dic.agr", "gm.agr", "admin"}
 WORKS_TASK = {"dic.agr"}
 SUPERVISES = {"gm.agr", "admin"}
@@ -189,3 +189,75 @@ def test_lists_show_only_what_the_user_may_see(app: Flask, who: str) -> None:
     assert ([a["number"] for a in applications] == [number]) == (who in SEES_APPLICATION)
     inbox = client.get("/inbox").get_data()
     assert (number.encode() in inbox) == (who in WORKS_TASK)
+
+
+# Branch scoping (issue 16): a margin-money application at the bank step, routed to the branch
+# SBIN0001735 of bank.agr; bank2.agr works for another branch of the same district.
+BANK_PEOPLE = ["bank.agr", "bank2.agr", "bank.mbd", "dic.agr", "gm.agr", "applicant1.agr"]
+SEES_MM = {"bank.agr", "dic.agr", "gm.agr", "applicant1.agr"}
+BANK_CASES = [
+    Case("application page", "GET", "/applications/{number}", frozenset(SEES_MM)),
+    Case("api application", "GET", "/api/v1/applications/{number}", frozenset(SEES_MM)),
+    Case("task page", "GET", "/tasks/{task}", frozenset({"bank.agr", "gm.agr"})),
+    Case("claim", "POST", "/tasks/{task}/claim", frozenset({"bank.agr"}), ok=(302,)),
+    Case("api claim", "POST", "/api/v1/tasks/claim", frozenset({"bank.agr"}), json={"task_ids": ["{task}"]}),
+    Case("decide", "POST", "/tasks/{task}/decide", frozenset({"bank.agr"}), ok=(422,), data={"outcome": "reject"}),
+    Case("acknowledgement letter", "GET", "/applications/{number}/letters/en/acknowledgement.pdf", frozenset(SEES_MM)),
+]
+
+
+def _at_the_bank(app: Flask) -> tuple[str, str]:
+    from tests.integration.scheme_helpers import MM_DATA
+    from workflows.usecases.decisions import claim, decide
+    from workflows.usecases.submission import submit_application
+
+    runtime = app.extensions["odop.runtime"]
+    with SchemeUnitOfWork(runtime) as uow:
+        number = submit_application(uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr").number
+    for actor in ("dic.agr", "dtf.agr"):
+        task_id = open_task_id(app, number)
+        with SchemeUnitOfWork(runtime) as uow:
+            claim(uow, [task_id], actor=actor)
+        with SchemeUnitOfWork(runtime) as uow:
+            decide(uow, task_id, actor=actor, outcome="approve")
+    return number, open_task_id(app, number)
+
+
+@pytest.mark.parametrize("who", BANK_PEOPLE)
+@pytest.mark.parametrize("case", BANK_CASES, ids=lambda c: c.name)
+def test_bank_officers_see_only_their_branch(app: Flask, case: Case, who: str) -> None:
+    number, task = _at_the_bank(app)
+    ids = {"number": number, "task": task}
+    kwargs = {}
+    if case.data is not None:
+        kwargs["data"] = _fill(case.data, ids)
+    if case.json is not None:
+        kwargs["json"] = _fill(case.json, ids)
+    response = sign_in(app, who).open(_fill(case.path, ids), method=case.method, **kwargs)
+    if who in case.allowed:
+        assert response.status_code in case.ok, response.get_data()[:500]
+    else:
+        assert response.status_code in (403, 404), (response.status_code, response.get_data()[:300])
+        assert b"Shoe Market" not in response.get_data()
+
+
+@pytest.mark.parametrize("who", ["bank.agr", "bank2.agr"])
+def test_bank_lists_and_pages_hold_only_the_branch_and_the_fields_it_needs(app: Flask, who: str) -> None:
+    number, task = _at_the_bank(app)
+    mda = submit_mda(app)
+    client = sign_in(app, who)
+    mine = who == "bank.agr"
+    pages = [
+        client.get("/api/v1/tasks?view=available").get_data(), client.get("/api/v1/applications").get_data(),
+        client.get("/inbox").get_data(), client.get("/dashboard/applications").get_data(),
+        client.get("/dashboard/export/applications.csv").get_data(), client.get("/applications").get_data(),
+    ]
+    for body in pages:
+        assert (number.encode() in body) == mine, body[:300]
+        assert mda.encode() not in body
+    if mine:
+        body = client.get(f"/tasks/{task}").get_data()
+        assert b"Shoe Market" in body and b"SBIN0001735" in body
+        assert b"1990-05-01" not in body and b"01-05-1990" not in body and b"OBC" not in body
+        data = client.get(f"/api/v1/applications/{number}").get_json()["data"]
+        assert "date_of_birth" not in data and "category" not in data and data["project_cost"] == 3_000_000

@@ -98,6 +98,10 @@ def bundle_from(f: MultiDict, code: str) -> dict[str, Any]:
         forms = json.loads(f.get("forms_json") or "{}")
     except ValueError:
         raise ValidationFailed("The forms could not be read.", {"forms": ["Not valid JSON."]}) from None
+    try:  # the bank step (D76-D77): kept as JSON, empty for schemes without one
+        bank = json.loads(f.get("bank_json") or "null")
+    except ValueError:
+        raise ValidationFailed("The bank step could not be read.", {"bank_json": ["Not valid JSON."]}) from None
     checklist = []
     for i in range(int(f.get("doc_rows", "0") or 0)):
         kind = f.get(f"doc-{i}-type", "").strip()
@@ -133,6 +137,7 @@ def bundle_from(f: MultiDict, code: str) -> dict[str, Any]:
             "released_field": f.get("released_field", "").strip(),
         },
         "forms": forms, "rules": rules, "checklist": checklist, **{k: v for k, v in extras.items() if v},
+        **({"bank": bank} if bank is not None else {}),
     }  # fmt: skip
 
 

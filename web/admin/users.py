@@ -9,6 +9,7 @@ from flask_login import login_required
 from web.infra.auth import actor, require_roles
 from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
+from workflows import banks
 from workflows.catalogue import roles
 from workflows.errors import ValidationFailed
 from workflows.usecases import accounts
@@ -23,7 +24,11 @@ def users():  # noqa: ANN201
     with uow() as work:
         people = accounts.users_list(work, actor=actor())
         districts = list(work.districts.all())
-    return render_template("admin/users.html", users=people, districts=districts, roles=roles.ALL_ROLES, errors=kept_errors(), form=kept_form())
+        branches = banks.all_branches(work)
+    return render_template(
+        "admin/users.html", users=people, districts=districts, branches=branches, roles=roles.ALL_ROLES,
+        errors=kept_errors(), form=kept_form(),
+    )
 
 
 @bp.post("/users")
@@ -45,6 +50,7 @@ def save_user():  # noqa: ANN201
                 password=f.get("password") or None,
                 active=f.get("active") == "on",
                 language=f.get("language", "en"),
+                bank_ifsc=f.get("bank_ifsc") or None,
             )
     except ValidationFailed as err:
         return flash_and_redirect(err, url_for("admin.users"))  # Post/Redirect/Get (D90)

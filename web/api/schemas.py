@@ -24,6 +24,7 @@ class ApplicationOut(Schema):
     submitted_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
     remarks = fields.String(allow_none=True)
+    bank_ifsc = fields.String(allow_none=True, metadata={"description": "The bank branch the application is routed to (IFSC)."})
     data = fields.Dict()
 
 

@@ -49,6 +49,12 @@ def applications():  # noqa: ANN201
     return table_page(actor(), "applications", area="dashboard", title="applications")
 
 
+@bp.get("/loans")
+@login_required
+def loans():  # noqa: ANN201
+    return table_page(actor(), "loans", area="dashboard", title="loans")
+
+
 @bp.get("/ranking")
 @login_required
 def ranking():  # noqa: ANN201

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from workflows.catalogue import forms
 from workflows.catalogue.schemes import Scheme
 
 
-def describe(scheme: Scheme) -> list[forms.Field]:
-    """The fields the apply and answer pages render, in the form's order."""
-    return list(scheme.fields)
+def describe(scheme: Scheme, choices: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[forms.Field]:
+    """The fields the apply and answer pages render, in the form's order; a field whose choices
+    come from data (`choices_from`, e.g. the district's bank branches) is shown as a list of them."""
+    out = []
+    for f in scheme.fields:
+        options = (choices or {}).get(f.choices_from) if f.choices_from else None
+        out.append(replace(f, type="select", options=tuple(options)) if options else f)
+    return out
 
 
 def coerce(scheme: Scheme, posted: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from web.infra.bootstrap import calendar_provider
 from web.infra.errors import flash_and_redirect, kept_errors, kept_extra, kept_form, redirect_on_error
 from web.infra.extensions import document_store, settings, uow
 from web.infra.forms import coerce, describe
+from workflows.banks import form_choices
 from workflows.catalogue import roles
 from workflows.catalogue.document_types import OTHER
 from workflows.catalogue.schemes import published, published_scheme
@@ -71,7 +72,8 @@ def schemes():  # noqa: ANN201
 def apply(scheme_code: str):  # noqa: ANN201
     with uow() as work:
         scheme = published_scheme(work, scheme_code)
-    specs = describe(scheme)
+        choices = form_choices(work, current_user.district_code)
+    specs = describe(scheme, choices)
     draft_id = request.values.get("draft", "")
     values: dict = dict(kept_form())  # what was typed in a refused form (Post/Redirect/Get, D90)
     if request.method == "GET" and not values:
@@ -138,7 +140,7 @@ def application(number: str):  # noqa: ANN201
             work, actor=actor(), number=number, calendar_for=calendar_provider(settings().state, settings().weekly_offs)
         )
     return render_template(
-        "portal/application.html", d=details, specs=describe(details.scheme), errors={}, values={},
+        "portal/application.html", d=details, specs=describe(details.scheme, details.form_choices), errors={}, values={},
         overall_due=details.overall_due, letters=available_letters(details.application),
     )
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from engine.definitions import check as check_flow
 from engine.validation import BPMN_NS, NS, ScreenedFiles, names_set_by_model, screen
-from workflows.catalogue import bundle_extras, form_rules, forms, roles, step_limits
+from workflows.catalogue import bank_step, bundle_extras, form_rules, forms, roles, step_limits
 from workflows.catalogue.document_types import FORMATS, KINDS
 
 FORMAT = 1
@@ -128,6 +128,7 @@ def problems(
     out += bundle_extras.parameter_problems(bundle, application)
     out += form_rules.problems(bundle.get("rules"), application | parameters)
     out += _checklist(bundle.get("checklist"), application)
+    out += bank_step.problems(bundle, application)
     names = {f.key for fields in parsed.values() for f in fields} | SET_AT_SUBMISSION | parameters
     if flow_files is None:
         out.append(f"No flow has been deployed for the process '{process}'; start one from a template.")
@@ -198,6 +199,7 @@ def _flow(bundle: Mapping[str, Any], files: Mapping[str, bytes], names: set[str]
         key = props.get("form_key")
         if key and key not in form_keys:
             out.append(f"The step '{name}' uses the form '{key}', which the scheme does not have.")
+    out += bank_step.flow_problems(bundle, set(tasks))
     benefit = bundle.get("benefit") or {}
     for step in [benefit.get("sanction_step"), *(benefit.get("release_steps") or [])]:
         if step and step not in tasks:

@@ -49,6 +49,9 @@ class Field:
     options: tuple[tuple[str, str], ...] = ()
     integer: bool = False
     messages: tuple[tuple[str, str], ...] = ()
+    # Where the page takes this text field's choices from (property `choices_from`, e.g.
+    # "bank_branches": the applicant's district's branches); the server checks the value itself.
+    choices_from: str = ""
 
     @property
     def kind(self) -> str:
@@ -178,6 +181,7 @@ def _field(c: Mapping[str, Any], ctype: str, key: str) -> Field:
         options=options,
         integer=ctype == "number" and str(c.get("decimalDigits", "")) == "0",
         messages=tuple((k[len("error_"):], str(m)) for k, m in props.items() if str(k).startswith("error_")),
+        choices_from=str(props.get("choices_from") or ""),
     )
 
 

@@ -37,6 +37,7 @@ DISTRICTS_HI = {
 STEPS_HI = {
     "DIC scrutiny": "जिला उद्योग केंद्र द्वारा संवीक्षा",
     "First appeal hearing": "प्रथम अपील की सुनवाई",
+    "Loan disbursement": "ऋण वितरण",
     "Second appeal hearing": "द्वितीय अपील की सुनवाई",
     "DIC scrutiny and site inspection": "जिला उद्योग केंद्र द्वारा संवीक्षा एवं स्थल निरीक्षण",
     "DIC verification": "जिला उद्योग केंद्र द्वारा सत्यापन",
@@ -101,6 +102,8 @@ LABELS_HI = {
     "Appraisal outcome?": "मूल्यांकन का परिणाम?",
     "Appeal (UP Janhit Guarantee Adhiniyam 2011)": "अपील (उ.प्र. जनहित गारंटी अधिनियम 2011)",
     "Appeal under the UP Janhit Guarantee Adhiniyam 2011": "उ.प्र. जनहित गारंटी अधिनियम 2011 के अंतर्गत अपील",
+    "Disbursed": "वितरित", "Not disbursed": "वितरित नहीं", "Loan disbursed?": "ऋण वितरित?",
+    "Loan not disbursed": "ऋण वितरित नहीं हुआ",
     "Appeal filed": "अपील दायर", "Which appeal?": "कौन-सी अपील?", "First appeal": "प्रथम अपील",
     "Second appeal": "द्वितीय अपील", "Order?": "आदेश?", "Allow": "स्वीकार", "Dismiss": "खारिज",
     "First appeal allowed": "प्रथम अपील स्वीकृत", "First appeal dismissed": "प्रथम अपील खारिज",

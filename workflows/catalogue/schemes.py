@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.messages import Text
 from workflows.catalogue import form_rules, forms
+from workflows.catalogue.bank_step import BankStep, bank_step
 from workflows.catalogue.bundles import APPLICATION_FORM
 from workflows.catalogue.bundles import data_names as bundle_names
 from workflows.catalogue.document_types import OTHER
@@ -125,6 +126,10 @@ class Scheme:
         """The lines of the computed benefit shown on the task page of `step` (none when not shown there)."""
         breakdown = self.bundle.get("breakdown") or {}
         return list(breakdown.get("lines") or []) if step in (breakdown.get("steps") or ()) else []
+
+    def bank(self) -> BankStep | None:
+        """The scheme's bank step (branch routing, loan, what a bank officer sees), if it has one."""
+        return bank_step(self.bundle)
 
     @property
     def opens_on(self) -> date | None:

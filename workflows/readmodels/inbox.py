@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from engine.models import Task, TaskState
+from workflows import access
 from workflows.catalogue import roles
 from workflows.errors import ValidationFailed
 from workflows.models import Application, User
@@ -100,6 +101,8 @@ def _scope(user: User, view: str) -> tuple[list, list]:
     conditions = [Task.lane == user.role, Task.state == TaskState.READY]
     if not roles.is_state_role(user.role):
         conditions.append(Task.district == user.district_code)
+    if user.role == roles.BANK_OFFICER:  # the tasks routed to their branch (D76)
+        return conditions, [Application.bank_ifsc == access.branch_of(user)]
     return conditions, []
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from engine.models import Definition, Task, TaskState
-from workflows import access
+from workflows import access, loans
 from workflows.catalogue import roles
 from workflows.catalogue.forms import Field
 from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
@@ -49,6 +49,7 @@ class TaskDetails:
     breakdown: list[Line] = field(default_factory=list)  # the computed benefit, where the scheme shows it
     decision_defaults: dict[str, object] = field(default_factory=dict)  # the decision form as proposed
     scheme: Scheme | None = None  # the version it was filed under: its names in both languages
+    loan: loans.LoanView | None = None  # the bank loan, for the steps after the bank's
 
 
 def outcomes_of(definition: Definition, bpmn_id: str) -> list[str]:
@@ -89,12 +90,15 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         query = select(User).where(User.role == task.lane, User.active.is_(True)).order_by(User.full_name)
         if not roles.is_state_role(task.lane):
             query = query.where(User.district_code == task.district)
+        if task.lane == roles.BANK_OFFICER:
+            query = query.where(User.bank_ifsc == (application.bank_ifsc or ""))
         candidates = list(uow.session.scalars(query))
     form = decision_form(uow, task, application) if task.lane != roles.APPLICANT else []
     data = task_data(uow, task) if is_open and (form or scheme.breakdown_at(task.bpmn_id)) else {}
+    documents = [d for d in documents if access.may_see_document(user, d.kind, scheme)]
     return TaskDetails(
         task=task,
-        application=application,
+        application=access.as_seen_by(user, application, scheme),
         scheme_name=scheme.name,
         documents=documents,
         checklist=checklist_of(uow.session, scheme, application),
@@ -112,4 +116,5 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         reassign_to=candidates,
         breakdown=lines(scheme, task.bpmn_id, data),
         decision_defaults={f.key: data[f.key] for f in form if data.get(f.key) is not None},
+        loan=loans.loan_view(uow, application),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from engine.messages import Text
 from engine.models import TaskState
-from workflows import access
+from workflows import access, banks
 from workflows.catalogue import roles
 from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.errors import NotAllowed
@@ -65,6 +65,8 @@ class ApplicationDetails:
     overall_due: datetime | None = None
     # Appeals so far and whether the person may file one now (with a calendar; D85-D87).
     appeal: AppealPanel | None = None
+    # Choices of form fields that come from data (the district's bank branches), for corrections.
+    form_choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def _visible(user: User):  # noqa: ANN202
         return query.where(Application.filed_by_id == user.id)
     if roles.is_state_role(user.role):
         return query
+    if user.role == roles.BANK_OFFICER:
+        return query.where(Application.bank_ifsc == access.branch_of(user))
     return query.where(Application.district_code == user.district_code)
 
 
@@ -95,9 +99,12 @@ def applications_of(
         query = query.where(Application.status == status)
     total = uow.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
     page = max(1, page)
-    rows = list(
-        uow.session.scalars(query.order_by(Application.submitted_at.desc(), Application.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    )
+    rows = [
+        access.as_seen_by(user, a, scheme_of(uow.session, a))
+        for a in uow.session.scalars(
+            query.order_by(Application.submitted_at.desc(), Application.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        )
+    ]
     return ApplicationList(rows=rows, total=total, page=page, per_page=per_page)
 
 
@@ -138,12 +145,13 @@ def application_details(
         if t.lane == roles.APPLICANT and t.state != TaskState.CANCELLED
     )
     scheme = scheme_of(uow.session, application)
+    documents = [d for d in documents if access.may_see_document(user, d.kind, scheme)]
     time_limit_days = scheme.time_limit_days
     submitted = application.submitted_at
     overall_due = calendar_for(uow, submitted.year).add_working_days(submitted, time_limit_days) if calendar_for else None
     appeal = appeal_panel(uow, actor=actor, number=number, calendar_for=calendar_for) if calendar_for else None
     return ApplicationDetails(
-        application=application,
+        application=access.as_seen_by(user, application, scheme),
         scheme=scheme,
         scheme_name=scheme.name,
         steps=steps,
@@ -158,6 +166,7 @@ def application_details(
         may_upload=application.status not in ("approved", "rejected"),
         overall_due=overall_due,
         appeal=appeal,
+        form_choices=banks.form_choices(uow, application.district_code) if answer else {},
     )
 
 

@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass
 from importlib import resources
 
-from workflows.models import District, User
+from workflows.models import BankBranch, District, User
 from workflows.passwords import hash_password
 from workflows.uow import SchemeUnitOfWork
 
@@ -35,8 +35,28 @@ def load_districts(uow: SchemeUnitOfWork, state_code: str = "UP") -> int:
     return added
 
 
+def load_bank_branches(uow: SchemeUnitOfWork) -> int:
+    """The demo districts' bank branches (workflows/data/bank_branches.csv), once."""
+    added = 0
+    for row in _rows("bank_branches.csv"):
+        if uow.session.get(BankBranch, row["ifsc"]) is None:
+            uow.session.add(BankBranch(**row))
+            added += 1
+    return added
+
+
+def _bank_officers(uow: SchemeUnitOfWork) -> None:
+    """Each demo bank officer to their branch (unless an administrator set one already)."""
+    for row in _rows("bank_officers.csv"):
+        user = uow.users.find(row["username"])
+        if user is not None and user.bank_ifsc is None:
+            user.bank_ifsc = row["bank_ifsc"]
+
+
 def load_demo(uow: SchemeUnitOfWork, password: str = DEMO_PASSWORD) -> LoadReport:
     districts = load_districts(uow)
+    uow.flush()
+    load_bank_branches(uow)
     uow.flush()
     users = 0
     password_hash = hash_password(password)
@@ -56,5 +76,7 @@ def load_demo(uow: SchemeUnitOfWork, password: str = DEMO_PASSWORD) -> LoadRepor
                 )
             )
             users += 1
+    uow.flush()
+    _bank_officers(uow)
     uow.commit()
     return LoadReport(districts=districts, users=users)

@@ -28,11 +28,12 @@ from engine.errors import EngineError
 from engine.models import Task, TaskState
 from engine.runtime import Runtime
 from engine.timers import next_due_at
+from workflows import banks
 from workflows.catalogue import forms, roles
 from workflows.catalogue.numbering import IST
-from workflows.catalogue.schemes import Scheme, catalogue
+from workflows.catalogue.schemes import Scheme, catalogue, scheme_of
 from workflows.errors import ValidationFailed
-from workflows.models import Application, User
+from workflows.models import Application, Loan, User
 from workflows.readmodels.checklist import files_of, unacceptable_kinds
 from workflows.readmodels.task_page import outcomes_of
 from workflows.uow import SchemeUnitOfWork
@@ -94,6 +95,7 @@ def simulate(
     report = SimulationReport()
     with SchemeUnitOfWork(runtime) as uow:
         schemes = list(catalogue(uow.session).values())
+        choices = {d: banks.form_choices(uow, d) for d in {a.district_code for a in applicants}}
     scratch = tempfile.TemporaryDirectory(prefix="odop-simulated-") if store is None else None
     store = store or FolderStore(Path(scratch.name))  # type: ignore[union-attr]
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
@@ -107,7 +109,7 @@ def simulate(
             filer = rng.choice(applicants)
         owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
         scheme = schemes[i % len(schemes)]  # every scheme takes part
-        data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date())
+        data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date(), choices[owner.district_code])
         with SchemeUnitOfWork(runtime) as uow:
             application = submit_application(
                 uow,
@@ -168,6 +170,8 @@ def _drive(runtime, clock, number, people, rng, report, end, store, sweep=None) 
             form = decision_form(uow, open_tasks[0], application) if open_tasks else []
             definition = uow.definitions.get(uow.instances.get(application.instance_id).definition_id)
             outcomes = outcomes_of(definition, open_tasks[0].bpmn_id) if open_tasks else []
+            bank = scheme_of(uow.session, application).bank
+            loan = uow.session.get(Loan, application.id)
         if not open_tasks:
             return
         task = open_tasks[0]
@@ -188,6 +192,8 @@ def _drive(runtime, clock, number, people, rng, report, end, store, sweep=None) 
             if task.lane != roles.APPLICANT:
                 claim(uow, [task.id], actor=actor)
         clock.advance(hours=rng.uniform(0.5, 30))
+        if bank is not None and outcome == "approve":
+            fields = _loan_fields(task, bank, application, loan, clock.now().astimezone(IST).date(), rng) or fields
         moved_on = False
         for attempt in range(DRAWS):
             try:
@@ -249,6 +255,7 @@ def _actor_for(task: Task, application: Application, people: dict[str, User], rn
         u.username
         for u in people.values()
         if u.role == task.lane and (roles.is_state_role(u.role) or u.district_code == task.district)
+        and (u.role != roles.BANK_OFFICER or u.bank_ifsc == application.bank_ifsc)  # the branch's officers (D76)
     ]
     return rng.choice(candidates) if candidates else None
 
@@ -291,11 +298,29 @@ FIRST = ["Ramesh", "Sunita", "Mohammad", "Anita", "Rakesh", "Pooja", "Imran", "K
 LAST = ["Kumar", "Devi", "Ansari", "Verma", "Yadav", "Gupta", "Khan", "Singh", "Maurya", "Mishra"]
 
 
-def application_data(scheme: Scheme, name: str, rng: random.Random, today: date) -> dict[str, object]:
+def _loan_fields(task: Task, bank, application: Application, loan: Loan | None, today: date, rng: random.Random) -> dict:  # noqa: ANN001
+    """The bank's figures: a loan of 60-90 % of the project cost, then disbursed in full."""
+    if task.bpmn_id == bank.sanction_step:
+        cost = int(application.data.get(bank.project_cost_field) or 0)
+        return {"loan_amount": max(1, int(cost * rng.uniform(0.6, 0.9))), "sanction_date": today.isoformat(),
+                "loan_account_number": str(rng.randrange(10**10, 10**11))}
+    if task.bpmn_id == bank.disbursement_step and loan is not None:
+        return {"disbursed_amount": loan.sanctioned_amount, "disbursement_date": today.isoformat()}
+    return {}
+
+
+def application_data(
+    scheme: Scheme, name: str, rng: random.Random, today: date, choices: dict[str, list[tuple[str, str]]] | None = None
+) -> dict[str, object]:
     """Values for every field of the scheme's application form, within its limits and its rules
-    (drawn again until the rules hold)."""
+    (drawn again until the rules hold); fields whose choices come from data (the district's bank
+    branches) take one of `choices`."""
     for _ in range(50):
-        data = {f.key: _value(f, rng, name if f.key == scheme.applicant_name_field else "", today) for f in scheme.fields}
+        data = {
+            f.key: rng.choice((choices or {})[f.choices_from])[0] if (choices or {}).get(f.choices_from)
+            else _value(f, rng, name if f.key == scheme.applicant_name_field else "", today)
+            for f in scheme.fields
+        }
         data = {k: v for k, v in data.items() if v is not None}
         try:
             scheme.validate(data, application_date=today)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from workflows import banks
 from workflows.access import require_admin
 from workflows.catalogue import roles
 from workflows.errors import NotAllowed, ValidationFailed
@@ -87,8 +88,10 @@ def save_user(
     password: str | None = None,
     active: bool = True,
     language: str = "en",
+    bank_ifsc: str | None = None,
 ) -> User:
-    """An administrator creates or updates a user; commits once."""
+    """An administrator creates or updates a user; commits once. A bank officer works for the
+    bank branch `bank_ifsc` of their district (D76); other roles have none."""
     require_admin(uow.users.by_username(actor), "manage users")
     errors: dict[str, list[str]] = {}
     username = (username or "").strip().lower()
@@ -103,6 +106,11 @@ def save_user(
         district_code = None
     if district_code:
         district_code = uow.districts.get(district_code).code
+    bank_ifsc = ((bank_ifsc or "").strip().upper() or None) if role == roles.BANK_OFFICER else None
+    if bank_ifsc is not None:
+        branch = banks.branch(uow.session, bank_ifsc)
+        if branch is None or branch.district_code != district_code:
+            errors["bank_ifsc"] = [f"{bank_ifsc} is not a bank branch of district {district_code or '—'}. {banks.IFSC_RULE}"]
     if language not in ("en", "hi"):
         errors["language"] = ["English (en) or Hindi (hi)."]
     if password is not None and len(password) < 10:
@@ -119,6 +127,7 @@ def save_user(
         user = User(username=username)
         uow.users.add(user)
     user.full_name, user.role, user.district_code = full_name.strip(), role, district_code
+    user.bank_ifsc = bank_ifsc
     ends_sessions = not created and (password is not None or (user.active and not active))
     user.email, user.phone, user.active, user.language = email or None, phone or None, active, language
     if password is not None:
@@ -126,7 +135,8 @@ def save_user(
     if ends_sessions:  # a new password or a deactivation ends every session of the user
         uow.flush()
         end_sessions(uow, user)
-    uow.audit.record("user_created" if created else "user_updated", actor, username=username, role=role, district=district_code)
+    uow.audit.record("user_created" if created else "user_updated", actor, username=username, role=role, district=district_code,
+                      bank_ifsc=bank_ifsc)
     uow.commit()
     return user
 

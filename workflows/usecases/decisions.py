@@ -8,7 +8,7 @@ from typing import Any
 from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
 from engine.messages import Text
 from engine.models import Task
-from workflows import access
+from workflows import access, banks, loans
 from workflows.catalogue import bundle_extras, forms, roles
 from workflows.catalogue.names import step_names
 from workflows.catalogue.numbering import IST
@@ -111,6 +111,7 @@ def decide(
     data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted, mark_errors)
     document_reviews.record_marks(uow, application, task, actor, marks)
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
+    loans.record(uow, scheme_of(uow.session, application), task, application, data, actor)
     apply_step(uow, application, result)
     if remarks.strip():
         application.remarks = remarks.strip()
@@ -151,6 +152,7 @@ def _decision_data(
         values = forms.coerce(form, extra) if posted else {f.key: extra.get(f.key) for f in form if f.key in extra}
         cleaned, field_errors = forms.check(form, values)
         errors.update(field_errors or _broken_decision_rules(uow, scheme, task, form, {**cleaned, "remarks": remarks.strip()}))
+        loans.check(uow, scheme, task, application, outcome, cleaned, errors, uow.clock.now().astimezone(IST).date())
         data.update(cleaned)
     if errors:
         raise ValidationFailed(Text(
@@ -182,5 +184,11 @@ def _clarified_fields(
     except ValidationFailed as err:
         errors.update(err.fields)
         return {}
+    try:
+        routed = banks.routed_branch(uow.session, scheme, application.district_code, cleaned)
+    except ValidationFailed as err:
+        errors.update(err.fields)
+        return {}
     application.data = cleaned
+    application.bank_ifsc = routed
     return {k: cleaned[k] for k in extra if k in cleaned}

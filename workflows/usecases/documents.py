@@ -203,7 +203,11 @@ def documents_of(uow: SchemeUnitOfWork, *, actor: str, number: str) -> list[Docu
     application = uow.applications.by_number(number)
     if not access.may_see_application(user, application):
         raise NotAllowed(Text("cannot_see", f"You cannot see {number}.", number=number))
-    return list(uow.session.scalars(select(Document).where(Document.application_id == application.id).order_by(Document.id)))
+    scheme = scheme_of(uow.session, application)
+    return [
+        d for d in uow.session.scalars(select(Document).where(Document.application_id == application.id).order_by(Document.id))
+        if access.may_see_document(user, d.kind, scheme)
+    ]
 
 
 def read_document(uow: SchemeUnitOfWork, store: FolderStore, *, actor: str, document_id: int) -> tuple[Document, bytes]:
@@ -212,6 +216,8 @@ def read_document(uow: SchemeUnitOfWork, store: FolderStore, *, actor: str, docu
     if document is None:
         raise NotAllowed("There is no such document, or you cannot see it.")
     application = uow.applications.get(document.application_id)
-    if not access.may_see_application(user, application):
+    if not access.may_see_application(user, application) or not access.may_see_document(
+        user, document.kind, scheme_of(uow.session, application)
+    ):
         raise NotAllowed("There is no such document, or you cannot see it.")
     return document, store.read(document.stored_name)

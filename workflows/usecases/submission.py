@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from engine.commands import StepResult, start_instance
+from workflows import banks
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
@@ -58,6 +59,7 @@ def submit_application(
             {"scheme": [f"Open from {scheme.opens_on or 'the start'} to {scheme.closes_on or 'further notice'}."]},
         )
     cleaned, content_types = _checked(scheme, data, today, documents)
+    bank_ifsc = banks.routed_branch(uow.session, scheme, district.code, cleaned)
     if documents and store is None:
         raise ValueError("documents need a store")
     prefix = number_prefix(scheme.code, district.state_code, district.code, now)
@@ -79,6 +81,7 @@ def submit_application(
         applicant_name=str(cleaned.get(scheme.applicant_name_field, owner.full_name)),
         instance_id=result.instance.id,
         scheme_version=scheme.version,
+        bank_ifsc=bank_ifsc,
         status=ApplicationStatus.IN_PROCESS,
         data=cleaned,
         submitted_at=now,
