@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from tests import files
 from tests.integration.scheme_helpers import DISBURSED, LOAN, MM_DATA
 from tests.web.conftest import open_task_id, sign_in
 from workflows.uow import SchemeUnitOfWork
@@ -19,8 +20,9 @@ def test_the_form_offers_the_districts_branches_and_refuses_another_districts(ap
     page = client.get("/apply/MM").get_data(as_text=True)
     assert '<option value="SBIN0001735"' in page and "Punjab National Bank, Sanjay Place, Agra (PUNB0098700)" in page
     assert "SBIN0002498" not in page  # a Moradabad branch
-    response = client.post("/apply/MM", data={**FORM, "bank_ifsc": "SBIN0002498", "action": "submit"})
-    assert response.status_code == 422
+    form = {**FORM, "bank_ifsc": "SBIN0002498", "action": "submit", **files.checklist_form(files.NEEDED["MM"])}
+    response = client.post("/apply/MM", data=form, content_type="multipart/form-data", follow_redirects=True)
+    assert response.history  # refused: back to the form (Post/Redirect/Get, D90)
     body = response.get_data(as_text=True)
     assert "SBIN0002498 is not a bank branch of district AGR" in body and "12 Shoe Market, Agra" in body
 
@@ -37,7 +39,10 @@ def _walk(app: Flask, number: str, steps: list[tuple[str, dict]]) -> None:
 
 def test_the_gm_sees_the_loan_masked_and_the_dashboard_counts_it(app: Flask) -> None:
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
-        number = submit_application(uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr").number
+        number = submit_application(
+            uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr",
+            **files.checklist_documents(uow, "MM", MM_DATA),
+        ).number
     _walk(app, number, [("dic.agr", {}), ("dtf.agr", {}), ("bank.agr", LOAN), ("bank.agr", DISBURSED)])
     gm = sign_in(app, "gm.agr")
     page = gm.get(f"/tasks/{open_task_id(app, number)}").get_data(as_text=True)
@@ -52,8 +57,8 @@ def test_the_administrator_sets_a_bank_officers_branch(app: Flask) -> None:
     admin = sign_in(app, "admin")
     form = {"username": "bank2.agr", "full_name": "Harish Bansal", "role": "bank_officer", "district_code": "AGR",
             "language": "en", "active": "on"}
-    refused = admin.post("/admin/users", data={**form, "bank_ifsc": "SBIN0002498"})
-    assert refused.status_code == 422 and "not a bank branch of district AGR" in refused.get_data(as_text=True)
+    refused = admin.post("/admin/users", data={**form, "bank_ifsc": "SBIN0002498"}, follow_redirects=True)
+    assert refused.history and "not a bank branch of district AGR" in refused.get_data(as_text=True)
     assert admin.post("/admin/users", data={**form, "bank_ifsc": "BARB0KAMAGR"}).status_code == 302
     assert "BARB0KAMAGR" in admin.get("/admin/users").get_data(as_text=True)
 
@@ -84,7 +89,7 @@ def test_a_bank_officer_opens_the_passbook_and_the_project_report_but_not_the_aa
     runtime = app.extensions["odop.runtime"]
     with app.app_context():
         store = document_store()
-    uploads = [Upload(kind=k, filename=f"{k}.pdf", content=PDF) for k in ("aadhaar", "bank_passbook")]
+    uploads = [Upload(kind=k, filename=f"{k}.pdf", content=PDF) for k in files.NEEDED["MM"]]
     with SchemeUnitOfWork(runtime) as uow:
         number = submit_application(uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr",
                                     documents=uploads, store=store).number

@@ -127,6 +127,7 @@ class Scheme:
         breakdown = self.bundle.get("breakdown") or {}
         return list(breakdown.get("lines") or []) if step in (breakdown.get("steps") or ()) else []
 
+    @property
     def bank(self) -> BankStep | None:
         """The scheme's bank step (branch routing, loan, what a bank officer sees), if it has one."""
         return bank_step(self.bundle)

@@ -4,7 +4,7 @@ ever uploaded stays listed, with the officer's reason where one was found unacce
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,12 +57,17 @@ def files_of(session: Session, application: Application) -> list[FileState]:
     return [FileState(d, reviews.get(d.id)) for d in documents]
 
 
-def checklist_of(session: Session, scheme: Scheme, application: Application, data: Mapping[str, Any] | None = None) -> list[ItemState]:
-    """The checklist's items in order, then any other files by type."""
-    files = files_of(session, application)
+def checklist_of(
+    session: Session, scheme: Scheme, application: Application, data: Mapping[str, Any] | None = None,
+    *, visible: Callable[[str], bool] = lambda kind: True,
+) -> list[ItemState]:
+    """The checklist's items in order, then any other files by type; only the kinds `visible` to
+    the reader (a bank officer sees the passbook and the project report, not the Aadhaar card)."""
+    files = [f for f in files_of(session, application) if visible(f.document.kind)]
     data = application.data if data is None else data
     items = [
-        ItemState(i.type, i, i.needed(data), tuple(f for f in files if f.document.kind == i.type)) for i in scheme.checklist
+        ItemState(i.type, i, i.needed(data), tuple(f for f in files if f.document.kind == i.type))
+        for i in scheme.checklist if visible(i.type)
     ]
     listed = {i.type for i in scheme.checklist}
     others = sorted({f.document.kind for f in files} - listed, key=lambda k: (k == OTHER, k))

@@ -101,7 +101,9 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         application=access.as_seen_by(user, application, scheme),
         scheme_name=scheme.name,
         documents=documents,
-        checklist=checklist_of(uow.session, scheme, application),
+        checklist=checklist_of(
+            uow.session, scheme, application, visible=lambda kind: access.may_see_document(user, kind, scheme)
+        ),
         timeline=timeline(uow, application.instance_id),
         diagram=diagram_of(uow, application),
         outcomes=outcomes_of(definition, task.bpmn_id),

@@ -157,7 +157,9 @@ def application_details(
         steps=steps,
         timeline=_timeline(uow, application, appeal, with_people=not files_for),
         documents=documents,
-        checklist=checklist_of(uow.session, scheme, application),
+        checklist=checklist_of(
+            uow.session, scheme, application, visible=lambda kind: access.may_see_document(user, kind, scheme)
+        ),
         diagram=diagram_of(uow, application),
         days_taken=round((end - application.submitted_at).total_seconds() / 86400, 1),
         days_with_applicant=round(with_applicant / 86400, 1),
