@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
+from tests import files
 from tests.web.conftest import PDF, open_task_id, sign_in, submit_mda
 from workflows.models import Document
 from workflows.uow import SchemeUnitOfWork
@@ -201,7 +202,7 @@ BANK_CASES = [
     Case("task page", "GET", "/tasks/{task}", frozenset({"bank.agr", "gm.agr"})),
     Case("claim", "POST", "/tasks/{task}/claim", frozenset({"bank.agr"}), ok=(302,)),
     Case("api claim", "POST", "/api/v1/tasks/claim", frozenset({"bank.agr"}), json={"task_ids": ["{task}"]}),
-    Case("decide", "POST", "/tasks/{task}/decide", frozenset({"bank.agr"}), ok=(422,), data={"outcome": "reject"}),
+    Case("decide", "POST", "/tasks/{task}/decide", frozenset({"bank.agr"}), ok=(302,), data={"outcome": "reject"}),
     Case("acknowledgement letter", "GET", "/applications/{number}/letters/en/acknowledgement.pdf", frozenset(SEES_MM)),
 ]
 
@@ -213,7 +214,10 @@ def _at_the_bank(app: Flask) -> tuple[str, str]:
 
     runtime = app.extensions["odop.runtime"]
     with SchemeUnitOfWork(runtime) as uow:
-        number = submit_application(uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr").number
+        number = submit_application(
+            uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr",
+            **files.checklist_documents(uow, "MM", MM_DATA),
+        ).number
     for actor in ("dic.agr", "dtf.agr"):
         task_id = open_task_id(app, number)
         with SchemeUnitOfWork(runtime) as uow:

@@ -25,6 +25,7 @@ from workflows.errors import DomainError
 from workflows.models import Appeal, Application, ApplicationStatus, User
 from workflows.readmodels.appeals import CalendarFor, service_due
 from workflows.readmodels.task_page import outcomes_of
+from workflows.sample.simulation import actor_for
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases.appeals import decide_appeal, file_appeal
 from workflows.usecases.decisions import claim, decide
@@ -141,19 +142,18 @@ def _reject_some(runtime, clock, people, count, rng, end, taken) -> list[tuple[A
             task = next(iter(uow.tasks.open_for_instance(application.instance_id)), None)
             definition = uow.definitions.get(uow.instances.get(application.instance_id).definition_id)
             if task is not None and task.lane != roles.APPLICANT and "reject" in outcomes_of(definition, task.bpmn_id):
-                open_ones.append((application.number, task))
+                open_ones.append((application, task))
     rejected = []
-    for number, task in open_ones:
-        officers = sorted(u.username for u in people.values() if u.role == task.lane
-                          and (roles.is_state_role(u.role) or u.district_code == task.district))
+    for application, task in open_ones:
+        number = application.number
+        officer = actor_for(task, application, people, rng)  # of the lane, district and bank branch
         if len(rejected) == count:
             break
-        if not officers:
+        if officer is None:
             continue
         at = task.created_at + (end - task.created_at) / 10
         clock.set(at)
         with SchemeUnitOfWork(runtime) as uow:
-            officer = rng.choice(officers)
             if task.assignee is None:
                 claim(uow, [task.id], actor=officer)
             else:

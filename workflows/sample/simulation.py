@@ -182,7 +182,7 @@ def _drive(runtime, clock, number, people, rng, report, end, store, sweep=None) 
         with SchemeUnitOfWork(runtime) as uow:
             if uow.tasks.get(task.id).state not in TaskState.OPEN:
                 continue  # a timer moved the application on (a deemed approval)
-        actor = _actor_for(task, application, people, rng)
+        actor = actor_for(task, application, people, rng)
         if actor is None:
             return
         outcome, remarks, fields = _choose(task, returns, rng, form, outcomes)
@@ -248,7 +248,7 @@ def _step_days(task: Task, rng: random.Random) -> float | None:
     return rng.uniform(0.1, limit * 0.9)
 
 
-def _actor_for(task: Task, application: Application, people: dict[str, User], rng: random.Random) -> str | None:
+def actor_for(task: Task, application: Application, people: dict[str, User], rng: random.Random) -> str | None:
     if task.lane == roles.APPLICANT:
         return next(u.username for u in people.values() if u.id == application.applicant_id)
     candidates = [
