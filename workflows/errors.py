@@ -5,6 +5,22 @@ from __future__ import annotations
 from engine.errors import EngineError, NotFound
 
 
+class Bilingual(str):
+    """A message in English (the string itself) that also carries its Hindi text (`hi`).
+
+    Pages in Hindi show `hi` (`in_language`); everything else (the API, logs) reads the English."""
+
+    hi: str
+
+    def __new__(cls, en: str, hi: str = "") -> Bilingual:
+        text = super().__new__(cls, en)
+        text.hi = hi or en
+        return text
+
+    def in_language(self, language: str) -> str:
+        return self.hi if language == "hi" else str(self)
+
+
 class DomainError(EngineError):
     code = "domain_error"
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Instance, Task
+from tests import identities
 from engine.runtime import Runtime
 from web.infra.config import ROOT
 from workflows.models import Application, District, User
@@ -33,11 +34,13 @@ USERS = [
 
 MM_DATA: dict[str, Any] = {
     "applicant_name": "Sunita Devi",
+    "aadhaar": "234123412346",
+    "family_id": "UPF000000001",
     "mobile": "9876543210",
     "date_of_birth": "1990-05-01",
     "category": "OBC",
     "gender": "female",
-    "product": "Leather footwear",
+    "product": "Leather products",
     "unit_address": "12 Shoe Market, Agra",
     "project_cost": 3_000_000,
     "bank_name": "State Bank of India",
@@ -58,7 +61,9 @@ CFC_DATA: dict[str, Any] = {
 }
 MDA_DATA: dict[str, Any] = {
     "applicant_name": "Sunita Devi",
+    "aadhaar": "234123412346",
     "unit_name": "Devi Leather Works",
+    "udyam_number": "UDYAM-UP-01-0000001",
     "mobile": "9876543210",
     "fair_name": "India International Trade Fair",
     "fair_type": "domestic",
@@ -71,6 +76,15 @@ MDA_DATA: dict[str, Any] = {
     "benefit_in_last_two_years": False,
 }
 DATA = {"MM": MM_DATA, "CFC": CFC_DATA, "MDA": MDA_DATA}
+# The identity fields of each scheme's form: `submit` files each application for a new person
+# (one open application per applicant and scheme, one margin money per family; D71).
+IDENTITY = {"MM": ("aadhaar", "family_id"), "CFC": ("registration_number",), "MDA": ("aadhaar", "udyam_number")}
+
+
+def fresh(scheme: str) -> dict[str, Any]:
+    """The scheme's test data with identity numbers no earlier application used."""
+    person = {**identities.person(), "registration_number": f"U{identities.udyam_number()[-7:]}UP2024"}
+    return {**DATA[scheme], **{k: person[k] for k in IDENTITY.get(scheme, ())}}
 
 # Who works each lane for an AGR application.
 ACTOR = {
@@ -103,7 +117,7 @@ def set_up(runtime: Runtime) -> None:
 def submit(runtime: Runtime, scheme: str = "MM", actor: str = "applicant1.agr", **changes: Any) -> str:
     with SchemeUnitOfWork(runtime) as uow:
         application = submit_application(
-            uow, scheme_code=scheme, district_code="AGR", data={**DATA[scheme], **changes}, actor=actor,
+            uow, scheme_code=scheme, district_code="AGR", data={**fresh(scheme), **changes}, actor=actor,
             applicant="applicant1.agr" if actor == "fc.agr" else None,
         )
         return application.number

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflows import identity
 from workflows.catalogue import form_rules, forms
 from workflows.catalogue.bundles import APPLICATION_FORM
 from workflows.catalogue.bundles import data_names as bundle_names
@@ -128,9 +129,14 @@ class Scheme:
         definition = (self.bundle.get("forms") or {}).get(key) if key else None
         return forms.fields(definition) if definition else []
 
-    def validate(self, data: Mapping[str, Any], *, application_date: date) -> dict[str, Any]:
-        """The application data cleaned of empty values, or ValidationFailed naming every field."""
+    def validate(self, data: Mapping[str, Any], *, application_date: date, masked_ok: bool = False) -> dict[str, Any]:
+        """The application data cleaned of empty values, or ValidationFailed naming every field.
+
+        Identity numbers (Aadhaar, Family ID, Udyam, mobile) are normalised and checked first
+        (workflows/identity.py); `masked_ok` accepts the masked Aadhaar an application already holds."""
+        data, identity_errors = identity.normalise(data, self.field_names, masked_ok=masked_ok)
         cleaned, errors = forms.check(list(self.fields), data)
+        errors = {**errors, **identity_errors}
         if not errors:
             errors = form_rules.broken(self.bundle.get("rules") or [], cleaned, application_date)
         if errors:
@@ -138,6 +144,11 @@ class Scheme:
             named = ", ".join(labels.get(k, k) for k in errors)
             raise ValidationFailed(f"The {self.name} application is not complete or not valid: {named}.", errors)
         return cleaned
+
+    @property
+    def eligibility_rules(self) -> tuple[Mapping[str, Any], ...]:
+        """The rules checked against the records (workflows/eligibility.py), e.g. {"rule": "one_per_family"}."""
+        return tuple(r for r in self.bundle.get("eligibility_rules") or () if isinstance(r, Mapping))
 
     def missing_documents(self, data: Mapping[str, Any], kinds: set[str]) -> list[ChecklistItem]:
         return [item for item in self.checklist if item.needed(data) and item.type not in kinds]

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
 from engine.models import Task
-from workflows import access
+from workflows import access, eligibility, identity
 from workflows.catalogue import forms, roles
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
@@ -97,6 +97,10 @@ def decide(
     user, task, application = _worker_task_and_application(uow, task_id, actor)
     access.require_work(user, task, application)
     data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted)
+    if task.lane == roles.DIC_OFFICER and outcome == "approve":
+        # The first office step checks eligibility against the records again (D71).
+        scheme = scheme_of(uow.session, application)
+        eligibility.refuse(scheme, eligibility.findings(uow, scheme, application), at="approved")
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
     apply_step(uow, application, result)
     if remarks.strip():
@@ -153,9 +157,17 @@ def _clarified_fields(
         return {}
     try:
         day = application.submitted_at.astimezone(IST).date()
-        cleaned = scheme.validate({**application.data, **extra}, application_date=day)
+        cleaned = scheme.validate({**application.data, **extra}, application_date=day, masked_ok=True)
     except ValidationFailed as err:
         errors.update(err.fields)
         return {}
+    # A corrected Aadhaar number is kept as its hash and mask, like at submission (D70).
+    key = identity.key_of(uow.runtime) if identity.AADHAAR in extra else b""
+    cleaned, aadhaar_hash = identity.protect(cleaned, key)
     application.data = cleaned
+    application.aadhaar_hash = aadhaar_hash or application.aadhaar_hash
+    application.family_id = cleaned.get(identity.FAMILY_ID)
+    application.udyam_number = cleaned.get(identity.UDYAM)
+    if {identity.AADHAAR, identity.FAMILY_ID, identity.UDYAM, "registration_number"} & set(extra):
+        eligibility.claim(uow, scheme, application)
     return {k: cleaned[k] for k in extra if k in cleaned}

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.commands import StepResult, start_instance
+from workflows import eligibility, identity
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
@@ -50,7 +51,12 @@ def submit_application(
             f"{scheme.name} does not take applications now.",
             {"scheme": [f"Open from {scheme.opens_on or 'the start'} to {scheme.closes_on or 'further notice'}."]},
         )
-    cleaned = scheme.validate(data, application_date=today)
+    # The full Aadhaar number goes no further than this: the process, the application's data and
+    # every event see the masked number; the application keeps the keyed hash (D70).
+    cleaned, aadhaar_hash = identity.protect(
+        scheme.validate(data, application_date=today),
+        identity.key_of(uow.runtime) if data.get(identity.AADHAAR) else b"",
+    )
     content_types = check_uploads(documents)
     check_checklist(scheme, cleaned, documents, content_types)
     if documents and store is None:
@@ -78,13 +84,17 @@ def submit_application(
         data=cleaned,
         submitted_at=now,
         updated_at=now,
+        aadhaar_hash=aadhaar_hash,
+        family_id=cleaned.get(identity.FAMILY_ID),
+        udyam_number=cleaned.get(identity.UDYAM),
     )
     uow.applications.add(application)
+    uow.flush()
+    eligibility.claim(uow, scheme, application)
     apply_step(uow, application, result)
     notify_applicant(uow, application, "application_submitted", key="submitted")
     with StoredFiles(store) as files:  # type: ignore[arg-type]
         if documents:
-            uow.flush()
             for upload, content_type in zip(documents, content_types, strict=True):
                 files.attach(uow, application, actor, upload, content_type)
         uow.commit()

@@ -1,0 +1,224 @@
+"""Eligibility against the records: the rules a scheme lists in `eligibility_rules` (D71).
+
+- `one_per_family`: one application of the scheme per UP Family ID while one is open or approved;
+- `one_open_per_applicant`: one open application per applicant and scheme, the applicant known by
+  their Aadhaar number, the enterprise's Udyam number or (CFC) the SPV's registration number;
+- `not_within_years` (`years`): none within that many years of the last approved one for the same
+  Aadhaar number or Udyam number;
+- `district_product` (`field`): the product is one of the district's notified ODOP products.
+
+At submission `claim` decides at write time: the first two rules insert one `eligibility_claims`
+row per (rule, key) with INSERT … ON CONFLICT DO NOTHING, so of two submissions for the same
+family at once the second finds the first one's row (PostgreSQL waits for the first transaction)
+and is refused with its number. The claims go when the application is rejected (and the open ones
+when it is decided), in the same transaction (`release`). The history rule is read after the
+claims, so an approval committed meanwhile is seen. At the first office step `findings` checks
+the same rules again against the applications themselves, for the DIC officer to see, and an
+approval there is refused while any holds (decisions.decide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+
+from engine.db import insert_unless_present
+from workflows.catalogue.numbering import IST
+from workflows.catalogue.schemes import Scheme
+from workflows.errors import Bilingual, ValidationFailed
+from workflows.models import Application, ApplicationStatus, District, EligibilityClaim
+from workflows.uow import SchemeUnitOfWork
+
+RULES = ("one_per_family", "one_open_per_applicant", "not_within_years", "district_product")
+OPEN = (ApplicationStatus.IN_PROCESS, ApplicationStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule the application breaks: which, on which field, the earlier application's number."""
+
+    rule: str
+    field: str
+    message: Bilingual
+    earlier: str | None = None
+
+
+def problems(rules: Any, field_keys: set[str]) -> list[str]:
+    """What is wrong with a bundle's `eligibility_rules`, in plain words (for publishing)."""
+    out = []
+    for i, rule in enumerate(rules or ()):
+        kind = rule.get("rule") if isinstance(rule, Mapping) else None
+        if kind not in RULES:
+            out.append(f"Eligibility rule {i + 1} must be one of {', '.join(RULES)}.")
+        elif kind == "one_per_family" and "family_id" not in field_keys:
+            out.append("The rule one_per_family needs a 'family_id' field on the application form.")
+        elif kind == "district_product" and rule.get("field") not in field_keys:
+            out.append(f"The rule district_product names the field '{rule.get('field')}', which is not on the form.")
+        elif kind == "not_within_years" and not (isinstance(rule.get("years"), int) and 0 < rule["years"] <= 20):
+            out.append("The rule not_within_years needs 'years', a whole number from 1 to 20.")
+    return out
+
+
+def identity_keys(application: Application) -> list[tuple[str, str]]:
+    """(field, key) by which the applicant is known; the account when the form has no identity."""
+    keys = []
+    if application.aadhaar_hash:
+        keys.append(("aadhaar", f"aadhaar:{application.aadhaar_hash}"))
+    if application.udyam_number:
+        keys.append(("udyam_number", f"udyam:{application.udyam_number}"))
+    registration = str(application.data.get("registration_number") or "").strip().upper()
+    if registration:
+        keys.append(("registration_number", f"registration:{registration[:100]}"))
+    return keys or [("applicant", f"account:{application.applicant_id}")]
+
+
+def claim(uow: SchemeUnitOfWork, scheme: Scheme, application: Application) -> None:
+    """Take the application's claims and check the rules; ValidationFailed naming each broken rule
+    and the earlier application. Needs the application flushed (its id); does not commit."""
+    uow.session.execute(delete(EligibilityClaim).where(EligibilityClaim.application_id == application.id))
+    found: list[Finding] = []
+    for rule in scheme.eligibility_rules:
+        kind = rule.get("rule")
+        if kind == "one_per_family" and application.family_id:
+            holder = _take(uow, application, f"family:{scheme.code}", f"family:{application.family_id}")
+            if holder:
+                found.append(_family(scheme, application, holder))
+        elif kind == "one_open_per_applicant":
+            for field, key in identity_keys(application):
+                holder = _take(uow, application, f"open:{scheme.code}", key)
+                if holder:
+                    found.append(_open(scheme, field, holder))
+                    break
+    for rule in scheme.eligibility_rules:  # after the claims: an approval committed meanwhile is seen
+        found += _history(uow, scheme, application, rule)
+    refuse(scheme, found)
+
+
+def findings(uow: SchemeUnitOfWork, scheme: Scheme, application: Application) -> list[Finding]:
+    """The rules the application breaks against the records as they are now (the DIC's check)."""
+    found: list[Finding] = []
+    others = select(Application.number).where(
+        Application.scheme_code == scheme.code, Application.id != application.id
+    ).order_by(Application.id).limit(1)
+    for rule in scheme.eligibility_rules:
+        kind = rule.get("rule")
+        if kind == "one_per_family" and application.family_id:
+            earlier = uow.session.scalar(others.where(
+                Application.family_id == application.family_id,
+                Application.status.in_((*OPEN, ApplicationStatus.APPROVED)),
+            ))
+            if earlier:
+                found.append(_family(scheme, application, earlier))
+        elif kind == "one_open_per_applicant":
+            for field, column, value in (
+                ("aadhaar", Application.aadhaar_hash, application.aadhaar_hash),
+                ("udyam_number", Application.udyam_number, application.udyam_number),
+            ):
+                earlier = value and uow.session.scalar(others.where(column == value, Application.status.in_(OPEN)))
+                if earlier:
+                    found.append(_open(scheme, field, earlier))
+                    break
+    for rule in scheme.eligibility_rules:
+        found += _history(uow, scheme, application, rule)
+    return found
+
+
+def refuse(scheme: Scheme, found: list[Finding], *, at: str = "submitted") -> None:
+    if not found:
+        return
+    fields: dict[str, list[str]] = {}
+    for f in found:
+        fields.setdefault(f.field, []).append(f.message)
+    text = " ".join(f.message for f in found)
+    raise ValidationFailed(f"The {scheme.name} application cannot be {at}: {text}", fields)
+
+
+def release(uow: SchemeUnitOfWork, application: Application) -> None:
+    """A decided application frees its open claims; a rejected one its family claim too."""
+    query = delete(EligibilityClaim).where(EligibilityClaim.application_id == application.id)
+    if application.status == ApplicationStatus.APPROVED:
+        query = query.where(EligibilityClaim.rule.like("open:%"))
+    uow.session.execute(query)
+
+
+def _take(uow: SchemeUnitOfWork, application: Application, rule: str, key: str) -> str | None:
+    """Claim (rule, key) for the application; the number of the application holding it, if another."""
+    values = {
+        "rule": rule, "key": key[:128], "application_id": application.id,
+        "application_number": application.number, "created_at": uow.clock.now(),
+    }
+    if insert_unless_present(uow.session, EligibilityClaim.__table__, values, unique=["rule", "key"]):
+        return None
+    holder = uow.session.scalar(
+        select(EligibilityClaim.application_number).where(EligibilityClaim.rule == rule, EligibilityClaim.key == key[:128])
+    )
+    return holder if holder != application.number else None
+
+
+def _history(uow: SchemeUnitOfWork, scheme: Scheme, application: Application, rule: Mapping[str, Any]) -> list[Finding]:
+    kind = rule.get("rule")
+    if kind == "district_product":
+        field = str(rule.get("field") or "product")
+        district = uow.session.get(District, application.district_code)
+        products = district.products if district else []
+        if application.data.get(field) not in products:
+            return [Finding(kind, field, Bilingual(
+                f"The product must be one of the district's ODOP products: {', '.join(products)}.",
+                f"उत्पाद जनपद के ओडीओपी उत्पादों में से एक होना चाहिए: {', '.join(products)}।",
+            ))]
+        return []
+    if kind != "not_within_years":
+        return []
+    years = int(rule.get("years") or 2)
+    now = uow.clock.now()
+    since = _years_before(now, years)
+    matches = [c == v for c, v in (
+        (Application.aadhaar_hash, application.aadhaar_hash), (Application.udyam_number, application.udyam_number),
+    ) if v]
+    if not matches:
+        return []
+    row = uow.session.execute(
+        select(Application.number, Application.decided_at, Application.udyam_number).where(
+            Application.scheme_code == scheme.code, Application.id != application.id,
+            Application.status == ApplicationStatus.APPROVED, Application.decided_at >= since, or_(*matches),
+        ).order_by(Application.decided_at.desc()).limit(1)
+    ).first()
+    if row is None:
+        return []
+    number, decided, udyam = row
+    field = "udyam_number" if application.udyam_number and udyam == application.udyam_number else "aadhaar"
+    day = decided.astimezone(IST).strftime("%d-%m-%Y")
+    en, hi = scheme.name_in("en"), scheme.name_in("hi")
+    return [Finding(kind, field, Bilingual(
+        f"No {en} within {years} years of the last approved one: application {number} was approved on {day}.",
+        f"पिछली स्वीकृति के {years} वर्ष के भीतर दोबारा {hi} नहीं मिलती: आवेदन {number} {day} को स्वीकृत हुआ था।",
+    ), number)]
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _family(scheme: Scheme, application: Application, earlier: str) -> Finding:
+    en, hi = scheme.name_in("en"), scheme.name_in("hi")
+    return Finding("one_per_family", "family_id", Bilingual(
+        f"One {en} per family: the family with Family ID {application.family_id} already has application "
+        f"{earlier}, open or approved.",
+        f"एक परिवार को एक ही {hi}: परिवार आईडी {application.family_id} वाले परिवार का आवेदन {earlier} "
+        "पहले से प्रक्रिया में या स्वीकृत है।",
+    ), earlier)
+
+
+def _open(scheme: Scheme, field: str, earlier: str) -> Finding:
+    en, hi = scheme.name_in("en"), scheme.name_in("hi")
+    return Finding("one_open_per_applicant", field, Bilingual(
+        f"One open application per applicant and scheme: this applicant's {en} application {earlier} is still open.",
+        f"प्रति आवेदक प्रति योजना एक ही खुला आवेदन: इस आवेदक का {hi} आवेदन {earlier} अभी प्रक्रिया में है।",
+    ), earlier)
