@@ -29,7 +29,7 @@ from sqlalchemy import delete, or_, select
 from engine.db import insert_unless_present
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme
-from workflows.errors import Bilingual, ValidationFailed
+from workflows.errors import Bilingual, NotEligible
 from workflows.models import Application, ApplicationStatus, District, EligibilityClaim
 from workflows.uow import SchemeUnitOfWork
 
@@ -61,6 +61,17 @@ def problems(rules: Any, field_keys: set[str]) -> list[str]:
         elif kind == "not_within_years" and not (isinstance(rule.get("years"), int) and 0 < rule["years"] <= 20):
             out.append("The rule not_within_years needs 'years', a whole number from 1 to 20.")
     return out
+
+
+def form_choices(uow: SchemeUnitOfWork, scheme: Scheme, district_code: str | None) -> dict[str, list[str]]:
+    """Fields the form offers as a choice of the district's products (`district_product`), with them."""
+    district = uow.session.get(District, district_code) if district_code else None
+    if district is None:
+        return {}
+    return {
+        str(r.get("field") or "product"): district.products
+        for r in scheme.eligibility_rules if r.get("rule") == "district_product"
+    }
 
 
 def identity_keys(application: Application) -> list[tuple[str, str]]:
@@ -134,7 +145,7 @@ def refuse(scheme: Scheme, found: list[Finding], *, at: str = "submitted") -> No
     for f in found:
         fields.setdefault(f.field, []).append(f.message)
     text = " ".join(f.message for f in found)
-    raise ValidationFailed(f"The {scheme.name} application cannot be {at}: {text}", fields)
+    raise NotEligible(f"The {scheme.name} application cannot be {at}: {text}", fields)
 
 
 def release(uow: SchemeUnitOfWork, application: Application) -> None:

@@ -36,6 +36,10 @@ class ValidationFailed(DomainError):
         super().__init__(f"{message} ({detail})" if detail else message)
 
 
+class NotEligible(ValidationFailed):
+    """An eligibility rule checked against the records refuses the application (D71)."""
+
+
 class ApplicationNotFound(DomainError, NotFound):
     code = "application_not_found"
 

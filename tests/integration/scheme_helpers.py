@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Instance, Task
-from tests import identities
 from engine.runtime import Runtime
+from tests import identities
 from web.infra.config import ROOT
 from workflows.models import Application, District, User
 from workflows.uow import SchemeUnitOfWork

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from babel.numbers import format_decimal
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from engine.clock import IST
 from web.infra.labels import LABELS as STAT_LABELS
 from workflows.catalogue.roles import SUPERVISOR
+from workflows.errors import Bilingual
 
 
 def rupees(amount: int | None) -> str:
@@ -115,9 +118,17 @@ def simple_condition(expression: str) -> tuple[str, str] | None:
     return (found.group(1), found.group(2)) if found else None
 
 
+def localized(messages: Any) -> str:
+    """Field messages joined, each in the page's language when it carries a Hindi text (D70)."""
+    language = str(get_locale() or "en")
+    items = [messages] if isinstance(messages, str) else list(messages or ())
+    return " ".join(m.in_language(language) if isinstance(m, Bilingual) else str(m) for m in items)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         html_pattern=html_pattern,
+        localized=localized,
         simple_condition=simple_condition,
         accept_type=lambda f: _ACCEPT.get(f, ""),
         rupees=rupees, indian_date=indian_date, indian_datetime=indian_datetime, stat=stat, count=count

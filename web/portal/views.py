@@ -14,6 +14,7 @@ from web.infra.forms import coerce, describe
 from workflows.catalogue import roles
 from workflows.catalogue.document_types import KINDS
 from workflows.catalogue.schemes import published, published_scheme
+from workflows.eligibility import form_choices
 from workflows.errors import ValidationFailed
 from workflows.readmodels.tracking import application_details, applications_of
 from workflows.usecases import drafts
@@ -64,7 +65,8 @@ def schemes():  # noqa: ANN201
 def apply(scheme_code: str):  # noqa: ANN201
     with uow() as work:
         scheme = published_scheme(work, scheme_code)
-    specs = describe(scheme)
+        choices = form_choices(work, scheme, current_user.district_code)
+    specs = describe(scheme, choices)
     draft_id = request.values.get("draft", "")
     values: dict = {}
     if request.method == "GET" and draft_id.isdigit():
@@ -116,8 +118,9 @@ def application(number: str):  # noqa: ANN201
         details = application_details(
             work, actor=actor(), number=number, calendar_for=calendar_provider(settings().state, settings().weekly_offs)
         )
+        choices = form_choices(work, details.scheme, details.application.district_code)
     return render_template(
-        "portal/application.html", d=details, specs=describe(details.scheme), kinds=KINDS, errors={}, values={},
+        "portal/application.html", d=details, specs=describe(details.scheme, choices), kinds=KINDS, errors={}, values={},
         overall_due=details.overall_due, letters=available_letters(details.application),
     )
 

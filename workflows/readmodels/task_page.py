@@ -11,6 +11,7 @@ from workflows import access
 from workflows.catalogue import roles
 from workflows.catalogue.forms import Field
 from workflows.catalogue.schemes import decision_form, scheme_of
+from workflows.eligibility import Finding, findings
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
 from workflows.readmodels.timeline import Entry, timeline
@@ -43,6 +44,8 @@ class TaskDetails:
     may_reassign: bool
     instance_version: int
     reassign_to: list[User] = field(default_factory=list)
+    # At the DIC's step: the eligibility rules the application breaks against the records (D71).
+    eligibility: list[Finding] = field(default_factory=list)
 
 
 def outcomes_of(definition: Definition, bpmn_id: str) -> list[str]:
@@ -100,4 +103,5 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         may_reassign=supervises and is_open and task.lane != roles.APPLICANT,
         instance_version=uow.instances.get(application.instance_id).version,
         reassign_to=candidates,
+        eligibility=findings(uow, scheme, application) if is_open and task.lane == roles.DIC_OFFICER else [],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import random
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -19,10 +20,12 @@ from tqdm import tqdm
 from engine.clock import FixedClock
 from engine.models import Task
 from engine.runtime import Runtime
+from workflows import identity
 from workflows.catalogue import forms, roles
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, catalogue
-from workflows.errors import ValidationFailed
+from workflows.eligibility import form_choices
+from workflows.errors import NotEligible, ValidationFailed
 from workflows.models import Application, User
 from workflows.readmodels.task_page import outcomes_of
 from workflows.uow import SchemeUnitOfWork
@@ -31,6 +34,7 @@ from workflows.usecases.documents import FolderStore, Upload
 from workflows.usecases.submission import submit_application
 
 MAX_RETURNS = 2
+ATTEMPTS = 30
 
 
 @dataclass
@@ -73,24 +77,38 @@ def simulate(
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
     for moment in tqdm(moments, disable=not progress, unit="app", desc="simulating"):
         clock.set(_office_hours(moment, rng))
-        filer = rng.choice(filers)
-        local = [a for a in applicants if a.district_code == filer.district_code]
-        if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
-            filer = rng.choice(applicants)
-        owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
-        scheme = rng.choice(schemes)
-        data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date())
-        with SchemeUnitOfWork(runtime) as uow:
-            application = submit_application(
-                uow,
-                scheme_code=scheme.code,
-                district_code=owner.district_code or "",
-                data=data,
-                actor=filer.username,
-                applicant=owner.username if filer is not owner else None,
-                documents=_documents(scheme, data) if store is not None else (),
-                store=store,
-            )
+        application = None
+        # An applicant the records make ineligible (a second margin money for the family, an MDA
+        # within two years, a second open application) is refused as anyone would be: the
+        # centre then files something else, for someone else (D71).
+        for _ in range(ATTEMPTS):
+            filer = rng.choice(filers)
+            local = [a for a in applicants if a.district_code == filer.district_code]
+            if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
+                filer = rng.choice(applicants)
+            owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
+            scheme = rng.choice(schemes)
+            with SchemeUnitOfWork(runtime) as uow:
+                choices = form_choices(uow, scheme, owner.district_code)
+            today = clock.now().astimezone(IST).date()
+            data = application_data(scheme, owner.full_name, rng, today, person=person_of(owner, scheme, rng), choices=choices)
+            try:
+                with SchemeUnitOfWork(runtime) as uow:
+                    application = submit_application(
+                        uow,
+                        scheme_code=scheme.code,
+                        district_code=owner.district_code or "",
+                        data=data,
+                        actor=filer.username,
+                        applicant=owner.username if filer is not owner else None,
+                        documents=_documents(scheme, data) if store is not None else (),
+                        store=store,
+                    )
+                break
+            except NotEligible:
+                continue
+        if application is None:
+            continue
         report.submitted += 1
         _drive(runtime, clock, application.number, people, rng, report, end)
     with SchemeUnitOfWork(runtime) as uow:
@@ -137,8 +155,13 @@ def _drive(runtime, clock, number, people, rng, report, end) -> None:  # noqa: A
             if task.lane != roles.APPLICANT:
                 claim(uow, [task.id], actor=actor)
         clock.advance(hours=rng.uniform(0.5, 30))
-        with SchemeUnitOfWork(runtime) as uow:
-            decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+        try:
+            with SchemeUnitOfWork(runtime) as uow:
+                decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields)
+        except NotEligible as err:  # the DIC's check against the records refuses the approval
+            outcome = "reject"
+            with SchemeUnitOfWork(runtime) as uow:
+                decide(uow, task.id, actor=actor, outcome=outcome, remarks=str(err)[:1900])
         report.decisions[outcome] += 1
 
 
@@ -189,11 +212,32 @@ FIRST = ["Ramesh", "Sunita", "Mohammad", "Anita", "Rakesh", "Pooja", "Imran", "K
 LAST = ["Kumar", "Devi", "Ansari", "Verma", "Yadav", "Gupta", "Khan", "Singh", "Maurya", "Mishra"]
 
 
-def application_data(scheme: Scheme, name: str, rng: random.Random, today: date) -> dict[str, object]:
+def person_of(owner: User, scheme: Scheme, rng: random.Random) -> dict[str, str]:
+    """The applicant's identity numbers, the same for every application of theirs: a valid
+    Aadhaar number (Verhoeff check digit), Family ID and mobile; the Udyam number of their
+    enterprise where the form requires one, else of a unit registered for this application."""
+    base = f"7{owner.id:010d}"
+    required = {f.key for f in scheme.fields if f.required}
+    unit = owner.id if identity.UDYAM in required else rng.randrange(10**6, 10**7)
+    return {
+        identity.AADHAAR: base + str(identity.verhoeff_check_digit(base)),
+        identity.FAMILY_ID: f"UPF{owner.id:09d}",
+        identity.MOBILE: f"9{owner.id:09d}"[-10:],
+        identity.UDYAM: f"UDYAM-UP-{owner.id % 75 + 1:02d}-{unit:07d}",
+    }
+
+
+def application_data(
+    scheme: Scheme, name: str, rng: random.Random, today: date, *,
+    person: Mapping[str, str] | None = None, choices: Mapping[str, list[str]] | None = None,
+) -> dict[str, object]:
     """Values for every field of the scheme's application form, within its limits and its rules
-    (drawn again until the rules hold)."""
+    (drawn again until the rules hold); `person`'s identity numbers and a value of `choices`
+    (the district's products) where the form asks for them."""
     for _ in range(50):
         data = {f.key: _value(f, rng, name if f.key == scheme.applicant_name_field else "", today) for f in scheme.fields}
+        data.update({k: v for k, v in (person or {}).items() if k in data})
+        data.update({k: rng.choice(v) for k, v in (choices or {}).items() if k in data and v})
         data = {k: v for k, v in data.items() if v is not None}
         try:
             scheme.validate(data, application_date=today)
