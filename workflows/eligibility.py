@@ -33,7 +33,6 @@ from workflows.errors import Bilingual, NotEligible
 from workflows.models import Application, ApplicationStatus, District, EligibilityClaim
 from workflows.uow import SchemeUnitOfWork
 
-RULES = ("one_per_family", "one_open_per_applicant", "not_within_years", "district_product")
 OPEN = (ApplicationStatus.IN_PROCESS, ApplicationStatus.RETURNED)
 
 
@@ -45,22 +44,6 @@ class Finding:
     field: str
     message: Bilingual
     earlier: str | None = None
-
-
-def problems(rules: Any, field_keys: set[str]) -> list[str]:
-    """What is wrong with a bundle's `eligibility_rules`, in plain words (for publishing)."""
-    out = []
-    for i, rule in enumerate(rules or ()):
-        kind = rule.get("rule") if isinstance(rule, Mapping) else None
-        if kind not in RULES:
-            out.append(f"Eligibility rule {i + 1} must be one of {', '.join(RULES)}.")
-        elif kind == "one_per_family" and "family_id" not in field_keys:
-            out.append("The rule one_per_family needs a 'family_id' field on the application form.")
-        elif kind == "district_product" and rule.get("field") not in field_keys:
-            out.append(f"The rule district_product names the field '{rule.get('field')}', which is not on the form.")
-        elif kind == "not_within_years" and not (isinstance(rule.get("years"), int) and 0 < rule["years"] <= 20):
-            out.append("The rule not_within_years needs 'years', a whole number from 1 to 20.")
-    return out
 
 
 def form_choices(uow: SchemeUnitOfWork, scheme: Scheme, district_code: str | None) -> dict[str, list[str]]:

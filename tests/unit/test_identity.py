@@ -142,3 +142,16 @@ def test_every_message_has_hindi_text() -> None:
     for message in identity.MESSAGES.values():
         assert isinstance(message, Bilingual) and message.hi != str(message)
         assert message.in_language("hi") == message.hi and message.in_language("en") == str(message)
+
+
+def test_a_bundles_eligibility_rules_are_checked_before_publishing() -> None:
+    from workflows.catalogue.bundles import eligibility_problems
+
+    fields = {"family_id", "product"}
+    assert eligibility_problems([{"rule": "one_per_family"}, {"rule": "district_product", "field": "product"}], fields) == []
+    assert eligibility_problems(None, fields) == []
+    problems = eligibility_problems(
+        [{"rule": "one_per_household"}, {"rule": "not_within_years", "years": 0},
+         {"rule": "district_product", "field": "goods"}, {"rule": "one_per_family"}], {"product"},
+    )
+    assert len(problems) == 4 and "one_per_household" not in problems[0] and "must be one of" in problems[0]
