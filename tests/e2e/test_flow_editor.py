@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from engine.errors import DefinitionInvalid
 from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in
-from tests.integration.scheme_helpers import MM_DATA
+from tests.integration.scheme_helpers import fresh
 from tests.web.test_flow_admin_api import CORPUS_FILES, UNRELATED
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import flows
@@ -68,7 +68,7 @@ def _runtime(app: Flask):  # noqa: ANN202
 
 def _submit(app: Flask) -> str:
     with SchemeUnitOfWork(_runtime(app)) as uow:
-        return submit_application(uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr").number
+        return submit_application(uow, scheme_code="MM", district_code="AGR", data=fresh("MM"), actor="applicant1.agr").number
 
 
 def _open_step(app: Flask, number: str) -> tuple[str, str, str]:

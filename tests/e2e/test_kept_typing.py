@@ -53,6 +53,8 @@ def _expect_filled(page: Page) -> None:
         elif name == "benefit_in_last_two_years":
             box = expect(page.locator(f"input[name={name}]"))
             box.to_be_checked() if value == "yes" else box.not_to_be_checked()
+        elif name == "aadhaar":  # never kept in the browser's storage (D70): typed again
+            expect(page.locator("#f-aadhaar")).to_have_value("")
         else:
             expect(page.locator(f"#f-{name}")).to_have_value(value)
     expect(page.locator("#document_kind")).to_have_value("bills")
@@ -94,6 +96,7 @@ def test_an_expired_session_keeps_the_typed_form(
     expect(page).to_have_url(f"{live_url}/apply/MDA")
     _expect_filled(page)
     shots(page, "form-back")
+    page.fill("#f-aadhaar", TYPED["aadhaar"])
     bills = tmp_path / "bills.pdf"
     bills.write_bytes(PDF)
     page.set_input_files("#document", str(bills))

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in, work_task
-from tests.integration.scheme_helpers import MDA_DATA
+from tests.integration.scheme_helpers import fresh
 from tests.web.conftest import open_task_id
 from workflows.models import Application
 from workflows.uow import SchemeUnitOfWork
@@ -24,7 +24,7 @@ from workflows.usecases.submission import submit_application
 def _submit(app: Flask) -> str:
     # Through the use case: the live server checks CSRF tokens, which the test client has not got.
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
-        return submit_application(uow, scheme_code="MDA", district_code="AGR", data=MDA_DATA, actor="applicant1.agr").number
+        return submit_application(uow, scheme_code="MDA", district_code="AGR", data=fresh("MDA"), actor="applicant1.agr").number
 
 
 def _advance(app: Flask, number: str, actor: str) -> None:

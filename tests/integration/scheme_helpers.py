@@ -81,10 +81,15 @@ DATA = {"MM": MM_DATA, "CFC": CFC_DATA, "MDA": MDA_DATA}
 IDENTITY = {"MM": ("aadhaar", "family_id"), "CFC": ("registration_number",), "MDA": ("aadhaar", "udyam_number")}
 
 
-def fresh(scheme: str) -> dict[str, Any]:
-    """The scheme's test data with identity numbers no earlier application used."""
+PRODUCTS = {"AGR": "Leather products", "MBD": "Metal craft"}
+
+
+def fresh(scheme: str, district: str = "AGR") -> dict[str, Any]:
+    """The scheme's test data with identity numbers no earlier application used (and, for margin
+    money, the district's ODOP product)."""
     person = {**identities.person(), "registration_number": f"U{identities.udyam_number()[-7:]}UP2024"}
-    return {**DATA[scheme], **{k: person[k] for k in IDENTITY.get(scheme, ())}}
+    data = {**DATA[scheme], **{k: person[k] for k in IDENTITY.get(scheme, ())}}
+    return {**data, "product": PRODUCTS[district]} if "product" in data else data
 
 # Who works each lane for an AGR application.
 ACTOR = {

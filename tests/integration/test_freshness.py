@@ -37,7 +37,7 @@ def test_a_decision_is_on_the_dashboards_once_committed(runtime: Runtime) -> Non
     h.set_up(runtime)
     for district in ("AGR", "MBD"):
         with SchemeUnitOfWork(runtime) as uow:
-            submit_application(uow, scheme_code="MM", district_code=district, data=h.MM_DATA, actor="applicant1.agr")
+            submit_application(uow, scheme_code="MM", district_code=district, data=h.fresh("MM", district), actor="applicant1.agr")
     number = h.submit(runtime)
     agra = Filters(JULY.start, JULY.end, district="AGR")
     moradabad = Filters(JULY.start, JULY.end, district="MBD")

@@ -49,7 +49,7 @@ class Impatient(SchemeUnitOfWork):
 
 
 def _submit(uow: SchemeUnitOfWork, district: str, applicant: str) -> int:
-    return submit_application(uow, scheme_code="MM", district_code=district, data=h.MM_DATA, actor=applicant).instance_id
+    return submit_application(uow, scheme_code="MM", district_code=district, data=h.fresh("MM", district), actor=applicant).instance_id
 
 
 def _open_claimed(runtime: Runtime, district: str, applicant: str, officer: str) -> str:
