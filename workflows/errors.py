@@ -39,6 +39,8 @@ class ValidationFailed(DomainError):
 class NotEligible(ValidationFailed):
     """An eligibility rule checked against the records refuses the application (D71)."""
 
+    code = "not_eligible"
+
 
 class ApplicationNotFound(DomainError, NotFound):
     code = "application_not_found"
