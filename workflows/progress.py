@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from engine.commands import StepResult
 from engine.models import InstanceStatus
-from workflows import eligibility
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue.schemes import scheme_of
 from workflows.models import Application, ApplicationStatus
@@ -25,7 +24,6 @@ def apply_step(uow: SchemeUnitOfWork, application: Application, result: StepResu
         application.decided_at = now
         if not approved:
             application.benefit_amount = None
-        eligibility.release(uow, application)
         notify_applicant(
             uow, application, "application_approved" if approved else "application_rejected",
             key="final", remarks=str(result.data.get("remarks") or ""),

@@ -156,11 +156,3 @@ def test_two_submissions_for_one_family_at_once_do_not_both_pass(rt: Runtime, da
     with SchemeUnitOfWork(rt) as uow:
         filed = uow.session.scalars(select(Application.number).where(Application.family_id == family)).all()
     assert filed == numbers
-
-
-def test_claims_survive_only_while_they_should(rt: Runtime) -> None:
-    approved = h.submit(rt, "MDA")
-    h.walk(rt, approved, MDA_APPROVE)
-    with SchemeUnitOfWork(rt) as uow:
-        rules = uow.session.scalars(select(EligibilityClaim.rule)).all()
-    assert rules == []  # MDA holds only open claims; the approval's history is the record itself
