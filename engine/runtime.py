@@ -44,6 +44,9 @@ class Runtime:
     # Called in the same transaction after every step (start, complete, message, timer); the
     # statistics layer keeps its summary rows with it.
     on_step: list[StepHook] = field(default_factory=list)
+    # Secrets the entry point hands to the layers above (the Aadhaar hashing key, D70); the engine
+    # never reads them, and nothing below web/ reads configuration to find them.
+    keys: dict[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def create(

@@ -22,6 +22,7 @@ from engine.models import Base
 from engine.runtime import Runtime
 from sla import models as _sla_models  # noqa: F401 - registers the SLA tables
 from stats import models as _stats_models  # noqa: F401 - registers the statistics tables
+from workflows import identity
 from workflows import models as _scheme_models  # noqa: F401 - registers the scheme tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,5 +96,6 @@ def clock() -> FixedClock:
 @pytest.fixture
 def runtime(database_url: str, clock: FixedClock) -> Iterator[Runtime]:
     rt = Runtime.create(database_url, clock=clock)
+    identity.install_key(rt, b"test-aadhaar-key")
     yield rt
     rt.db.dispose()

@@ -6,6 +6,13 @@ An error's `code` says what kind of error it is; its message may be an `engine.m
 from __future__ import annotations
 
 from engine.errors import EngineError, NotFound
+from engine.messages import Text
+
+
+def bilingual(en: str, hi: str = "") -> Text:
+    """A message in English that carries its Hindi: a `Text` the pages say in their language (D88);
+    the API and logs read the English."""
+    return Text("bilingual", en, hi=hi or en, custom=True)
 
 
 class DomainError(EngineError):
@@ -32,6 +39,12 @@ class DocumentsMissing(ValidationFailed):
     def __init__(self, message: str, fields: dict[str, list[str]], missing: list[str]) -> None:
         super().__init__(message, fields)
         self.missing = list(missing)
+
+
+class NotEligible(ValidationFailed):
+    """An eligibility rule checked against the records refuses the application (D71)."""
+
+    code = "not_eligible"
 
 
 class ApplicationNotFound(DomainError, NotFound):

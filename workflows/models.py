@@ -20,6 +20,12 @@ class District(Base):
     name: Mapped[str] = mapped_column(String(100))
     division: Mapped[str] = mapped_column(String(100))
     odop_product: Mapped[str] = mapped_column(String(200))
+    # The notified ODOP products an application may choose from (D72); empty: [odop_product].
+    odop_products: Mapped[list[str] | None] = mapped_column(JSONType, nullable=True)
+
+    @property
+    def products(self) -> list[str]:
+        return list(self.odop_products or []) or [self.odop_product]
 
 
 class User(Base):
@@ -70,6 +76,11 @@ class Application(Base):
     scheme_version: Mapped[int | None] = mapped_column(Integer)
     # The bank branch the applicant chose (schemes with a bank step); it routes the bank's tasks.
     bank_ifsc: Mapped[str | None] = mapped_column(ForeignKey("bank_branches.ifsc"), index=True)
+    # Identity as the eligibility rules compare it (D70-D71): the Aadhaar number only as its keyed
+    # hash (the data holds the masked number), the Family ID and the Udyam number normalised.
+    aadhaar_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    family_id: Mapped[str | None] = mapped_column(String(12), index=True)
+    udyam_number: Mapped[str | None] = mapped_column(String(24), index=True)
 
 
 class BankBranch(Base):
@@ -99,6 +110,23 @@ class Loan(Base):
     disbursed_amount: Mapped[int | None] = mapped_column(BigInteger)
     disbursed_on: Mapped[date | None] = mapped_column(Date, index=True)
     disbursed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class EligibilityClaim(Base):
+    """A hold one application has on a rule's key, e.g. (`family:MM`, the Family ID) (D71).
+
+    Unique per (rule, key): of two applications filed at once for the same family, the second
+    insert finds the first one's row and is refused with its number; the check is the write."""
+
+    __tablename__ = "eligibility_claims"
+    __table_args__ = (UniqueConstraint("rule", "key", name="uq_eligibility_claims_rule_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(128))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    application_number: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ApplicationSequence(Base):

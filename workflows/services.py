@@ -1,16 +1,21 @@
-"""Service-task operators of the scheme layer: send a notice to the applicant (D27)."""
+"""The scheme layer's start-up wiring: service-task operators (send a notice to the applicant, D27)
+and the Aadhaar hashing key the entry point passes in (D70)."""
 
 from __future__ import annotations
 
 from engine.runtime import Runtime
 from engine.services import ServiceCall, ServiceFailed
+from workflows import identity
 from workflows.applicant_notices import notify_applicant
 from workflows.errors import DomainError
 
 NOTIFY_APPLICANT = "notify_applicant"
 
 
-def install(runtime: Runtime) -> None:
+def install(runtime: Runtime, *, aadhaar_key: bytes = b"") -> None:
+    if aadhaar_key:
+        identity.install_key(runtime, aadhaar_key)
+
     def notify(call: ServiceCall) -> dict[str, str]:
         text = str(call.param("text") or "").strip()
         if not text:

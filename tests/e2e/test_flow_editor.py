@@ -14,7 +14,7 @@ from engine.errors import DefinitionInvalid
 from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in
 from tests.files import checklist_documents
-from tests.integration.scheme_helpers import DISBURSED, LOAN, MM_DATA
+from tests.integration.scheme_helpers import DISBURSED, LOAN, fresh
 from tests.web.test_flow_admin_api import CORPUS_FILES, UNRELATED
 from workflows.uow import SchemeUnitOfWork
 from workflows.usecases import flows
@@ -69,8 +69,9 @@ def _runtime(app: Flask):  # noqa: ANN202
 
 def _submit(app: Flask) -> str:
     with SchemeUnitOfWork(_runtime(app)) as uow:
+        data = fresh("MM")
         return submit_application(
-            uow, scheme_code="MM", district_code="AGR", data=MM_DATA, actor="applicant1.agr", **checklist_documents(uow, "MM", MM_DATA)
+            uow, scheme_code="MM", district_code="AGR", data=data, actor="applicant1.agr", **checklist_documents(uow, "MM", data)
         ).number
 
 

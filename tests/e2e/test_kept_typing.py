@@ -60,6 +60,8 @@ def _expect_filled(page: Page) -> None:
         elif name == "benefit_in_last_two_years":
             box = expect(page.locator(f"input[name={name}]"))
             box.to_be_checked() if value == "yes" else box.not_to_be_checked()
+        elif name == "aadhaar":  # never kept in the browser's storage (D70): typed again
+            expect(page.locator("#f-aadhaar")).to_have_value("")
         else:
             expect(page.locator(f"#f-{name}")).to_have_value(value)
     expect(page.locator("[data-kept-note]")).to_be_visible()
@@ -101,6 +103,7 @@ def test_an_expired_session_keeps_the_typed_form(
     expect(page).to_have_url(f"{live_url}/apply/MDA")
     _expect_filled(page)
     shots(page, "form-back")
+    page.fill("#f-aadhaar", TYPED["aadhaar"])  # the Aadhaar number is never kept: typed again
     _attach(page, tmp_path)  # files are not kept: chosen again
     _submit(page)
     expect(page.locator(".flash").first).to_contain_text("Your application number is")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from tests.e2e.conftest import Shots
 from tests.e2e.test_marketing_assistance_walk import signed_in, work_task
 from tests.files import checklist_documents
-from tests.integration.scheme_helpers import MDA_DATA
+from tests.integration.scheme_helpers import fresh
 from tests.web.conftest import open_task_id
 from workflows.models import Application
 from workflows.uow import SchemeUnitOfWork
@@ -25,9 +25,9 @@ from workflows.usecases.submission import submit_application
 def _submit(app: Flask) -> str:
     # Through the use case: the live server checks CSRF tokens, which the test client has not got.
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
+        data = fresh("MDA")
         return submit_application(
-            uow, scheme_code="MDA", district_code="AGR", data=MDA_DATA, actor="applicant1.agr",
-            **checklist_documents(uow, "MDA", MDA_DATA),
+            uow, scheme_code="MDA", district_code="AGR", data=data, actor="applicant1.agr", **checklist_documents(uow, "MDA", data),
         ).number
 
 

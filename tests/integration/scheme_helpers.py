@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from engine.models import AuditEvent, Instance, Task
 from engine.runtime import Runtime
+from tests import identities
 from tests.files import checklist_documents
 from web.infra.config import ROOT
 from workflows.models import Application, BankBranch, District, User
@@ -45,18 +46,21 @@ DISTRICT_BRANCH = {"AGR": "SBIN0001735", "MBD": "SBIN0002498"}
 
 
 def mm_data(district: str) -> dict[str, Any]:
-    return {**MM_DATA, "bank_ifsc": DISTRICT_BRANCH[district]}
+    """Margin money filed in `district`: a new applicant, the district's product and bank branch."""
+    return fresh("MM", district)
 # The bank steps' forms: the loan sanctioned (at most the project cost), then disbursed.
 LOAN = {"loan_amount": 2_500_000, "loan_account_number": "31234567890", "sanction_date": "2025-07-07"}
 DISBURSED = {"disbursed_amount": 2_500_000, "disbursement_date": "2025-07-07"}
 
 MM_DATA: dict[str, Any] = {
     "applicant_name": "Sunita Devi",
+    "aadhaar": "234123412346",
+    "family_id": "UPF000000001",
     "mobile": "9876543210",
     "date_of_birth": "1990-05-01",
     "category": "OBC",
     "gender": "female",
-    "product": "Leather footwear",
+    "product": "Leather products",
     "unit_address": "12 Shoe Market, Agra",
     "project_cost": 3_000_000,
     "bank_ifsc": "SBIN0001735",
@@ -76,7 +80,9 @@ CFC_DATA: dict[str, Any] = {
 }
 MDA_DATA: dict[str, Any] = {
     "applicant_name": "Sunita Devi",
+    "aadhaar": "234123412346",
     "unit_name": "Devi Leather Works",
+    "udyam_number": "UDYAM-UP-01-0000001",
     "mobile": "9876543210",
     "fair_name": "India International Trade Fair",
     "fair_type": "domestic",
@@ -89,6 +95,22 @@ MDA_DATA: dict[str, Any] = {
     "benefit_in_last_two_years": False,
 }
 DATA = {"MM": MM_DATA, "CFC": CFC_DATA, "MDA": MDA_DATA}
+# The identity fields of each scheme's form: `submit` files each application for a new person
+# (one open application per applicant and scheme, one margin money per family; D71).
+IDENTITY = {"MM": ("aadhaar", "family_id"), "CFC": ("registration_number",), "MDA": ("aadhaar", "udyam_number")}
+
+
+PRODUCTS = {"AGR": "Leather products", "MBD": "Metal craft"}
+
+
+def fresh(scheme: str, district: str = "AGR") -> dict[str, Any]:
+    """The scheme's test data with identity numbers no earlier application used (and, for margin
+    money, the district's ODOP product)."""
+    person = {**identities.person(), "registration_number": f"U{identities.udyam_number()[-7:]}UP2024"}
+    data = {**DATA[scheme], **{k: person[k] for k in IDENTITY.get(scheme, ())}}
+    if "bank_ifsc" in data:
+        data["bank_ifsc"] = DISTRICT_BRANCH[district]
+    return {**data, "product": PRODUCTS[district]} if "product" in data else data
 
 # Who works each lane for an AGR application.
 ACTOR = {
@@ -126,7 +148,7 @@ def set_up(runtime: Runtime) -> None:
 
 def submit(runtime: Runtime, scheme: str = "MM", actor: str = "applicant1.agr", **changes: Any) -> str:
     with SchemeUnitOfWork(runtime) as uow:
-        data = {**DATA[scheme], **changes}
+        data = {**fresh(scheme), **changes}
         application = submit_application(
             uow, scheme_code=scheme, district_code="AGR", data=data, actor=actor,
             applicant="applicant1.agr" if actor == "fc.agr" else None, **checklist_documents(uow, scheme, data),

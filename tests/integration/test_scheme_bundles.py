@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.runtime import Runtime
+from tests import identities
 from tests.files import pdf
 from tests.integration.scheme_helpers import LOAN, open_task, set_up, step, submit, walk
 from web.infra.config import ROOT
@@ -93,28 +94,28 @@ def test_applications_stay_on_the_version_they_were_filed_under(rt: Runtime) -> 
     with SchemeUnitOfWork(rt) as uow:
         bundle = scheme_admin.working_bundle(uow, actor="admin", code="MM")
     bundle["forms"]["application"]["components"].append(
-        {"type": "textfield", "key": "udyam_number", "label": "Udyam registration number", "validate": {"required": True}}
+        {"type": "textfield", "key": "gstin", "label": "GST identification number", "validate": {"required": True}}
     )
     row = _publish(rt, bundle)
     assert row.version == 2
     with pytest.raises(ValidationFailed) as caught:
         submit(rt, "MM")
-    assert caught.value.fields == {"udyam_number": ["Required."]}
-    new_number = submit(rt, "MM", udyam_number="UDYAM-UP-01-0000001")
+    assert caught.value.fields == {"gstin": ["Required."]}
+    new_number = submit(rt, "MM", gstin="09AAACH7409R1ZZ")
     with SchemeUnitOfWork(rt) as uow:
         assert uow.applications.by_number(old_number).scheme_version == 1
         assert uow.applications.by_number(new_number).scheme_version == 2
-    # The old application is corrected against the form it was filed with (no Udyam number asked).
+    # The old application is corrected against the form it was filed with (no GSTIN asked).
     step(rt, old_number, "dic_scrutiny", "return", "Correct the cost.")
     task = open_task(rt, old_number)
     with SchemeUnitOfWork(rt) as uow:
         application = decide(uow, task.id, actor="applicant1.agr", outcome="submit", remarks="Done.", fields={"project_cost": 900_000})
-    assert application.data["project_cost"] == 900_000 and "udyam_number" not in application.data
+    assert application.data["project_cost"] == 900_000 and "gstin" not in application.data
     # Compare and roll back: version 3 is version 1 again.
     with SchemeUnitOfWork(rt) as uow:
-        assert scheme_admin.compare(uow, actor="admin", code="MM", old=1, new=2) == ["form 'application': field 'udyam_number' added"]
+        assert scheme_admin.compare(uow, actor="admin", code="MM", old=1, new=2) == ["form 'application': field 'gstin' added"]
     with SchemeUnitOfWork(rt) as uow:
-        row, _ = scheme_admin.rollback(uow, actor="admin", code="MM", number=1, comment="Udyam number not yet notified")
+        row, _ = scheme_admin.rollback(uow, actor="admin", code="MM", number=1, comment="GSTIN not yet notified")
     with SchemeUnitOfWork(rt) as uow:
         assert row.version == 3 and get_scheme(uow.session, "MM").field_names == get_scheme(uow.session, "MM", 1).field_names
     submit(rt, "MM")
@@ -157,9 +158,10 @@ def test_a_decision_form_is_required_to_approve_only(rt: Runtime) -> None:
 
 
 def _submit_sdt(rt: Runtime, store: FolderStore, data: dict, kinds: tuple[str, ...]) -> str:
+    person = {"aadhaar": identities.aadhaar(), "family_id": identities.family_id()}  # a new artisan each time
     with SchemeUnitOfWork(rt) as uow:
         return submit_application(
-            uow, scheme_code="SDT", district_code="AGR", data=data, actor="applicant1.agr",
+            uow, scheme_code="SDT", district_code="AGR", data={**person, **data}, actor="applicant1.agr",
             documents=[Upload(kind=k, filename=f"{k}.pdf", content=PDF) for k in kinds], store=store,
         ).number  # fmt: skip
 

@@ -19,7 +19,8 @@ def scheme(folder: str) -> Scheme:
 
 
 MM = {
-    "applicant_name": "Sunita Devi", "mobile": "9876543210", "date_of_birth": "1990-05-01", "category": "OBC",
+    "applicant_name": "Sunita Devi", "aadhaar": "234123412346", "family_id": "UPF000000001",
+    "mobile": "9876543210", "date_of_birth": "1990-05-01", "category": "OBC",
     "gender": "female", "product": "Leather footwear", "unit_address": "12 Shoe Market, Agra",
     "project_cost": 1_200_000, "bank_ifsc": "SBIN0001735",
     "bank_defaulter": False, "earlier_benefit": False,
@@ -30,7 +31,8 @@ CFC = {
     "location": "Agra", "project_cost": 50_000_000,
 }  # fmt: skip
 MDA = {
-    "applicant_name": "Imran Khan", "unit_name": "Khan Brass", "mobile": "+919876543210", "fair_name": "IITF",
+    "applicant_name": "Imran Khan", "aadhaar": "499118665246", "unit_name": "Khan Brass",
+    "udyam_number": "UDYAM-UP-50-0012345", "mobile": "9876543210", "fair_name": "IITF",
     "fair_type": "domestic", "fair_location": "New Delhi", "fair_start": "2026-11-14", "fair_end": "2026-11-27",
     "stall_charges": 60_000, "freight_charges": 5_000, "travel_fare": 2_400, "benefit_in_last_two_years": False,
 }  # fmt: skip
@@ -48,7 +50,7 @@ def test_valid_applications_are_accepted_unchanged(folder: str) -> None:
     assert scheme(folder).validate(BASE[folder], application_date=TODAY) == BASE[folder]
 
 
-NAME, MOBILE = "At least 2 characters.", "Enter a 10-digit Indian mobile number."
+NAME, MOBILE = "At least 2 characters.", "Mobile number: enter a 10-digit Indian mobile number"
 RULES = [
     # Margin money: every field required, lengths, the mobile pattern, options, the cost range, strict integers
     ("margin_money", {"applicant_name": "S"}, "applicant_name", NAME),

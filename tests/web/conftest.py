@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.clock import FixedClock
-from tests import files
+from tests import files, identities
 from web.app import create_app
 from web.infra.bootstrap import build_runtime
 from web.infra.config import ROOT, Settings
@@ -29,7 +29,9 @@ from workflows.usecases.deployment import deploy_directory
 
 MDA_FORM = {
     "applicant_name": "Sunita Devi",
+    "aadhaar": "2341 2341 2346",
     "unit_name": "Devi Leather Works",
+    "udyam_number": "UDYAM-UP-01-0000001",
     "mobile": "9876543210",
     "fair_name": "India International Trade Fair",
     "fair_type": "domestic",
@@ -91,7 +93,8 @@ def sign_in(app: Flask, username: str | None) -> FlaskClient:
 
 def submit_mda(app: Flask, username: str = "applicant1.agr", **changes: Any) -> str:
     client = sign_in(app, username)
-    form = {**MDA_FORM, **changes, "action": "submit", **files.checklist_form(files.NEEDED["MDA"])}
+    fresh = {"aadhaar": identities.aadhaar(), "udyam_number": identities.udyam_number()}  # a new applicant each time
+    form = {**MDA_FORM, **fresh, **changes, "action": "submit", **files.checklist_form(files.NEEDED["MDA"])}
     if username.startswith("fc."):
         form["applicant"] = "applicant1.agr"
     response = client.post("/apply/MDA", data=form, content_type="multipart/form-data")

@@ -32,7 +32,7 @@ def test_a_range_error_in_hindi_and_english_with_indian_grouping(app: Flask) -> 
     assert _field_error(english, "project_cost") == "Enter at least 10,000."
     # A message the scheme gives with its Hindi (error_pattern_hi), and a cross-field rule's Hindi.
     hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "500000", "mobile": "12345"}, follow_redirects=True).get_data(as_text=True)
-    assert _field_error(hindi, "mobile") == "10 अंकों का भारतीय मोबाइल नंबर दर्ज करें।"
+    assert _field_error(hindi, "mobile") == "6, 7, 8 या 9 से शुरू होने वाला 10 अंकों का भारतीय मोबाइल नंबर दर्ज करें।"
     hindi = client.post("/apply/MM?lang=hi", data={**MM, "project_cost": "500000", "bank_defaulter": "yes"}, follow_redirects=True)
     assert _field_error(hindi.get_data(as_text=True), "bank_defaulter") == "बैंक डिफॉल्टर मार्जिन मनी के पात्र नहीं हैं।"
 

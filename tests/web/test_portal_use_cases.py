@@ -54,7 +54,8 @@ def test_a_submission_removes_its_draft_and_a_refused_one_keeps_it(app: Flask) -
 
 def test_a_submission_from_someone_elses_draft_stores_nothing(app: Flask) -> None:
     draft_id = _save_draft(app, "applicant2.agr")
-    data = {"applicant_name": "Sunita Devi", "unit_name": "Devi Leather Works", "mobile": "9876543210",
+    data = {"applicant_name": "Sunita Devi", "aadhaar": "499118665246", "unit_name": "Devi Leather Works",
+            "udyam_number": "UDYAM-UP-01-0000042", "mobile": "9876543210",
             "fair_name": "India International Trade Fair", "fair_type": "domestic", "fair_location": "New Delhi",
             "fair_start": "2025-06-01", "fair_end": "2025-06-05", "stall_charges": 80000, "freight_charges": 12000,
             "travel_fare": 2400, "benefit_in_last_two_years": False}

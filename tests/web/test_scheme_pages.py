@@ -18,7 +18,8 @@ from workflows.usecases import scheme_admin
 def test_apply_page_renders_the_form_and_the_checklist(app: Flask) -> None:
     html = sign_in(app, "applicant1.agr").get("/apply/SDT").get_data(as_text=True)
     assert 'id="f-years_in_trade" name="years_in_trade" type="number" step="1" value="" min="0" max="60" required' in html
-    assert 'pattern="(?:(\\+91)?[6-9][0-9]{9})"' in html
+    assert 'pattern="(?:(\\+?91|0)?[\\s\\-]?[6-9]([\\s\\-]?[0-9]){9})"' in html
+    assert 'id="f-aadhaar" name="aadhaar" value="" autocomplete="off" data-no-keep' in html
     assert 'id="doc-aadhaar" name="document_aadhaar" type="file" multiple' in html and "required" in html.split('id="doc-aadhaar"')[1][:200]
     assert 'data-required-when-field="artisan_status" data-required-when-value="skilled"' in html
     assert "Skill Development &amp; Toolkit" in html
@@ -27,7 +28,8 @@ def test_apply_page_renders_the_form_and_the_checklist(app: Flask) -> None:
 def test_the_server_refuses_what_the_page_asks_for(app: Flask) -> None:
     client = sign_in(app, "applicant1.agr")
     form = {
-        "applicant_name": "Ramesh", "mobile": "9876543210", "date_of_birth": "1985-01-01", "gender": "male",
+        "applicant_name": "Ramesh", "aadhaar": "499118665246", "family_id": "UPF000000042",
+        "mobile": "9876543210", "date_of_birth": "1985-01-01", "gender": "male",
         "trade": "pottery", "artisan_status": "skilled", "years_in_trade": "61", "address": "Kumhar Mohalla",
         "action": "submit", "document_kind": "aadhaar", "document": (io.BytesIO(PDF), "aadhaar.pdf"),
     }  # fmt: skip
@@ -44,7 +46,8 @@ def test_the_server_refuses_what_the_page_asks_for(app: Flask) -> None:
 def test_the_task_page_shows_the_decision_form(app: Flask) -> None:
     client = sign_in(app, "applicant1.agr")
     form = {
-        "applicant_name": "Imran Khan", "unit_name": "Khan Brass", "mobile": "9876543210", "fair_name": "IITF",
+        "applicant_name": "Imran Khan", "aadhaar": "499118665246", "unit_name": "Khan Brass",
+        "udyam_number": "UDYAM-UP-01-0000042", "mobile": "9876543210", "fair_name": "IITF",
         "fair_type": "domestic", "fair_location": "New Delhi", "fair_start": "2025-06-01", "fair_end": "2025-06-05",
         "stall_charges": "60000", "freight_charges": "5000", "travel_fare": "2400", "action": "submit",
     }  # fmt: skip

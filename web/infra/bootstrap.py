@@ -40,7 +40,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     deadlines.install(runtime, calendars)
     recorder.install(runtime, calendars)
     sla_services.install(runtime, calendars)
-    scheme_services.install(runtime)
+    scheme_services.install(runtime, aadhaar_key=settings.aadhaar_key.encode())
     return runtime
 
 

@@ -19,6 +19,9 @@ DEFAULT_DB = f"sqlite:///{INSTANCE / 'odop.db'}"
 class Settings:
     database_url: str = DEFAULT_DB
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # The key of the Aadhaar numbers' keyed hashes (D70): the same key must be kept for as long as
+    # the applications are, or earlier numbers are no longer recognised by the eligibility rules.
+    aadhaar_key: str = field(default_factory=lambda: secrets.token_hex(32))
     run_scheduler: bool = False
     bpmn_dir: Path = ROOT / "bpmn"
     # Uploaded documents live here, outside the web root.
@@ -43,6 +46,7 @@ class Settings:
         return cls(
             database_url=env.get("DATABASE_URL", DEFAULT_DB),
             secret_key=env.get("SECRET_KEY") or _instance_secret(),
+            aadhaar_key=env.get("ODOP_AADHAAR_KEY") or _instance_secret("aadhaar_key"),
             run_scheduler=env.get("ODOP_SCHEDULER", "0") == "1",
             bpmn_dir=Path(env.get("ODOP_BPMN_DIR", str(ROOT / "bpmn"))),
             upload_dir=Path(env.get("ODOP_UPLOAD_DIR", str(INSTANCE / "uploads"))),
@@ -74,9 +78,10 @@ def _minutes(text: str) -> int:
     return int(text)
 
 
-def _instance_secret() -> str:
-    """Without SECRET_KEY, a key generated once and kept in instance/, so sign-ins survive restarts."""
-    path = INSTANCE / "secret_key"
+def _instance_secret(name: str = "secret_key") -> str:
+    """Without SECRET_KEY (ODOP_AADHAAR_KEY), a key generated once and kept in instance/, so sign-ins
+    survive restarts (and Aadhaar hashes stay comparable)."""
+    path = INSTANCE / name
     if path.exists():
         return path.read_text().strip()
     INSTANCE.mkdir(exist_ok=True)

@@ -153,7 +153,7 @@ def http_body(err: HTTPException) -> dict[str, object]:
 
 KEPT = "kept_form"
 KEEP_LIMIT = 2500  # bytes of typing (as JSON) carried to the next page in the cookie session
-NOT_KEPT = ("csrf_token", "password")
+NOT_KEPT = ("csrf_token", "password", "aadhaar")  # an Aadhaar number never travels in a cookie (D70)
 
 
 def flash_and_redirect(  # noqa: ANN201

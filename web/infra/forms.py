@@ -8,15 +8,17 @@ from typing import Any
 
 from workflows.catalogue import forms
 from workflows.catalogue.schemes import Scheme
+from workflows.form_choices import choices_of
 
 
 def describe(scheme: Scheme, choices: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[forms.Field]:
     """The fields the apply and answer pages render, in the form's order; a field whose choices
-    come from data (`choices_from`, e.g. the district's bank branches) is shown as a list of them."""
+    come from the records (`choices_from`, e.g. the district's bank branches; the district's ODOP
+    products, D72) is shown as a list of them (`workflows.form_choices.choices_for`)."""
     out = []
     for f in scheme.fields:
-        options = (choices or {}).get(f.choices_from) if f.choices_from else None
-        out.append(replace(f, type="select", options=tuple(options)) if options else f)
+        options = choices_of(f.key, f.choices_from, dict(choices or {}))
+        out.append(replace(f, type="select", options=tuple(options), pattern=None) if options else f)
     return out
 
 

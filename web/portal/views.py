@@ -12,11 +12,11 @@ from web.infra.bootstrap import calendar_provider
 from web.infra.errors import flash_and_redirect, kept_errors, kept_extra, kept_form, redirect_on_error
 from web.infra.extensions import document_store, settings, uow
 from web.infra.forms import coerce, describe
-from workflows.banks import form_choices
 from workflows.catalogue import roles
 from workflows.catalogue.document_types import OTHER
 from workflows.catalogue.schemes import published, published_scheme
 from workflows.errors import ValidationFailed
+from workflows.form_choices import choices_for
 from workflows.readmodels.tracking import application_details, applications_of
 from workflows.usecases import drafts
 from workflows.usecases.clarification import answer_clarification
@@ -72,7 +72,7 @@ def schemes():  # noqa: ANN201
 def apply(scheme_code: str):  # noqa: ANN201
     with uow() as work:
         scheme = published_scheme(work, scheme_code)
-        choices = form_choices(work, current_user.district_code)
+        choices = choices_for(work, scheme, current_user.district_code)
     specs = describe(scheme, choices)
     draft_id = request.values.get("draft", "")
     values: dict = dict(kept_form())  # what was typed in a refused form (Post/Redirect/Get, D90)

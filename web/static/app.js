@@ -41,7 +41,8 @@ window.addEventListener("load", async () => {
   const KEY = "odop-kept-form";
   const MAX_AGE_MS = 8 * 3600 * 1000;
   const skip = new Set(["file", "password", "hidden", "submit", "button", "reset"]);
-  const fields = (form) => [...form.elements].filter((el) => el.name && !skip.has(el.type));
+  // data-no-keep: an Aadhaar number is not copied into the browser's storage (D70).
+  const fields = (form) => [...form.elements].filter((el) => el.name && !skip.has(el.type) && !("noKeep" in el.dataset));
   const read = () => {
     try { return JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch (e) { return null; }
   };

@@ -13,7 +13,12 @@ which are inlined when it is read):
      "rules": [{"field": ..., "check": <expression>, "message": {"en": ..., "hi": ...}}],
      "checklist": [{"type": "project_report", "label": {...}, "required": true,
                     "required_if": <expression, optional>, "formats": ["pdf"], "max_size_kb": 5120}],
-     "parameters": {...}, "decision_rules": {...}, "breakdown": {...}}   (bundle_extras.py)
+     "parameters": {...}, "decision_rules": {...}, "breakdown": {...},   (bundle_extras.py)
+     "eligibility_rules": [{"rule": "one_per_family"}, {"rule": "one_open_per_applicant"},
+                           {"rule": "not_within_years", "years": 2},
+                           {"rule": "district_product", "field": "product"}]}
+
+Eligibility rules are checked against the records (workflows/eligibility.py, D71).
 
 The flow is the engine process `process` (its BPMN and DMN files); a user task names its decision
 form with the property `form_key`. `problems()` checks a bundle against a flow before it is published.
@@ -129,11 +134,35 @@ def problems(
     out += form_rules.problems(bundle.get("rules"), application | parameters)
     out += _checklist(bundle.get("checklist"), application)
     out += bank_step.problems(bundle, application)
+    out += eligibility_problems(bundle.get("eligibility_rules"), application)
     names = {f.key for fields in parsed.values() for f in fields} | SET_AT_SUBMISSION | parameters
     if flow_files is None:
         out.append(f"No flow has been deployed for the process '{process}'; start one from a template.")
     else:
         out += _flow(bundle, flow_files, names, set(parsed))
+    return out
+
+
+ELIGIBILITY_RULES = ("one_per_family", "one_open_per_applicant", "not_within_years", "district_product")
+
+
+def eligibility_problems(rules: Any, field_keys: set[str]) -> list[str]:
+    """What is wrong with a bundle's `eligibility_rules`, in plain words."""
+    if rules is not None and not isinstance(rules, list):
+        return ["The eligibility rules must be a list."]
+    out = []
+    for i, rule in enumerate(rules or ()):
+        kind = rule.get("rule") if isinstance(rule, Mapping) else None
+        if kind not in ELIGIBILITY_RULES:
+            out.append(f"Eligibility rule {i + 1} must be one of {', '.join(ELIGIBILITY_RULES)}.")
+        elif kind == "one_per_family" and "family_id" not in field_keys:
+            out.append("The eligibility rule one_per_family needs a 'family_id' field on the application form.")
+        elif kind == "district_product" and rule.get("field") not in field_keys:
+            out.append(f"The eligibility rule district_product names '{rule.get('field')}', which is not a field of the application form.")
+        elif kind == "not_within_years" and not (
+            isinstance(rule.get("years"), int) and not isinstance(rule["years"], bool) and 0 < rule["years"] <= 20
+        ):
+            out.append("The eligibility rule not_within_years needs 'years', a whole number from 1 to 20.")
     return out
 
 

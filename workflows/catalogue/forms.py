@@ -246,8 +246,8 @@ def check(form: list[Field], data: Mapping[str, Any]) -> tuple[dict[str, Any], d
     errors: dict[str, list[str]] = {}
     for error in _Validator(json_schema(form), format_checker=_FORMATS).iter_errors(cleaned):
         if error.validator == "required":
-            for key in error.validator_value:
-                if key not in cleaned:
+            for key in error.validator_value:  # one error per missing field, each listing them all
+                if key not in cleaned and "Required." not in [str(m) for m in errors.get(key, [])]:
                     errors.setdefault(key, []).append(Text("required", "Required."))
             continue
         if error.validator == "additionalProperties":

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.messages import Text
+from workflows import identity
 from workflows.catalogue import form_rules, forms
 from workflows.catalogue.bank_step import BankStep, bank_step
 from workflows.catalogue.bundles import APPLICATION_FORM
@@ -158,9 +159,14 @@ class Scheme:
         definition = (self.bundle.get("forms") or {}).get(key) if key else None
         return forms.fields(definition) if definition else []
 
-    def validate(self, data: Mapping[str, Any], *, application_date: date) -> dict[str, Any]:
-        """The application data cleaned of empty values, or ValidationFailed naming every field."""
+    def validate(self, data: Mapping[str, Any], *, application_date: date, masked_ok: bool = False) -> dict[str, Any]:
+        """The application data cleaned of empty values, or ValidationFailed naming every field.
+
+        Identity numbers (Aadhaar, Family ID, Udyam, mobile) are normalised and checked first
+        (workflows/identity.py); `masked_ok` accepts the masked Aadhaar an application already holds."""
+        data, identity_errors = identity.normalise(data, self.field_names, masked_ok=masked_ok)
         cleaned, errors = forms.check(list(self.fields), data)
+        errors = {**errors, **identity_errors}
         if not errors:
             errors = form_rules.broken(self.bundle.get("rules") or [], cleaned, application_date, self.parameters)
         if errors:
@@ -172,6 +178,11 @@ class Scheme:
                 scheme={"en": self.name, "hi": self.name_in("hi")}, fields=named,
             ), errors)
         return cleaned
+
+    @property
+    def eligibility_rules(self) -> tuple[Mapping[str, Any], ...]:
+        """The rules checked against the records (workflows/eligibility.py), e.g. {"rule": "one_per_family"}."""
+        return tuple(r for r in self.bundle.get("eligibility_rules") or () if isinstance(r, Mapping))
 
     def missing_documents(self, data: Mapping[str, Any], kinds: set[str]) -> list[ChecklistItem]:
         return [item for item in self.checklist if item.needed(data) and item.type not in kinds]

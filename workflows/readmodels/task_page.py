@@ -11,6 +11,7 @@ from workflows import access, loans
 from workflows.catalogue import roles
 from workflows.catalogue.forms import Field
 from workflows.catalogue.schemes import Scheme, decision_form, scheme_of
+from workflows.eligibility import Finding, findings
 from workflows.errors import NotAllowed
 from workflows.models import Application, Document, User
 from workflows.readmodels.breakdown import Line, lines, task_data
@@ -50,6 +51,8 @@ class TaskDetails:
     decision_defaults: dict[str, object] = field(default_factory=dict)  # the decision form as proposed
     scheme: Scheme | None = None  # the version it was filed under: its names in both languages
     loan: loans.LoanView | None = None  # the bank loan, for the steps after the bank's
+    # At the DIC's step: the eligibility rules the application breaks against the records (D71).
+    eligibility: list[Finding] = field(default_factory=list)
 
 
 def outcomes_of(definition: Definition, bpmn_id: str) -> list[str]:
@@ -119,4 +122,5 @@ def task_details(uow: SchemeUnitOfWork, *, actor: str, task_id: str) -> TaskDeta
         breakdown=lines(scheme, task.bpmn_id, data),
         decision_defaults={f.key: data[f.key] for f in form if data.get(f.key) is not None},
         loan=loans.loan_view(uow, application),
+        eligibility=findings(uow, scheme, application) if is_open and task.lane == roles.DIC_OFFICER else [],
     )

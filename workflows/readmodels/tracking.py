@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from engine.messages import Text
 from engine.models import TaskState
-from workflows import access, banks
+from workflows import access
 from workflows.catalogue import roles
 from workflows.catalogue.schemes import Scheme, scheme_of
 from workflows.errors import NotAllowed
+from workflows.form_choices import choices_for
 from workflows.models import Application, Document, User
 from workflows.readmodels.appeals import AppealPanel, appeal_panel
 from workflows.readmodels.checklist import ItemState, checklist_of
@@ -168,7 +169,7 @@ def application_details(
         may_upload=application.status not in ("approved", "rejected"),
         overall_due=overall_due,
         appeal=appeal,
-        form_choices=banks.form_choices(uow, application.district_code) if answer else {},
+        form_choices=choices_for(uow, scheme, application.district_code) if answer else {},
     )
 
 

@@ -29,7 +29,11 @@ def load_districts(uow: SchemeUnitOfWork, state_code: str = "UP") -> int:
     for row in _rows("up_districts.csv"):
         if uow.session.get(District, row["code"]) is None:
             uow.districts.add(
-                District(code=row["code"], state_code=state_code, name=row["name"], division=row["division"], odop_product=row["odop_product"])
+                District(
+                    code=row["code"], state_code=state_code, name=row["name"], division=row["division"],
+                    odop_product=row["odop_product"],
+                    odop_products=[p.strip() for p in (row.get("products") or "").split("|") if p.strip()] or None,
+                )
             )
             added += 1
     return added

@@ -28,11 +28,12 @@ from engine.errors import EngineError
 from engine.models import Task, TaskState
 from engine.runtime import Runtime
 from engine.timers import next_due_at
-from workflows import banks
+from workflows import identity
 from workflows.catalogue import forms, roles
 from workflows.catalogue.numbering import IST
 from workflows.catalogue.schemes import Scheme, catalogue, scheme_of
-from workflows.errors import ValidationFailed
+from workflows.errors import NotEligible, ValidationFailed
+from workflows.form_choices import choices_for, choices_of
 from workflows.models import Application, Loan, User
 from workflows.readmodels.checklist import files_of, unacceptable_kinds
 from workflows.readmodels.task_page import outcomes_of
@@ -53,6 +54,7 @@ class Sweep(Protocol):
     handlers: Mapping[str, Any]
 
     def run_once(self, limit: int = 10_000) -> Any: ...  # noqa: ANN401
+ATTEMPTS = 30
 
 
 @dataclass
@@ -95,7 +97,6 @@ def simulate(
     report = SimulationReport()
     with SchemeUnitOfWork(runtime) as uow:
         schemes = list(catalogue(uow.session).values())
-        choices = {d: banks.form_choices(uow, d) for d in {a.district_code for a in applicants}}
     scratch = tempfile.TemporaryDirectory(prefix="odop-simulated-") if store is None else None
     store = store or FolderStore(Path(scratch.name))  # type: ignore[union-attr]
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(applications))
@@ -103,24 +104,38 @@ def simulate(
     paths = random.Random(seed + 1)  # the steps' own draws, so that the applications do not depend on them
     for i, moment in enumerate(tqdm(moments, disable=not progress, unit="app", desc="simulating")):
         clock.set(_office_hours(moment, rng))
-        filer = rng.choice(filers)
-        local = [a for a in applicants if a.district_code == filer.district_code]
-        if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
-            filer = rng.choice(applicants)
-        owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
-        scheme = schemes[i % len(schemes)]  # every scheme takes part
-        data = application_data(scheme, owner.full_name, rng, clock.now().astimezone(IST).date(), choices[owner.district_code])
-        with SchemeUnitOfWork(runtime) as uow:
-            application = submit_application(
-                uow,
-                scheme_code=scheme.code,
-                district_code=owner.district_code or "",
-                data=data,
-                actor=filer.username,
-                applicant=owner.username if filer is not owner else None,
-                documents=_documents(scheme, data),
-                store=store,
-            )
+        application = None
+        # An applicant the records make ineligible (a second margin money for the family, an MDA
+        # within two years, a second open application) is refused as anyone would be: the
+        # centre then files something else, for someone else (D71).
+        for attempt in range(ATTEMPTS):
+            filer = rng.choice(filers)
+            local = [a for a in applicants if a.district_code == filer.district_code]
+            if filer.role != roles.APPLICANT and not local:  # a centre files only in its own district (D47)
+                filer = rng.choice(applicants)
+            owner = filer if filer.role == roles.APPLICANT else rng.choice(local)
+            scheme = schemes[i % len(schemes)] if attempt == 0 else rng.choice(schemes)  # every scheme takes part
+            with SchemeUnitOfWork(runtime) as uow:
+                choices = choices_for(uow, scheme, owner.district_code)
+            today = clock.now().astimezone(IST).date()
+            data = application_data(scheme, owner.full_name, rng, today, person=person_of(owner, scheme, rng), choices=choices)
+            try:
+                with SchemeUnitOfWork(runtime) as uow:
+                    application = submit_application(
+                        uow,
+                        scheme_code=scheme.code,
+                        district_code=owner.district_code or "",
+                        data=data,
+                        actor=filer.username,
+                        applicant=owner.username if filer is not owner else None,
+                        documents=_documents(scheme, data),
+                        store=store,
+                    )
+                break
+            except NotEligible:
+                continue
+        if application is None:
+            continue
         report.submitted += 1
         _drive(runtime, clock, application.number, people, paths, report, end, store, sweep)
     _advance(runtime, clock, sweep, end)  # what fell due before the end of the history fires now
@@ -207,6 +222,8 @@ def _drive(runtime, clock, number, people, rng, report, end, store, sweep=None) 
                         marks = _unacceptable(uow, application, rng) if outcome == "return" else {}
                         decide(uow, task.id, actor=actor, outcome=outcome, remarks=remarks, fields=fields, unacceptable=marks)
                 break
+            except NotEligible as err:  # the DIC's check against the records refuses the approval
+                outcome, remarks, fields = "reject", str(err)[:1900], {}
             except ValidationFailed:  # a figure the scheme's decision rules refuse (an appraised cost above the claim)
                 if attempt == DRAWS - 1:
                     raise
@@ -309,18 +326,34 @@ def _loan_fields(task: Task, bank, application: Application, loan: Loan | None, 
     return {}
 
 
+def person_of(owner: User, scheme: Scheme, rng: random.Random) -> dict[str, str]:
+    """The applicant's identity numbers, the same for every application of theirs: a valid
+    Aadhaar number (Verhoeff check digit), Family ID and mobile; the Udyam number of their
+    enterprise where the form requires one, else of a unit registered for this application."""
+    base = f"7{owner.id:010d}"
+    required = {f.key for f in scheme.fields if f.required}
+    unit = owner.id if identity.UDYAM in required else rng.randrange(10**6, 10**7)
+    return {
+        identity.AADHAAR: base + str(identity.verhoeff_check_digit(base)),
+        identity.FAMILY_ID: f"UPF{owner.id:09d}",
+        identity.MOBILE: f"9{owner.id:09d}"[-10:],
+        identity.UDYAM: f"UDYAM-UP-{owner.id % 75 + 1:02d}-{unit:07d}",
+    }
+
+
 def application_data(
-    scheme: Scheme, name: str, rng: random.Random, today: date, choices: dict[str, list[tuple[str, str]]] | None = None
+    scheme: Scheme, name: str, rng: random.Random, today: date, *,
+    person: Mapping[str, str] | None = None, choices: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> dict[str, object]:
     """Values for every field of the scheme's application form, within its limits and its rules
-    (drawn again until the rules hold); fields whose choices come from data (the district's bank
-    branches) take one of `choices`."""
+    (drawn again until the rules hold); `person`'s identity numbers, and one of `choices` for a
+    field whose choices come from the records (the district's bank branches and products)."""
     for _ in range(50):
-        data = {
-            f.key: rng.choice((choices or {})[f.choices_from])[0] if (choices or {}).get(f.choices_from)
-            else _value(f, rng, name if f.key == scheme.applicant_name_field else "", today)
-            for f in scheme.fields
-        }
+        data = {}
+        for f in scheme.fields:
+            options = choices_of(f.key, f.choices_from, dict(choices or {}))
+            data[f.key] = rng.choice(options)[0] if options else _value(f, rng, name if f.key == scheme.applicant_name_field else "", today)
+        data.update({k: v for k, v in (person or {}).items() if k in data})
         data = {k: v for k, v in data.items() if v is not None}
         try:
             scheme.validate(data, application_date=today)

@@ -8,7 +8,7 @@ from typing import Any
 from engine.commands import claim_task, complete_task, reassign_task, unclaim_task
 from engine.messages import Text
 from engine.models import Task
-from workflows import access, banks, loans
+from workflows import access, banks, eligibility, identity, loans
 from workflows.catalogue import bundle_extras, forms, roles
 from workflows.catalogue.names import step_names
 from workflows.catalogue.numbering import IST
@@ -109,6 +109,10 @@ def decide(
     marks = dict(unacceptable or {})
     mark_errors = document_reviews.check_marks(uow, application, outcome, marks)
     data = _decision_data(uow, task, application, outcome, remarks, fields or {}, posted, mark_errors)
+    if task.lane == roles.DIC_OFFICER and outcome == "approve":
+        # The first office step checks eligibility against the records again (D71).
+        scheme = scheme_of(uow.session, application)
+        eligibility.refuse(scheme, eligibility.findings(uow, scheme, application), at="approved")
     document_reviews.record_marks(uow, application, task, actor, marks)
     result = complete_task(uow, task_id, actor=actor, data=data, expected_version=expected_version)
     loans.record(uow, scheme_of(uow.session, application), task, application, data, actor)
@@ -180,7 +184,7 @@ def _clarified_fields(
         return {}
     try:
         day = application.submitted_at.astimezone(IST).date()
-        cleaned = scheme.validate({**application.data, **extra}, application_date=day)
+        cleaned = scheme.validate({**application.data, **extra}, application_date=day, masked_ok=True)
     except ValidationFailed as err:
         errors.update(err.fields)
         return {}
@@ -189,6 +193,14 @@ def _clarified_fields(
     except ValidationFailed as err:
         errors.update(err.fields)
         return {}
+    # A corrected Aadhaar number is kept as its hash and mask, like at submission (D70).
+    key = identity.key_of(uow.runtime) if identity.AADHAAR in extra else b""
+    cleaned, aadhaar_hash = identity.protect(cleaned, key)
     application.data = cleaned
     application.bank_ifsc = routed
+    application.aadhaar_hash = aadhaar_hash or application.aadhaar_hash
+    application.family_id = cleaned.get(identity.FAMILY_ID)
+    application.udyam_number = cleaned.get(identity.UDYAM)
+    if {identity.AADHAAR, identity.FAMILY_ID, identity.UDYAM, "registration_number"} & set(extra):
+        eligibility.claim(uow, scheme, application)
     return {k: cleaned[k] for k in extra if k in cleaned}

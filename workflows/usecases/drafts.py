@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflows import identity
 from workflows.catalogue import roles
 from workflows.catalogue.schemes import get_scheme
 from workflows.errors import NotAllowed, ValidationFailed
@@ -19,13 +20,15 @@ MAX_FIELD = 2000
 def save_draft(
     uow: SchemeUnitOfWork, *, actor: str, scheme_code: str, data: Mapping[str, Any], draft_id: int | None = None
 ) -> Draft:
-    """Keep what was typed so far (not validated against the scheme yet); commits once."""
+    """Keep what was typed so far (not validated against the scheme yet); commits once.
+
+    An Aadhaar number is never kept in a draft (D70): it is typed again when the draft is submitted."""
     user = uow.users.by_username(actor)
     if user.role not in (roles.APPLICANT, roles.FACILITATION_OPERATOR):
         raise NotAllowed("Only applicants and facilitation centres keep drafts.")
     scheme = get_scheme(uow.session, scheme_code)
     known = set(scheme.field_names) | {"applicant"}
-    cleaned = {k: v for k, v in data.items() if k in known and v not in (None, "")}
+    cleaned = {k: v for k, v in data.items() if k in known - {identity.AADHAAR} and v not in (None, "")}
     too_long = [k for k, v in cleaned.items() if len(str(v)) > MAX_FIELD]
     if too_long:
         raise ValidationFailed("The draft is too long.", {k: [f"At most {MAX_FIELD} characters."] for k in too_long})

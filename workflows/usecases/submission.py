@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from engine.commands import StepResult, start_instance
-from workflows import banks
+from workflows import banks, eligibility, identity
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
@@ -59,6 +59,9 @@ def submit_application(
             {"scheme": [f"Open from {scheme.opens_on or 'the start'} to {scheme.closes_on or 'further notice'}."]},
         )
     cleaned, content_types = _checked(scheme, data, today, documents)
+    # The full Aadhaar number goes no further than this: the process, the application's data and
+    # every event see the masked number; the application keeps the keyed hash (D70).
+    cleaned, aadhaar_hash = identity.protect(cleaned, identity.key_of(uow.runtime) if data.get(identity.AADHAAR) else b"")
     bank_ifsc = banks.routed_branch(uow.session, scheme, district.code, cleaned)
     if documents and store is None:
         raise ValueError("documents need a store")
@@ -86,13 +89,17 @@ def submit_application(
         data=cleaned,
         submitted_at=now,
         updated_at=now,
+        aadhaar_hash=aadhaar_hash,
+        family_id=cleaned.get(identity.FAMILY_ID),
+        udyam_number=cleaned.get(identity.UDYAM),
     )
     uow.applications.add(application)
+    uow.flush()
+    eligibility.claim(uow, scheme, application)
     apply_step(uow, application, result)
     notify_applicant(uow, application, "application_submitted", key="submitted")
     with StoredFiles(store) as files:  # type: ignore[arg-type]
         if documents:
-            uow.flush()
             for upload, content_type in zip(documents, content_types, strict=True):
                 files.attach(uow, application, actor, upload, content_type)
         uow.commit()
