@@ -23,6 +23,7 @@ MDA = {
     "applicant_name": "Imran Khan", "unit_name": "Khan Brass", "mobile": "9876543210", "fair_name": "IITF",
     "fair_type": "domestic", "fair_location": "New Delhi", "fair_start": "2026-11-14", "fair_end": FAIR_END.isoformat(),
     "stall_charges": 60_000, "freight_charges": 5_000, "travel_fare": 2_400, "benefit_in_last_two_years": False,
+    "aadhaar": "234123412346", "udyam_number": "UDYAM-UP-01-0000001",
 }  # fmt: skip
 CFC = {
     "spv_name": "Agra Leather Artisans", "registration_number": "U12345", "contact_name": "Ravi Kumar",
