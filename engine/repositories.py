@@ -279,6 +279,9 @@ class TaskRepository:
         ).all()
 
 
+_INSERT_EVENTS = insert(AuditEvent.__table__)
+
+
 class AuditLog:
     """Events are kept in memory and written with one multi-row insert when the unit of work
     flushes (before its commit): a command's three or four events cost one statement."""
@@ -314,7 +317,7 @@ class AuditLog:
         """Insert the events recorded since the last write (the rows they name are flushed)."""
         if self._pending:
             rows, self._pending = self._pending, []
-            self.session.execute(insert(AuditEvent.__table__), rows)
+            self.session.connection().execute(_INSERT_EVENTS, rows)
 
     def discard(self) -> None:
         self._pending.clear()

@@ -9,7 +9,7 @@ from engine.commands import StepResult, start_instance
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
-from workflows.catalogue.schemes import get_scheme
+from workflows.catalogue.schemes import get_scheme, remember_filing
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus, User
 from workflows.progress import apply_step
@@ -55,6 +55,7 @@ def submit_application(
     check_checklist(scheme, cleaned, documents, content_types)
     if documents and store is None:
         raise ValueError("documents need a store")
+    remember_filing(uow.session, scheme)
     prefix = number_prefix(scheme.code, district.state_code, district.code, now)
     number = format_number(prefix, uow.applications.next_number(prefix))
     result: StepResult = start_instance(
