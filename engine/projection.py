@@ -51,6 +51,8 @@ def project(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, actor: 
         for hook in uow.runtime.on_task_created:
             hook(uow, row)
         created.append(row)
+    if created:
+        uow.tasks.insert_new(created)
     for task_id in before - ready_ids:
         row = uow.tasks.get(task_id)
         if row.state in TaskState.OPEN:

@@ -40,7 +40,7 @@ def schedule(uow: UnitOfWork, task: Task, calendar_for: CalendarFor) -> None:
     if inspect(task).pending:
         # A task row created by this step: it has no timers yet, so they are inserted at once.
         now = uow.clock.now()
-        uow.session.execute(insert(Timer.__table__), [
+        uow.session.connection().execute(_INSERT_TIMERS, [
             dict(kind=kind, instance_id=task.instance_id, task_id=task.id, due_at=when, run_at=when,
                  state=TimerState.PENDING, attempts=0, created_at=now, payload={})
             for kind, when in moments.items()
@@ -56,6 +56,9 @@ def schedule(uow: UnitOfWork, task: Task, calendar_for: CalendarFor) -> None:
             )
         elif row.state == TimerState.PENDING:
             row.due_at = row.run_at = when
+
+
+_INSERT_TIMERS = insert(Timer.__table__)
 
 
 def install(runtime: Runtime, calendar_for: CalendarFor) -> None:

@@ -46,8 +46,20 @@ def year_of(day: date) -> date:
 PERIODS = ((MonthlyStats, month_of), (YearlyStats, year_of))
 
 
+_LAYOUTS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
 def _blank(model: type) -> dict[str, Any]:
-    return {c.name: {} if isinstance(c.type, JSON) else 0 for c in model.__table__.columns if not c.primary_key}
+    """A row of zero counts and empty histograms (the column layout is read once per table)."""
+    layout = _LAYOUTS.get(model)
+    if layout is None:
+        columns = [c for c in model.__table__.columns if not c.primary_key]
+        layout = _LAYOUTS[model] = (
+            tuple(c.name for c in columns if not isinstance(c.type, JSON)),
+            tuple(c.name for c in columns if isinstance(c.type, JSON)),
+        )
+    counts, histograms = layout
+    return {**dict.fromkeys(counts, 0), **{name: {} for name in histograms}}
 
 
 def _hist(cell: dict[str, Any], name: str, value: object, n: int = 1) -> None:
@@ -112,9 +124,10 @@ class Cells:
 
     def add_to(self, session: Session) -> None:
         """Add the deltas to the stored rows (creating missing ones): one statement per table."""
-        dialect = session.get_bind().dialect.name
+        connection = session.connection()  # Core statements: the ORM has nothing to do here
+        dialect = connection.dialect.name
         for model, rows in self._by_table():
-            session.execute(_upsert(dialect, model), rows)
+            connection.execute(_upsert(dialect, model), rows)
         self.rows.clear()
 
 

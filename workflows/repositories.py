@@ -74,6 +74,15 @@ _FOR_DECISION = (
     .where(Task.id == bindparam("task_id"))
     .with_for_update(of=Task)  # the row the command decides on (see TaskRepository.lock)
 )
+# A claim needs only the acting user, the task (locked) and its application.
+_FOR_CLAIM = (
+    select(_ACTING, Task, Application)
+    .select_from(Task)
+    .join(Application, Application.instance_id == Task.instance_id)
+    .join(_ACTING, _ACTING.username == bindparam("actor"))
+    .where(Task.id == bindparam("task_id"))
+    .with_for_update(of=Task)
+)
 
 
 class Applications:
@@ -112,6 +121,15 @@ class Applications:
             return None
         self._loaded = tuple(row)  # the session holds rows weakly: keep them for this unit of work
         return row[0], row[1], row[2], (row[6], row[7]) if row[6] is not None else None
+
+    def for_claim(self, task_id: str, actor: str) -> tuple[User, Task, Application] | None:
+        """The acting user, the task (locked) and its application in one statement, without the
+        instance and applicant a decision also needs; None as for_decision."""
+        row = self.session.execute(_FOR_CLAIM, {"actor": actor, "task_id": task_id}).first()
+        if row is None or not row[0].active:
+            return None
+        self._loaded = tuple(row)
+        return row[0], row[1], row[2]
 
     def next_number(self, prefix: str) -> int:
         """The next sequence number for `prefix`, unique under concurrency.

@@ -269,6 +269,15 @@ _NEWEST = (
 )
 
 
+def remember_filing(session: Session, scheme: Scheme) -> None:
+    """The scheme an application is being filed under in this transaction: the statistics recorder
+    (which runs inside the engine's start, before the application row exists) and the notices
+    take it from the memo instead of asking the database again."""
+    memo = session.info.setdefault("scheme_lookups", {})
+    memo[("process", scheme.process_key)] = [scheme]
+    memo[("code", scheme.code, scheme.version)] = [scheme]
+
+
 def get_scheme(session: Session, code: str, version: int | None = None) -> Scheme:
     code = (code or "").upper()
     if version:
@@ -304,12 +313,15 @@ def scheme_of(session: Session, application: Application) -> Scheme:
     return scheme
 
 
-def scheme_of_instance(session: Session, instance_id: int, process_key: str) -> Scheme | None:
+def scheme_of_instance(session: Session, instance_id: int, process_key: str, *, new: bool = False) -> Scheme | None:
     """The scheme version an instance's application was filed under; for an instance with no
-    application yet (being submitted in this transaction), the newest version of its flow's scheme."""
+    application yet (being submitted in this transaction: `new`), the scheme being filed
+    (remember_filing) or else the newest version of its flow's scheme."""
     memo = session.info.get("scheme_lookups", {})
     if ("instance", instance_id) in memo:
         return memo[("instance", instance_id)][0]
+    if new:
+        return by_process(session, process_key)
     filed = session.execute(
         select(Application.scheme_code, Application.scheme_version).where(Application.instance_id == instance_id)
     ).first()

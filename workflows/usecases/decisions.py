@@ -47,7 +47,12 @@ def claim(uow: SchemeUnitOfWork, task_ids: Iterable[str], *, actor: str) -> list
     """Claim one or several tasks; all or none."""
     claimed = []
     for task_id in task_ids:
-        user, task, application = _worker_task_and_application(uow, task_id, actor)
+        loaded = uow.applications.for_claim(task_id, actor)
+        if loaded is not None:
+            uow.tasks.locked_by_read(task_id)
+            user, task, application = loaded
+        else:
+            user, task, application = _worker_task_and_application(uow, task_id, actor)
         access.require_work(user, task, application)
         claimed.append(claim_task(uow, task_id, actor=actor))
     uow.commit()

@@ -11,7 +11,7 @@ from workflows import banks, eligibility, identity
 from workflows.applicant_notices import notify_applicant
 from workflows.catalogue import roles
 from workflows.catalogue.numbering import IST, format_number, number_prefix
-from workflows.catalogue.schemes import Scheme, get_scheme
+from workflows.catalogue.schemes import Scheme, get_scheme, remember_filing
 from workflows.errors import DocumentsMissing, NotAllowed, ValidationFailed
 from workflows.models import Application, ApplicationStatus, User
 from workflows.progress import apply_step
@@ -65,6 +65,7 @@ def submit_application(
     bank_ifsc = banks.routed_branch(uow.session, scheme, district.code, cleaned)
     if documents and store is None:
         raise ValueError("documents need a store")
+    remember_filing(uow.session, scheme)
     prefix = number_prefix(scheme.code, district.state_code, district.code, now)
     number = format_number(prefix, uow.applications.next_number(prefix))
     result: StepResult = start_instance(
