@@ -41,7 +41,7 @@ class Fresh:
         deadlines.install(runtime, CALENDARS)
         recorder.install(runtime, CALENDARS)
         services.install(runtime, CALENDARS)
-        scheme_services.install(runtime)
+        scheme_services.install(runtime, aadhaar_key=b"test-aadhaar-key")
         return runtime
 
     def uow(self) -> SchemeUnitOfWork:

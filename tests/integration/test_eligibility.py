@@ -5,6 +5,7 @@ at the same moment cannot both pass (D71)."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, select
@@ -20,7 +21,8 @@ from workflows.usecases.decisions import claim, decide
 MM_APPROVE = [
     ("dic_scrutiny", "approve"),
     ("dtf_committee", "approve"),
-    ("bank_appraisal", "approve", {"loan_amount": 2_000_000}),
+    ("bank_appraisal", "approve", h.LOAN),
+    ("bank_disbursement", "approve", h.DISBURSED),
     ("gm_release", "approve"),
 ]
 MDA_APPROVE = [
@@ -88,7 +90,9 @@ def test_no_mda_within_two_years_of_the_last_approved_one(rt: Runtime, clock) ->
     by_person = _refused(rt, "MDA", aadhaar=person)
     assert first in by_person.fields["aadhaar"][0]
     clock.advance(days=2 * 365 + 1)
-    assert h.submit(rt, "MDA", udyam_number=unit, aadhaar=person)
+    today = clock.now().date()  # a fair of two years later, claimed in its window
+    fair = {"fair_start": (today - timedelta(days=10)).isoformat(), "fair_end": (today - timedelta(days=5)).isoformat()}
+    assert h.submit(rt, "MDA", udyam_number=unit, aadhaar=person, **fair)
 
 
 def test_the_product_is_one_of_the_districts_products(rt: Runtime) -> None:

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.models import Base
+from tests import files
 from tests.web.conftest import open_task_id, sign_in
 from workflows.models import Draft
 from workflows.uow import SchemeUnitOfWork
@@ -22,8 +23,7 @@ MASKED = "XXXX XXXX 2346"
 MM_FORM = {
     "applicant_name": "Sunita Devi", "aadhaar": TYPED, "family_id": "upf 000000777", "mobile": "+91 98765 43210",
     "date_of_birth": "1990-05-01", "category": "OBC", "gender": "female", "product": "Leather products",
-    "unit_address": "12 Shoe Market, Agra", "project_cost": "3000000", "bank_name": "State Bank of India",
-    "bank_branch": "Sadar Bazar",
+    "unit_address": "12 Shoe Market, Agra", "project_cost": "3000000", "bank_ifsc": "SBIN0001735",
 }
 
 
@@ -40,7 +40,7 @@ def test_an_aadhaar_number_is_kept_as_hash_and_mask_only(app: Flask, caplog: pyt
     with SchemeUnitOfWork(runtime) as uow:
         (kept,) = uow.session.scalars(select(Draft)).all()
         assert "aadhaar" not in kept.data and kept.data["applicant_name"] == "Sunita Devi"
-    filed = applicant.post("/apply/MM", data={**MM_FORM, "action": "submit"})
+    filed = applicant.post("/apply/MM", data={**MM_FORM, "action": "submit", **files.checklist_form(files.NEEDED["MM"])}, content_type="multipart/form-data")
     assert filed.status_code == 302, filed.get_data(as_text=True)[:3000]
     number = filed.location.split("/applications/", 1)[1]
     with SchemeUnitOfWork(runtime) as uow:
@@ -81,8 +81,8 @@ def test_an_aadhaar_number_is_kept_as_hash_and_mask_only(app: Flask, caplog: pyt
 
 def test_a_wrong_aadhaar_number_is_refused_naming_the_field_in_both_languages(app: Flask) -> None:
     applicant = sign_in(app, "applicant1.agr")
-    refused = applicant.post("/apply/MM", data={**MM_FORM, "aadhaar": "2341 2341 2345", "action": "submit"})
-    assert refused.status_code == 422
+    refused = applicant.post("/apply/MM", data={**MM_FORM, "aadhaar": "2341 2341 2345", "action": "submit"}, follow_redirects=True)
+    assert refused.history  # back to the form (Post/Redirect/Get, D90)
     assert "Aadhaar number: this is not a valid Aadhaar number" in refused.get_data(as_text=True)
-    hindi = applicant.post("/apply/MM?lang=hi", data={**MM_FORM, "mobile": "12345", "action": "submit"})
-    assert hindi.status_code == 422 and "मोबाइल नंबर:" in hindi.get_data(as_text=True)
+    hindi = applicant.post("/apply/MM?lang=hi", data={**MM_FORM, "mobile": "12345", "action": "submit"}, follow_redirects=True)
+    assert hindi.history and "मोबाइल नंबर:" in hindi.get_data(as_text=True)

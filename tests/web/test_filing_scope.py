@@ -70,9 +70,9 @@ def test_the_api_applies_the_same_rule(app: Flask) -> None:
         ("bank.agr", {"margin_money"}),
         ("dtf.agr", {"margin_money", "cfc"}),
         ("dic.agr", {"margin_money", "cfc", "marketing_assistance", "skill_toolkit"}),
-        ("nodal1", {"margin_money", "cfc", "marketing_assistance", "skill_toolkit"}),
-        ("slc", {"cfc"}),
-        ("admin", {"margin_money", "cfc", "marketing_assistance", "skill_toolkit"}),
+        ("nodal1", {"margin_money", "cfc", "marketing_assistance", "skill_toolkit", "appeal"}),
+        ("slc", {"cfc", "appeal"}),  # the appellate authorities hear appeals (D85)
+        ("admin", {"margin_money", "cfc", "marketing_assistance", "skill_toolkit", "appeal"}),
     ],
 )
 def test_officers_see_the_processes_of_their_lanes(app: Flask, who: str, keys: set[str]) -> None:

@@ -1,7 +1,8 @@
 """Self-registration of applicants with a mobile OTP (D84): the form, the code, a new code.
 
-The number being confirmed is kept in the session between the pages (Post/Redirect/Get); errors
-show the form again with what was typed (the password excepted)."""
+The number being confirmed is kept in the session between the pages; a refused form sends the
+person back to it with what was typed (the password excepted) and the messages (Post/Redirect/Get,
+D90); a throttled request answers in place with Retry-After, as sign-in does."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from web.infra.auth import CurrentUser, begin_session
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
 from workflows.errors import ValidationFailed
 from workflows.usecases import registration
@@ -25,7 +27,7 @@ def _form_page(errors: dict, form: dict, status: int = 200, message: str | None 
 
 @bp.get("")
 def form():  # noqa: ANN201
-    return _form_page({}, {"language": session.get("lang", "hi")})
+    return _form_page(kept_errors(), {"language": session.get("lang", "hi"), **kept_form()})
 
 
 @bp.post("")
@@ -37,7 +39,7 @@ def start():  # noqa: ANN201
             mobile = registration.start_sign_up(work, **typed, password=f.get("password", ""),
                                                 address=request.remote_addr or "")
     except ValidationFailed as err:
-        return _form_page(err.fields, typed, 422)
+        return flash_and_redirect(err, url_for("signup.form"), say=not err.fields)
     except registration.SignUpThrottled as err:
         page, status = _form_page({}, typed, 429, message=str(err))
         return page, status, {"Retry-After": str(err.retry_after)}
@@ -50,7 +52,7 @@ def start():  # noqa: ANN201
 def code_page():  # noqa: ANN201
     if "sign_up_mobile" not in session:
         return redirect(url_for("signup.form"))
-    return render_template("account/sign_up_code.html", mobile=session["sign_up_mobile"], errors={}, message=None)
+    return render_template("account/sign_up_code.html", mobile=session["sign_up_mobile"], errors=kept_errors(), message=None)
 
 
 @bp.post("/code")
@@ -61,7 +63,7 @@ def confirm():  # noqa: ANN201
             user = registration.confirm_sign_up(work, mobile=mobile, code=request.form.get("code", ""))
             me = CurrentUser.of(user)
     except ValidationFailed as err:
-        return render_template("account/sign_up_code.html", mobile=mobile, errors=err.fields, message=None), 422
+        return flash_and_redirect(err, url_for("signup.code_page"), say=not err.fields)
     begin_session(me)
     flash(_("Welcome! Your account is ready; your user name is your mobile number."))
     return redirect(url_for("home.index"))

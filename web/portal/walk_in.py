@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor, require_roles
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
 from workflows.catalogue import roles
 from workflows.errors import NotAllowed, ValidationFailed
@@ -28,7 +29,7 @@ def _page(errors: dict, form: dict, status: int = 200, message: str | None = Non
 def form():  # noqa: ANN201
     with uow() as work:
         me = work.users.by_username(actor())
-    return _page({}, {"district_code": me.district_code or "", "language": "hi"})
+    return _page(kept_errors(), {"district_code": me.district_code or "", "language": "hi", **kept_form()})
 
 
 @bp.post("")
@@ -39,8 +40,8 @@ def register():  # noqa: ANN201
     try:
         with uow() as work:
             user = registration.register_walk_in(work, actor=actor(), **typed)
-    except ValidationFailed as err:
-        return _page(err.fields, typed, 422)
+    except ValidationFailed as err:  # Post/Redirect/Get (D90): the form again, as typed
+        return flash_and_redirect(err, url_for("walk_in.form"), say=not err.fields)
     except NotAllowed as err:  # another district: refused, and the typing stays
         return _page({}, typed, 403, message=str(err))
     flash(_("%(name)s is registered with the user name %(username)s; you can now file for them.",
