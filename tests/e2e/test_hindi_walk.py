@@ -13,28 +13,35 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Shots
+from tests.files import NEEDED, PDF
 from workflows.sample.demo import DEMO_PASSWORD
 
 # Words that stay in Latin letters on a Hindi page: abbreviations read as such, and the language
 # switch ("English", marked lang="en", is taken out before the check).
 WALKERS = ("applicant1.agr", "dic.agr", "dtf.agr", "bank.agr", "gm.agr")
 DEMO_USERS = Path(__file__).resolve().parents[2] / "workflows" / "data" / "demo_users.csv"
-ALLOWED = {"ODOP", "PDF", "JPEG", "PNG", "KB", "MB"} | {  # ... and the people of the walk (names, user names)
+BRANCHES = Path(__file__).resolve().parents[2] / "workflows" / "data" / "bank_branches.csv"
+ALLOWED = {"ODOP", "PDF", "pdf", "JPEG", "PNG", "KB", "MB", "IFSC"} | {  # bank and branch names of Agra (proper names)
+    word
+    for row in csv.DictReader(line for line in BRANCHES.open(encoding="utf-8") if not line.startswith("#"))
+    if row["district_code"] == "AGR"
+    for word in re.findall(r"[A-Za-z0-9]+", f"{row['bank_name']} {row['branch_name']} {row['ifsc']}")
+} | {  # ... and the people of the walk (names, user names)
     word
     for row in csv.DictReader(line for line in DEMO_USERS.open(encoding="utf-8") if not line.startswith("#"))
     if row["username"] in WALKERS
     for word in [*row["full_name"].split(), row["username"]]
 }
+IDENTIFIER = re.compile(r"\b(?:UPF\d{9}|X{4}\d*)\b")
 NUMBER = re.compile(r"\b[A-Z]{2,4}/UP/[A-Z]{3}/\d{4}-\d{2}/\d{6}\b")  # an application number
 MM_FORM = {
     "applicant_name": "रमेश कुमार",
+    "aadhaar": "234123412346",
+    "family_id": "UPF000000321",
     "mobile": "9876543210",
     "date_of_birth": "1990-04-12",
-    "product": "चमड़े के जूते",
     "unit_address": "12, शाहगंज, आगरा",
     "project_cost": "500000",
-    "bank_name": "भारतीय स्टेट बैंक",
-    "bank_branch": "संजय प्लेस",
 }
 
 
@@ -46,7 +53,8 @@ def english_left(page: Page) -> list[str]:
                    for (const e of document.querySelectorAll('body [lang=en]')) t = t.replace(e.innerText, ' ');
                    return t; }"""
     )
-    words = re.findall(r"[A-Za-z][A-Za-z0-9'’._-]*[A-Za-z0-9]|[A-Za-z]", NUMBER.sub(" ", text))
+    text = IDENTIFIER.sub(" ", NUMBER.sub(" ", text))  # numbers, not words: a Family ID, a masked Aadhaar or account
+    words = re.findall(r"[A-Za-z][A-Za-z0-9'’._-]*[A-Za-z0-9]|[A-Za-z]", text)
     return sorted({w for w in words if w not in ALLOWED})
 
 
@@ -102,11 +110,16 @@ def test_hindi_walk(browser: Browser, live_url: str, shots: Shots) -> None:
         applicant.fill(f"#f-{name}", value)
     applicant.select_option("#f-category", "OBC")
     applicant.select_option("#f-gender", "male")
+    applicant.select_option("#f-product", index=1)
+    applicant.select_option("#f-bank_ifsc", "SBIN0001735")
+    for kind in NEEDED["MM"]:  # the checklist's documents (a caste certificate: OBC is claimed)
+        applicant.set_input_files(f"#doc-{kind}", files=[{"name": "1.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     applicant.evaluate("() => document.querySelector('form.apply').noValidate = true")  # the server's check
     applicant.click("button[value=submit]")
     expect(applicant.locator("#project_cost-error")).to_have_text("कम से कम 10,000 दर्ज करें।")
     check(applicant, shots, "apply-refused")
     applicant.fill("#f-project_cost", MM_FORM["project_cost"])
+    applicant.fill("#f-aadhaar", MM_FORM["aadhaar"])  # never kept (D70): typed again; the files are kept
     applicant.click("button[value=submit]")
     flash = applicant.locator(".flash").first
     expect(flash).to_contain_text("आवेदन संख्या")
@@ -126,7 +139,9 @@ def test_hindi_walk(browser: Browser, live_url: str, shots: Shots) -> None:
 
     work_task(dic, shots, number, "approve")
     work_task(signed_in(browser, live_url, "dtf.agr"), shots, number, "approve")
-    work_task(signed_in(browser, live_url, "bank.agr"), shots, number, "approve", loan_amount="375000")
+    bank = signed_in(browser, live_url, "bank.agr")
+    work_task(bank, shots, number, "approve", loan_amount="375000", loan_account_number="31234567890", sanction_date="2025-07-07")
+    work_task(bank, shots, number, "approve", disbursed_amount="375000", disbursement_date="2025-07-07")
     work_task(signed_in(browser, live_url, "gm.agr"), shots, number, "approve")
 
     applicant.goto(f"/applications/{number}")

@@ -63,7 +63,7 @@ def test_walk_in_to_release_and_one_per_family(browser: Browser, live_url: str, 
     centre.fill("#w-full_name", "Ramvati Devi")
     centre.fill("#w-mobile", MOBILE)
     shots(centre, "walk-in")
-    centre.click("button[type=submit]")
+    centre.click("main button[type=submit]")
     expect(centre.locator(".flash").first).to_contain_text(f"user name {MOBILE}")
 
     first_aadhaar = aadhaar()

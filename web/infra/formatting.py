@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.clock import IST
 from web.infra.labels import LABELS as STAT_LABELS
-from workflows.catalogue.names import district_in, step_in
+from workflows.catalogue.names import district_in, product_in, step_in
 from workflows.catalogue.roles import SUPERVISOR
 from workflows.catalogue.schemes import published
 
@@ -173,6 +173,9 @@ def known_name(value: str) -> str:
     if said != value:
         return said
     said = step_in(value, "hi")
+    if said != value:
+        return said
+    said = product_in(value, "hi")
     if said != value:
         return said
     return scheme_names_hi().get(value, value)
