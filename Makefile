@@ -60,7 +60,7 @@ lint: install
 	$(BIN)/lint-imports
 
 test: lint browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: install
 	$(BIN)/python -m bench
