@@ -12,17 +12,16 @@ from flask_babel import gettext as _
 from web.infra.auth import CurrentUser, begin_session
 from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
+from web.infra.forms import PERSON_FIELDS, person_form
 from workflows.errors import ValidationFailed
 from workflows.usecases import registration
 
 bp = Blueprint("signup", __name__, url_prefix="/sign-up")
-FIELDS = ("full_name", "mobile", "district_code", "language")
+FIELDS = PERSON_FIELDS
 
 
 def _form_page(errors: dict, form: dict, status: int = 200, message: str | None = None):  # noqa: ANN202
-    with uow() as work:
-        districts = list(work.districts.all())
-    return render_template("account/sign_up.html", districts=districts, errors=errors, form=form, message=message), status
+    return person_form("account/sign_up.html", errors, form, status, message)
 
 
 @bp.get("")

@@ -9,6 +9,7 @@ from flask_login import login_required
 from web.infra.auth import actor
 from web.infra.errors import flash_and_redirect, kept_errors, redirect_on_error
 from web.infra.extensions import uow
+from web.infra.form_posts import done
 from web.infra.i18n import LANGUAGES
 from workflows.errors import ValidationFailed
 from workflows.usecases import accounts
@@ -68,7 +69,5 @@ def create_token():  # noqa: ANN201
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):  # noqa: ANN201
-    with uow() as work:
-        accounts.revoke_token(work, actor=actor(), token_id=token_id)
-    flash(_("Token revoked."))
-    return redirect(url_for("account.index"))
+    return done(lambda work: accounts.revoke_token(work, actor=actor(), token_id=token_id),
+                _("Token revoked."), url_for("account.index"))

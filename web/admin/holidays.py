@@ -14,6 +14,7 @@ from web.infra.auth import actor, require_roles
 from web.infra.bootstrap import calendar_provider
 from web.infra.errors import redirect_on_error
 from web.infra.extensions import settings, uow
+from web.infra.form_posts import done
 from workflows.catalogue import roles
 from workflows.errors import ValidationFailed
 
@@ -83,17 +84,13 @@ def incidents_page():  # noqa: ANN201
 @login_required
 @require_roles(roles.ADMIN)
 def retry_timer(timer_id: int):  # noqa: ANN201
-    with uow() as work:
-        incidents.retry_timer(work, timer_id, actor=actor())
-    flash(_("The timer will be tried again."))
-    return redirect(url_for("calendar.incidents_page"))
+    return done(lambda work: incidents.retry_timer(work, timer_id, actor=actor()),
+                _("The timer will be tried again."), url_for("calendar.incidents_page"))
 
 
 @bp.post("/incidents/notifications/<int:note_id>/retry")
 @login_required
 @require_roles(roles.ADMIN)
 def retry_notification(note_id: int):  # noqa: ANN201
-    with uow() as work:
-        incidents.retry_notification(work, note_id, actor=actor())
-    flash(_("The message will be sent again."))
-    return redirect(url_for("calendar.incidents_page"))
+    return done(lambda work: incidents.retry_notification(work, note_id, actor=actor()),
+                _("The message will be sent again."), url_for("calendar.incidents_page"))

@@ -17,12 +17,17 @@ from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from web.infra.auth import actor, require_roles
-from web.infra.errors import flash_and_redirect, kept_errors, kept_form
+from web.infra.errors import flash_and_redirect, kept_errors, kept_form, redirect_on_error
 from web.infra.extensions import uow
 from workflows.catalogue import roles
 from workflows.catalogue.document_types import FORMATS, KINDS
 from workflows.errors import ValidationFailed
 from workflows.usecases import scheme_admin
+
+
+def _scheme_page(code: str) -> str:
+    return url_for("schemes_admin.page", code=code)
+
 
 bp = Blueprint("schemes_admin", __name__, url_prefix="/admin/schemes")
 
@@ -172,18 +177,15 @@ def save(code: str):  # noqa: ANN201
 @bp.post("/<code>/close")
 @login_required
 @require_roles(roles.ADMIN)
+@redirect_on_error(_scheme_page)
 def close(code: str):  # noqa: ANN201
     try:
         on = date.fromisoformat(request.form.get("on", ""))
     except ValueError:
         flash(_("Give the last day applications are taken (YYYY-MM-DD)."), "error")
         return redirect(url_for("schemes_admin.page", code=code))
-    try:
-        with uow() as work:
-            row, _created = scheme_admin.close(work, actor=actor(), code=code, on=on, comment=request.form.get("comment", ""))
-    except ValidationFailed as err:
-        flash(str(err), "error")
-        return redirect(url_for("schemes_admin.page", code=code))
+    with uow() as work:
+        row, _created = scheme_admin.close(work, actor=actor(), code=code, on=on, comment=request.form.get("comment", ""))
     flash(_("Version %(v)s closes the scheme after %(day)s.", v=row.version, day=on.isoformat()))
     return redirect(url_for("schemes_admin.page", code=code))
 
@@ -191,16 +193,13 @@ def close(code: str):  # noqa: ANN201
 @bp.post("/<code>/rollback")
 @login_required
 @require_roles(roles.ADMIN)
+@redirect_on_error(_scheme_page)
 def rollback(code: str):  # noqa: ANN201
-    try:
-        with uow() as work:
-            row, _created = scheme_admin.rollback(
-                work, actor=actor(), code=code, number=request.form.get("version", type=int) or 0,
-                comment=request.form.get("comment", ""),
-            )  # fmt: skip
-    except ValidationFailed as err:
-        flash(str(err), "error")
-        return redirect(url_for("schemes_admin.page", code=code))
+    with uow() as work:
+        row, _created = scheme_admin.rollback(
+            work, actor=actor(), code=code, number=request.form.get("version", type=int) or 0,
+            comment=request.form.get("comment", ""),
+        )  # fmt: skip
     flash(_("Version %(old)s published again as version %(new)s.", old=request.form.get("version"), new=row.version))
     return redirect(url_for("schemes_admin.page", code=code))
 

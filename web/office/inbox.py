@@ -10,6 +10,7 @@ from flask_login import login_required
 from web.infra.auth import actor
 from web.infra.errors import redirect_on_error
 from web.infra.extensions import uow
+from web.infra.form_posts import done
 from workflows.catalogue.schemes import published
 from workflows.readmodels.inbox import InboxQuery, inbox_counts, inbox_page
 from workflows.usecases import decisions, saved_filters
@@ -82,7 +83,5 @@ def save_filter():  # noqa: ANN201
 @bp.post("/filters/<int:filter_id>/delete")
 @login_required
 def delete_filter(filter_id: int):  # noqa: ANN201
-    with uow() as work:
-        saved_filters.delete_filter(work, actor=actor(), filter_id=filter_id)
-    flash(_("Filter deleted."))
-    return redirect(url_for("inbox.index"))
+    return done(lambda work: saved_filters.delete_filter(work, actor=actor(), filter_id=filter_id),
+                _("Filter deleted."), url_for("inbox.index"))

@@ -10,6 +10,7 @@ from flask_login import login_required
 from web.infra.auth import actor
 from web.infra.errors import flash_and_redirect, kept_errors, kept_extra, kept_form, redirect_on_error
 from web.infra.extensions import uow
+from web.infra.form_posts import done
 from web.infra.formatting import ROLE_LABELS
 from workflows.catalogue.names import diagram_in
 from workflows.errors import ValidationFailed
@@ -36,19 +37,15 @@ def show(task_id: str):  # noqa: ANN201
 @bp.post("/<task_id>/claim")
 @login_required
 def claim(task_id: str):  # noqa: ANN201
-    with uow() as work:
-        decisions.claim(work, [task_id], actor=actor())
-    flash(_("The task is yours now."))
-    return redirect(url_for("tasks.show", task_id=task_id))
+    return done(lambda work: decisions.claim(work, [task_id], actor=actor()),
+                _("The task is yours now."), url_for("tasks.show", task_id=task_id))
 
 
 @bp.post("/<task_id>/unclaim")
 @login_required
 def unclaim(task_id: str):  # noqa: ANN201
-    with uow() as work:
-        decisions.unclaim(work, task_id, actor=actor())
-    flash(_("The task is back in the pool."))
-    return redirect(url_for("inbox.index"))
+    return done(lambda work: decisions.unclaim(work, task_id, actor=actor()),
+                _("The task is back in the pool."), url_for("inbox.index"))
 
 
 @bp.post("/<task_id>/decide")

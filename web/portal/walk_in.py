@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from web.infra.auth import actor, require_roles
 from web.infra.errors import flash_and_redirect, kept_errors, kept_form
 from web.infra.extensions import uow
+from web.infra.forms import PERSON_FIELDS, person_form
 from workflows.catalogue import roles
 from workflows.errors import NotAllowed, ValidationFailed
 from workflows.usecases import registration
 
 bp = Blueprint("walk_in", __name__, url_prefix="/walk-in")
-FIELDS = ("full_name", "mobile", "district_code", "language")
+FIELDS = PERSON_FIELDS
 
 
 def _page(errors: dict, form: dict, status: int = 200, message: str | None = None):  # noqa: ANN202
-    with uow() as work:
-        districts = list(work.districts.all())
-    return render_template("portal/walk_in.html", districts=districts, errors=errors, form=form, message=message), status
+    return person_form("portal/walk_in.html", errors, form, status, message)
 
 
 @bp.get("")
