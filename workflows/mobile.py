@@ -3,22 +3,13 @@ hyphens inside are accepted and dropped. (The identity fields' checks live in wo
 
 from __future__ import annotations
 
-import re
-
-_SEPARATORS = re.compile(r"[\s\-()]")
-_TEN_DIGITS = re.compile(r"[6-9]\d{9}")
+from workflows import identity
 
 
 def normalise_mobile(text: str | None) -> str | None:
-    """'+91 98765-43210' -> '9876543210'; None when it is not an Indian mobile number."""
-    digits = _SEPARATORS.sub("", str(text or ""))
-    if digits.startswith("+91"):
-        digits = digits[3:]
-    elif len(digits) == 12 and digits.startswith("91"):
-        digits = digits[2:]
-    elif len(digits) == 11 and digits.startswith("0"):
-        digits = digits[1:]
-    return digits if _TEN_DIGITS.fullmatch(digits) else None
+    """'+91 98765-43210' -> '9876543210'; None when it is not an Indian mobile number (one rule
+    with the application forms' `mobile` field: `workflows.identity.mobile`)."""
+    return identity.mobile(str(text or "").replace("(", "").replace(")", ""))
 
 
 def mobile_problem(text: str | None) -> str | None:

@@ -12,9 +12,10 @@ import pytest
 
 from engine.validation import screen
 from tests.unit.test_benefit_rules import CFC_CAP, TRAVEL_CAP
+from tests.unit.test_schemes import scheme
 from workflows.catalogue import bundle_extras, bundles, step_limits
 from workflows.catalogue.bundles import load_folder
-from workflows.catalogue.schemes import Scheme, from_bundle
+from workflows.catalogue.schemes import from_bundle
 from workflows.errors import ValidationFailed
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
@@ -30,10 +31,6 @@ CFC = {
     "mobile": "9876543210", "member_count": 30, "product_linked_members": 20, "facility_type": "testing_lab",
     "location": "Agra", "project_cost": 50_000_000,
 }  # fmt: skip
-
-
-def scheme(folder: str) -> Scheme:
-    return from_bundle(load_folder(BPMN / "schemes" / folder), version=1)
 
 
 def test_the_caps_are_parameters_of_the_bundles() -> None:
