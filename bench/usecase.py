@@ -28,6 +28,7 @@ from engine.clock import IST
 from web.infra.bootstrap import build_runtime
 from web.infra.config import ROOT, Settings
 from web.infra.dbschema import upgrade
+from workflows.identity import verhoeff_check_digit
 from workflows.sample.demo import load_demo
 from workflows.sample.simulation import PDF
 from workflows.uow import SchemeUnitOfWork
@@ -48,18 +49,25 @@ FIELDS = {
 }
 # The demo bank branch of each district whose officer is `bank.<district>` (workflows/data/bank_officers.csv).
 BRANCH = {"agr": "SBIN0001735", "mbd": "SBIN0002498", "vns": "SBIN0000103"}
+# Each district's ODOP product (workflows/data/up_districts.csv): an application's product must be one.
+PRODUCT = {"agr": "Leather products", "mbd": "Metal craft", "vns": "Banarasi silk saree"}
 FORM = {
     "applicant_name": "Bench Applicant",
     "mobile": "9876543210",
     "date_of_birth": "1990-05-01",
     "category": "OBC",
     "gender": "female",
-    "product": "Leather footwear",
     "unit_address": "12 Shoe Market",
     "project_cost": 3_000_000,
     "bank_defaulter": False,
     "earlier_benefit": False,
 }
+
+
+def person(i: int) -> dict[str, str]:
+    """The i-th lifecycle's applicant: one margin money per family, so a new Aadhaar and Family ID each."""
+    base = f"6{i:010d}"
+    return {"aadhaar": base + str(verhoeff_check_digit(base)), "family_id": f"BNF{i:09d}"}
 
 
 @dataclass
@@ -116,8 +124,9 @@ def run(url: str, label: str, n: int, warmup: int = 10) -> Result:
 
     def lifecycle(i: int) -> None:
         d = DISTRICTS[i % len(DISTRICTS)]
+        data = {**FORM, **person(i), "bank_ifsc": BRANCH[d], "product": PRODUCT[d]}
         application = timed("submit", lambda uow: submit_application(
-            uow, scheme_code="MM", district_code=d.upper(), data={**FORM, "bank_ifsc": BRANCH[d]}, actor=f"applicant1.{d}",
+            uow, scheme_code="MM", district_code=d.upper(), data=data, actor=f"applicant1.{d}",
             documents=documents, store=store))
         instance_id = application.instance_id  # type: ignore[attr-defined]
         for bpmn_id, who in STEPS:

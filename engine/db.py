@@ -17,15 +17,42 @@ def normalize_url(url: str) -> str:
     return url
 
 
+# The key in a connection's `info` that says a statement other than a read ran in its transaction.
+WROTE = "odop_wrote"
+_READS = ("SELECT", "BEGIN", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An Engine with the settings each backend needs for many concurrent short transactions."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+        engine = _sqlite_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _prepared_statements)
+    event.listen(engine, "before_cursor_execute", _note_writes)
+    return engine
+
+
+def _prepared_statements(dbapi_conn: Any, _record: Any) -> None:
+    # psycopg prepares a statement on the server after its fifth run on a connection, which saves
+    # planning it again (3 ms for a decision's joined read, 0.2 ms once prepared). Enough room
+    # for the statements of the use cases and the dashboards.
+    dbapi_conn.prepared_max = 500
+
+
+def _note_writes(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    """Mark the connection's transaction as one that may have changed something (see `wrote`)."""
+    if not statement.lstrip()[:7].upper().startswith(_READS):
+        conn.info[WROTE] = True
+
+
+def wrote(connection: Any) -> bool:
+    """Whether a statement other than a read ran on `connection` since its transaction began."""
+    return bool(connection.info.get(WROTE, True))
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
@@ -60,7 +87,15 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+    @event.listens_for(factory, "after_begin")
+    def _began(session: Session, _transaction: Any, connection: Any) -> None:
+        # The unit of work ends a transaction that wrote nothing with COMMIT (engine/uow.py).
+        connection.info[WROTE] = False
+        session.info["connection"] = connection
+
+    return factory
 
 
 def insert_unless_present(session: Session, table: Table, values: dict[str, Any], *, unique: list[str]) -> bool:

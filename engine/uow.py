@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from types import TracebackType
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine.db import wrote
 from engine.errors import DatabaseUnavailable, StaleState
 from engine.models import InstanceStatus
 from engine.repositories import AuditLog, DefinitionRepository, InstanceRepository, TaskRepository
@@ -40,7 +42,23 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and detaches loaded objects without
         # expiring them, so callers may still read what they loaded.
         leave_unit_of_work(self._service_token)
+        if exc_type is None:
+            self._end_reads()
         self.session.close()
+
+    def _end_reads(self) -> None:
+        """End a transaction that only read with COMMIT rather than the ROLLBACK close() would send.
+
+        Both end it the same way, but psycopg forgets every prepared statement of the connection
+        on a ROLLBACK, and PostgreSQL then plans each statement again (3 ms for a decision's
+        joined read). The COMMIT goes to the driver, not through the session, so objects changed
+        in memory and never flushed stay unwritten, as with a rollback.
+        """
+        connection = self.session.info.pop("connection", None)
+        if connection is None or connection.closed or wrote(connection) or not connection.in_transaction():
+            return
+        with suppress(connection.dialect.loaded_dbapi.Error):  # a failed transaction: close() rolls it back
+            connection.connection.driver_connection.commit()
 
     def flush(self) -> None:
         try:
