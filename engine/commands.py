@@ -88,9 +88,7 @@ def claim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
         raise TaskClaimedByOther(Text(
             "claimed_by", f"'{task.name}' is already claimed by {task.assignee}.", step=task.name, who=task.assignee
         ), holder=task.assignee)
-    task.assignee = actor
-    task.state = TaskState.CLAIMED
-    task.claimed_at = uow.clock.now()
+    uow.tasks.write(task, assignee=actor, state=TaskState.CLAIMED, claimed_at=uow.clock.now())
     uow.audit.record("task_claimed", actor, instance_id=task.instance_id, task_id=task.id)
     return task
 
@@ -104,9 +102,7 @@ def unclaim_task(uow: UnitOfWork, task_id: str, *, actor: str) -> Task:
             "claimed_not_by_you", f"'{task.name}' is claimed by {task.assignee}, not by you.", step=task.name, who=task.assignee
         ), holder=task.assignee)
     previous = task.assignee
-    task.assignee = None
-    task.state = TaskState.READY
-    task.claimed_at = None
+    uow.tasks.write(task, assignee=None, state=TaskState.READY, claimed_at=None)
     uow.audit.record("task_unclaimed", actor, instance_id=task.instance_id, task_id=task.id, previous=previous)
     return task
 
@@ -115,9 +111,9 @@ def reassign_task(uow: UnitOfWork, task_id: str, *, to: str | None, actor: str, 
     """Give a task to another person (or back to the pool with `to=None`) without suspending anything."""
     task = _open_task(uow, task_id)
     previous = task.assignee
-    task.assignee = to
-    task.state = TaskState.CLAIMED if to else TaskState.READY
-    task.claimed_at = uow.clock.now() if to else None
+    uow.tasks.write(
+        task, assignee=to, state=TaskState.CLAIMED if to else TaskState.READY, claimed_at=uow.clock.now() if to else None
+    )
     uow.audit.record(
         "task_reassigned", actor, instance_id=task.instance_id, task_id=task.id, previous=previous, to=to, reason=reason
     )
@@ -156,14 +152,11 @@ def complete_task(
         raise TaskNotReady(f"'{task.name}' cannot be completed now.")
     now = uow.clock.now()
     spiff_task.data.update(data)
-    if task.claimed_at is None:
-        task.claimed_at = now
-    task.assignee = actor
-    task.state = TaskState.COMPLETED
-    task.completed_at = now
-    task.completed_by = actor
     outcome = data.get("outcome")
-    task.outcome = outcome if isinstance(outcome, str) else None
+    uow.tasks.write(
+        task, claimed_at=task.claimed_at or now, assignee=actor, state=TaskState.COMPLETED, completed_at=now,
+        completed_by=actor, outcome=outcome if isinstance(outcome, str) else None,
+    )
     uow.audit.record(
         "task_completed", actor, instance_id=instance.id, task_id=task.id, bpmn_id=task.bpmn_id, outcome=task.outcome
     )

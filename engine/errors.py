@@ -119,6 +119,9 @@ class StaleState(EngineError):
     code = "stale_state"
 
 
+CHANGED_MEANWHILE = "Someone else changed this application while you were working on it. Reload and try again."
+
+
 class ScriptError(EngineError):
     """A gateway condition, script or rule failed (or was refused by the sandbox) while running."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.calls import CalledProcessNotDeployed, called_specs
 from engine.clock import Clock
-from engine.errors import DefinitionNotFound, InstanceNotFound, TaskNotFound
+from engine.errors import CHANGED_MEANWHILE, DefinitionNotFound, InstanceNotFound, StaleState, TaskNotFound
 from engine.models import AuditEvent, Definition, Instance, InstanceStatus, Task, TaskState
 from engine.runtime import Runtime
 from engine.serialization import SpecPair
@@ -224,8 +224,22 @@ class InstanceRepository:
         return workflow
 
     def store(self, instance: Instance, workflow: BpmnWorkflow) -> None:
-        instance.state = self._runtime.codec.dumps(workflow)
+        """Write the workflow and the instance's columns; an instance stored before checks that
+        nobody changed it since it was read (its version) and raises StaleState if so."""
+        state = self._runtime.codec.dumps(workflow)
         self.stored[instance.id] = (instance, workflow)
+        if self.is_new(instance):
+            instance.state = state  # inserted with the unit of work's flush
+            return
+        # One conditional Core UPDATE instead of the ORM's flush: the version in the WHERE clause
+        # decides at write time, and the object is kept as stored.
+        values = dict(state=state, status=instance.status, end_event=instance.end_event,
+                      updated_at=instance.updated_at, completed_at=instance.completed_at, version=instance.version + 1)
+        written = self.session.connection().execute(_STORE_INSTANCE, {**values, "_id": instance.id, "_seen": instance.version})
+        if written.rowcount != 1:
+            raise StaleState(CHANGED_MEANWHILE)
+        for key, value in values.items():
+            set_committed_value(instance, key, value)
 
 
 class TaskRepository:
@@ -252,6 +266,24 @@ class TaskRepository:
             for key, value in stored.items():
                 set_committed_value(row, key, value)
             self.session.add(row)
+
+    def write(self, task: Task, **values: Any) -> None:
+        """Write a locked task row's changes with one Core UPDATE by id, and keep the object as
+        stored (nothing left for the ORM's flush).
+
+        Only for a row this transaction locked (`lock`): the lock decided the change, so the row
+        is exactly as the command saw it when it is written.
+        """
+        assert task.id in self._locked, "write() is for rows locked by this transaction"
+        keys = tuple(sorted(values))
+        statement = _TASK_UPDATES.get(keys)
+        if statement is None:
+            table = Task.__table__
+            statement = _TASK_UPDATES.setdefault(keys, table.update().where(table.c.id == bindparam("_id")).values(
+                {key: bindparam(key) for key in keys}))
+        self.session.connection().execute(statement, {**values, "_id": task.id})
+        for key, value in values.items():
+            set_committed_value(task, key, value)
 
     def get(self, task_id: str) -> Task:
         found = self.session.get(Task, task_id)
@@ -294,6 +326,13 @@ class TaskRepository:
 _INSERT_EVENTS = insert(AuditEvent.__table__)
 _INSERT_TASKS = insert(Task.__table__)
 _TASK_COLUMNS = tuple(a.key for a in Task.__mapper__.column_attrs)
+_INSTANCES = Instance.__table__
+_STORE_INSTANCE = (
+    _INSTANCES.update()
+    .where(_INSTANCES.c.id == bindparam("_id"), _INSTANCES.c.version == bindparam("_seen"))
+    .values({key: bindparam(key) for key in ("state", "status", "end_event", "updated_at", "completed_at", "version")})
+)
+_TASK_UPDATES: dict[tuple[str, ...], Any] = {}  # by the columns written: TaskRepository.write
 _OPEN_FOR_INSTANCE = select(Task).where(Task.instance_id == bindparam("instance_id"), Task.state.in_(TaskState.OPEN))
 
 

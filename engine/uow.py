@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.db import wrote
-from engine.errors import DatabaseUnavailable, StaleState
+from engine.errors import CHANGED_MEANWHILE, DatabaseUnavailable, StaleState
 from engine.models import InstanceStatus
 from engine.repositories import AuditLog, DefinitionRepository, InstanceRepository, TaskRepository
 from engine.runtime import Runtime
@@ -66,9 +66,7 @@ class UnitOfWork:
             self.audit.write()
         except StaleDataError as err:
             self.rollback()
-            raise StaleState(
-                "Someone else changed this application while you were working on it. Reload and try again."
-            ) from err
+            raise StaleState(CHANGED_MEANWHILE) from err
 
     def commit(self) -> None:
         try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engine.messages import Text
 from workflows import access
@@ -146,6 +146,9 @@ def check_checklist(
         raise ValidationFailed("Documents of the checklist are not accepted.", errors)
 
 
+_INSERT_DOCUMENT = insert(Document.__table__).returning(Document.__table__.c.id)
+
+
 class StoredFiles:
     """Files written during one transaction; removed again unless the transaction commits."""
 
@@ -164,7 +167,7 @@ class StoredFiles:
     def attach(self, uow: SchemeUnitOfWork, application: Application, actor: str, upload: Upload, content_type: str) -> Document:
         stored = self.store.save(upload.content)
         self.names.append(stored)
-        document = Document(
+        values = dict(
             application_id=application.id,
             kind=upload.kind,
             original_name=upload.filename[:200],
@@ -175,8 +178,8 @@ class StoredFiles:
             uploaded_by=actor,
             uploaded_at=uow.clock.now(),
         )
-        uow.session.add(document)
-        uow.flush()
+        # A Core insert that returns the id: no flush of the whole session per document.
+        document = Document(id=uow.session.connection().execute(_INSERT_DOCUMENT, values).scalar_one(), **values)
         uow.audit.record(
             "document_uploaded", actor, instance_id=application.instance_id, document_id=document.id, document_kind=upload.kind
         )
