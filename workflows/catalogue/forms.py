@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -236,6 +237,12 @@ _Validator = extend(
 _FORMATS = FormatChecker(formats=("date",))
 
 
+@lru_cache(maxsize=256)
+def _validator(form: tuple[Field, ...]) -> Any:
+    """A form's validator, built once (fields are frozen: the same fields, the same schema)."""
+    return _Validator(json_schema(list(form)), format_checker=_FORMATS)
+
+
 def check(form: list[Field], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The submission without empty values, and the errors per field (empty when it is valid).
 
@@ -244,7 +251,7 @@ def check(form: list[Field], data: Mapping[str, Any]) -> tuple[dict[str, Any], d
     cleaned = {k: v for k, v in dict(data).items() if v is not None and v != "" and v != []}
     by_key = {f.key: f for f in form}
     errors: dict[str, list[str]] = {}
-    for error in _Validator(json_schema(form), format_checker=_FORMATS).iter_errors(cleaned):
+    for error in _validator(tuple(form)).iter_errors(cleaned):
         if error.validator == "required":
             for key in error.validator_value:  # one error per missing field, each listing them all
                 if key not in cleaned and "Required." not in [str(m) for m in errors.get(key, [])]:
