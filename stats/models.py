@@ -7,9 +7,10 @@ changes how many working days a case took.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, BigId
@@ -97,6 +98,16 @@ class RegisteredBusiness(Base):
     since: Mapped[date] = mapped_column(Date)
 
 
+def new_revision() -> int:
+    return secrets.randbits(62)
+
+
+def revision_column() -> Mapped[int]:
+    """A roll-up row's revision: a new random number at every write, so that a reader who kept
+    sums made from the row knows whether they still hold (stats/rollup_sums.py, D101)."""
+    return mapped_column(BigInteger, default=new_revision, server_default=text("0"))
+
+
 class _PeriodFigures:
     """The application figures of one period, scheme and district (see MonthlyStats)."""
 
@@ -114,6 +125,7 @@ class _PeriodFigures:
     days_to_approval: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
     benefit_sanctioned: Mapped[int] = mapped_column(BigInteger, default=0)
     benefit_released: Mapped[int] = mapped_column(BigInteger, default=0)
+    revision: Mapped[int] = revision_column()
 
 
 class MonthlyStats(_PeriodFigures, Base):
@@ -151,6 +163,7 @@ class MonthlyStepStats(Base):
     within_limit: Mapped[int] = mapped_column(Integer, default=0)
     wait_minutes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
     work_minutes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    revision: Mapped[int] = revision_column()
 
 
 class MonthlyOfficerStats(Base):
@@ -165,3 +178,4 @@ class MonthlyOfficerStats(Base):
     district_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     completed: Mapped[int] = mapped_column(Integer, default=0)
     work_minutes: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
+    revision: Mapped[int] = revision_column()

@@ -53,7 +53,7 @@ def _blank(model: type) -> dict[str, Any]:
     """A row of zero counts and empty histograms (the column layout is read once per table)."""
     layout = _LAYOUTS.get(model)
     if layout is None:
-        columns = [c for c in model.__table__.columns if not c.primary_key]
+        columns = [c for c in model.__table__.columns if not c.primary_key and c.name != "revision"]
         layout = _LAYOUTS[model] = (
             tuple(c.name for c in columns if not isinstance(c.type, JSON)),
             tuple(c.name for c in columns if isinstance(c.type, JSON)),
@@ -144,8 +144,9 @@ def _upsert(dialect: str, model: type) -> Any:
         changes = {
             c.name: literal_column(_MERGE[dialect].format(t=table.name, c=c.name))
             if isinstance(c.type, JSON) else c + stmt.excluded[c.name]
-            for c in table.columns if not c.primary_key
+            for c in table.columns if not c.primary_key and c.name != "revision"
         }
+        changes["revision"] = stmt.excluded.revision  # the new random one the insert would have had
         found = _UPSERTS[(dialect, model)] = stmt.on_conflict_do_update(
             index_elements=list(table.primary_key.columns), set_=changes
         )

@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from engine.models import Task, TaskState
+from stats import rollup_sums
 from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import ApplicationFact as F
@@ -156,6 +157,9 @@ def _from_rollup(
 ) -> None:
     pending = "pending" in histograms
     histograms = tuple(h for h in histograms if h != "pending")
+    if not f.district and by != "district":
+        _state_wide(session, M, f, first, last, today, by, accs, histograms, pending)
+        return
     columns = (
         M.scheme_code, M.district_code, M.received, M.open, M.open_due if pending else literal(None), M.approved,
         M.rejected, M.within_limit, M.benefit_sanctioned, M.benefit_released,
@@ -185,6 +189,39 @@ def _from_rollup(
         a.benefit_sanctioned += sanctioned
         a.benefit_released += released
         for h, source in zip(histograms, row[10:], strict=True):
+            if source:
+                target = raw.setdefault((key, h), {})
+                get = target.get
+                for value, n in source.items():
+                    target[value] = get(value, 0) + n
+    for (key, h), added in raw.items():
+        histogram = getattr(accs[key], h)
+        for value, n in added.items():
+            histogram[int(value)] += n
+
+
+def _state_wide(
+    session: Session, M: type[MonthlyStats | YearlyStats], f: Filters, first: date, last: date, today: date,  # noqa: N803
+    by: str | None, accs: dict, histograms: tuple, pending: bool,
+) -> None:
+    """State-wide figures from the districts' rows, added up per period and scheme once and kept
+    while those rows are unchanged (stats/rollup_sums.py, D101)."""
+    cutoff = today.isoformat()
+    raw: dict[tuple, dict[str, int]] = {}
+    for scheme, group in rollup_sums.state_wide(session, M, first, last, f.scheme):
+        key = scheme if by == "scheme" else None
+        a, counts = accs[key], group.counts
+        a.received += counts["received"]
+        a.in_process += counts["open"]
+        if pending:
+            a.pending_beyond_limit += sum(n for due, n in group.histograms["open_due"].items() if due < cutoff)
+        a.approved += counts["approved"]
+        a.rejected += counts["rejected"]
+        a.disposed_within_limit += counts["within_limit"]
+        a.benefit_sanctioned += counts["benefit_sanctioned"]
+        a.benefit_released += counts["benefit_released"]
+        for h in histograms:
+            source = group.histograms[HISTOGRAMS[h]]
             if source:
                 target = raw.setdefault((key, h), {})
                 get = target.get

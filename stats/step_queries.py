@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import Definition, Task, TaskState
+from stats import rollup_sums
 from stats.distribution import Distribution
 from stats.filters import Filters
 from stats.models import MonthlyOfficerStats, MonthlyStepStats
@@ -194,14 +195,14 @@ def _handled_from_facts(session: Session, f: Filters, handled: dict[str, dict[in
 
 
 def _handled_from_months(session: Session, f: Filters, first: date, last: date, handled: dict[str, dict[int, int]]) -> None:
-    M = MonthlyOfficerStats  # noqa: N806
-    query = _scoped(
-        select(M.completed_by, M.work_minutes).where(M.month.between(first, last)), f, M.scheme_code, M.district_code
-    )
-    for username, histogram in session.execute(query):
-        target = handled[username]
-        for minutes, n in (histogram or {}).items():
-            target[int(minutes)] += n
+    # Kept while the months' rows are unchanged (D101); shared, so copied, not changed.
+    for username, histogram in rollup_sums.officers_minutes(session, MonthlyOfficerStats, first, last, f.scheme, f.district).items():
+        if username in handled:
+            target = handled[username]
+            for minutes, n in histogram.items():
+                target[minutes] += n
+        else:
+            handled[username] = defaultdict(int, histogram)
 
 
 def officers(session: Session, f: Filters, *, now: datetime, rollups: bool = True) -> list[OfficerStats]:

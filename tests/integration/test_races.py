@@ -320,7 +320,7 @@ def _statistics(rt: Runtime) -> list[tuple]:
         for model in (ApplicationFact, StepFact, *monthly.ROLLUPS):
             key = inspect(model).primary_key
             for row in uow.session.scalars(select(model).order_by(*key)):
-                out.append((model.__tablename__, *(getattr(row, c.key) for c in model.__table__.columns)))
+                out.append((model.__tablename__, *(getattr(row, c.key) for c in model.__table__.columns if c.name != "revision")))
     return out
 
 

@@ -260,12 +260,13 @@ def _rollup_rows(uow) -> list[tuple]:  # noqa: ANN001
     for model in ROLLUPS:
         key = inspect(model).primary_key
         for row in uow.session.scalars(select(model).order_by(*key)):
-            values = [getattr(row, c.key) for c in model.__table__.columns if c not in key]
+            figures = [c for c in model.__table__.columns if c.name != "revision"]  # a revision is not a figure (D101)
+            values = [getattr(row, c.key) for c in figures if c not in key]
             if not any(values):
                 # A row whose figures all went back to zero (a due date moved on to a later month by
                 # time with the applicant) says the same as no row: a rebuild does not write it.
                 continue
-            out.append((model.__tablename__, *(getattr(row, c.key) for c in model.__table__.columns)))
+            out.append((model.__tablename__, *(getattr(row, c.key) for c in figures)))
     return out
 
 
