@@ -13,6 +13,7 @@ from web.account import home
 from web.account import notifications as notice_views
 from web.account import signup as signup_views
 from web.account import views as account_views
+from web.admin import bank_branches as bank_branch_views
 from web.admin import flows as flow_views
 from web.admin import holidays as calendar_views
 from web.admin import outbox as outbox_views
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(dashboard_views.bp)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(event_views.bp)
+    app.register_blueprint(bank_branch_views.bp)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(verify_views.bp)
     app.register_blueprint(scheme_views.bp)

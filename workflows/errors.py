@@ -71,6 +71,16 @@ class UnknownTradeFair(DomainError):
     code = "unknown_trade_fair"
 
 
+class UnknownBankBranch(DomainError):
+    code = "unknown_bank_branch"
+
+
+class BankBranchInUse(DomainError):
+    """A bank branch that applications, loans or bank officers refer to cannot be removed (D102)."""
+
+    code = "bank_branch_in_use"
+
+
 class AppealNotFound(DomainError, NotFound):
     code = "appeal_not_found"
 

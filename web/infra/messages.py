@@ -64,6 +64,28 @@ MESSAGES = {
     "sign_in_throttled_seconds": _l("Too many failed attempts from this address. Try again in %(n)s seconds."),
     "sign_in_throttled_minutes": _l("Too many failed attempts from this address. Try again in %(n)s minutes."),
     "integration_account": _l("This account is for other systems: it uses API tokens and cannot sign in."),
+    # bank branches administered in the app (workflows/usecases/bank_branches.py, D102)
+    "branch_invalid": _l("The bank branch was not saved."),
+    "ifsc_format": _l("An IFSC is 4 letters, a zero, then 6 letters or digits."),
+    "no_district": _l("There is no district %(district)s."),
+    "branch_district_fixed": _l("Bank officers, applications or loans refer to %(ifsc)s; its district cannot change."),
+    "no_bank_branch": _l("There is no bank branch %(ifsc)s."),
+    "branch_in_use": _l(
+        "%(ifsc)s cannot be removed: %(officers)s bank officers, %(applications)s applications and %(loans)s loans refer to it."
+    ),
+    "branches_not_imported": _l("No bank branch was imported."),
+    "csv_unreadable": _l("The file is not a CSV file in UTF-8."),
+    "csv_columns": _l("The first line must name the columns %(columns)s."),
+    "csv_empty": _l("The file has no bank branches."),
+    "csv_cells": _l("Line %(line)s: %(found)s values instead of %(n)s."),
+    "csv_required": _l("Line %(line)s, %(column)s: required."),
+    "csv_max_length": _l("Line %(line)s, %(column)s: at most %(n)s characters."),
+    "csv_ifsc_format": _l("Line %(line)s, %(column)s: an IFSC is 4 letters, a zero, then 6 letters or digits."),
+    "csv_no_district": _l("Line %(line)s, %(column)s: there is no district %(district)s."),
+    "csv_district_fixed": _l(
+        "Line %(line)s, %(column)s: bank officers, applications or loans refer to %(ifsc)s; its district cannot change."
+    ),
+    "csv_repeated": _l("Line %(line)s, %(column)s: %(ifsc)s is on line %(first)s already."),
 }
 
 ERROR_TEXTS = {
@@ -75,6 +97,8 @@ ERROR_TEXTS = {
     "unknown_user": _l("There is no such user."),
     "unknown_district": _l("There is no such district."),
     "unknown_trade_fair": _l("There is no such trade fair."),
+    "unknown_bank_branch": _l("There is no such bank branch."),
+    "bank_branch_in_use": _l("This bank branch is in use and cannot be removed."),
     "unknown_table": _l("There is no such table."),
     "task_not_found": _l("There is no such task."),
     "instance_not_found": _l("There is no such process."),
