@@ -1,4 +1,4 @@
-"""The `odop` command: migrate, deploy, load demo data, simulate, list, serve."""
+"""The `odop` command: migrate, deploy, load demo data and bank branches, simulate, list, serve."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from workflows.sample.appeals_history import add_appeals
 from workflows.sample.demo import DEMO_PASSWORD, load_demo
 from workflows.sample.simulation import simulate as run_simulation
 from workflows.uow import SchemeUnitOfWork
-from workflows.usecases import accounts, integration
+from workflows.usecases import accounts, bank_branches, integration
 from workflows.usecases.deployment import deploy_directory
 from workflows.usecases.documents import FolderStore
 
@@ -138,6 +138,30 @@ def demo_load(ctx: Context) -> None:
     with ctx.uow() as uow:
         report = load_demo(uow)
     click.echo(f"Added {report.districts} districts and {report.users} users (demo password: {DEMO_PASSWORD}).")
+
+
+@main.group()
+def banks() -> None:
+    """Bank branches (D102)."""
+
+
+@banks.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", default="admin", show_default=True, help="The administrator who imports (recorded in the audit log).")
+@pass_ctx
+def banks_import(ctx: Context, file: Path, actor: str) -> None:
+    """Add or update the bank branches of FILE (CSV: ifsc,bank_name,branch_name,district_code), all or none."""
+    try:
+        with ctx.uow() as uow:
+            count = bank_branches.import_csv(uow, actor=actor, content=file.read_bytes())
+    except ValidationFailed as err:
+        for messages in err.fields.values():
+            for message in messages:
+                click.echo(f"  - {message}", err=True)
+        raise click.ClickException(f"{err.message} Nothing was changed.") from err
+    except EngineError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"{count} bank branch(es) added or updated.")
 
 
 @main.command()

@@ -42,8 +42,12 @@ def all_branches(uow: SchemeUnitOfWork) -> list[BankBranch]:
     return list(uow.session.scalars(select(BankBranch).order_by(BankBranch.district_code, BankBranch.bank_name, BankBranch.branch_name)))
 
 
-def branch(session: Session, ifsc: str) -> BankBranch | None:
-    return session.get(BankBranch, ifsc) if valid_ifsc(ifsc) else None
+def branch(session: Session, ifsc: str, *, share_lock: bool = False) -> BankBranch | None:
+    """The branch `ifsc`; with `share_lock`, read FOR SHARE (PostgreSQL), so that an administrator
+    cannot move it to another district before this transaction ends (D102)."""
+    if not valid_ifsc(ifsc):
+        return None
+    return session.get(BankBranch, ifsc, with_for_update={"read": True} if share_lock else None)
 
 
 def routed_branch(session: Session, scheme: Scheme, district_code: str, data: Mapping[str, Any]) -> str | None:

@@ -4,12 +4,17 @@ removed only while no application, loan or bank officer refers to it."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 import pytest
-from sqlalchemy import select
+from click.testing import CliRunner
+from sqlalchemy import select, text
 
 from engine.models import AuditEvent
 from engine.runtime import Runtime
 from tests.integration.scheme_helpers import LOAN, set_up, submit, walk
+from web.cli import main
 from workflows.errors import BankBranchInUse, NotAllowed, UnknownBankBranch, ValidationFailed
 from workflows.models import BankBranch, User
 from workflows.uow import SchemeUnitOfWork
@@ -112,6 +117,7 @@ def test_a_file_with_wrong_lines_imports_nothing_and_names_every_line(rt: Runtim
     (b"code,name\nX,Y\n", "The first line must name the columns ifsc,bank_name,branch_name,district_code."),
     (b"ifsc,bank_name,branch_name,district_code\n", "The file has no bank branches."),
     (b"\xff\xfe\x00i", "The file is not a CSV file in UTF-8."),
+    (b"ifsc,bank_name,branch_name,district_code\nCNRB0001234,Canara\x00Bank,Agra,AGR\n", "The file is not a CSV file in UTF-8."),
 ])
 def test_a_file_that_is_not_a_branch_list_is_refused(rt: Runtime, content: bytes, says: str) -> None:
     with pytest.raises(ValidationFailed) as refused, SchemeUnitOfWork(rt) as uow:
@@ -154,3 +160,51 @@ def test_a_branch_is_removed_only_when_nothing_refers_to_it(rt: Runtime) -> None
         bank_branches.remove_branch(uow, actor="admin", ifsc="SBIN0002498")
     with SchemeUnitOfWork(rt) as uow:
         assert uow.session.scalar(select(AuditEvent.payload).where(AuditEvent.kind == "bank_branch_removed")) == {"ifsc": "SBIN0002498"}
+
+
+def test_odop_banks_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operators' command calls the same use case: a good file is imported, a wrong one names its lines."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'odop.db'}")
+    runner = CliRunner()
+    for args in (["db", "upgrade"], ["demo", "load"]):
+        assert runner.invoke(main, args, catch_exceptions=False).exit_code == 0
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(GOOD_FILE, encoding="utf-8")
+    bad.write_text("ifsc,bank_name,branch_name,district_code\nUTIB0000001,Axis Bank,Agra,XYZ\n", encoding="utf-8")
+    result = runner.invoke(main, ["banks", "import", str(good)])
+    assert result.exit_code == 0 and "2 bank branch(es) added or updated." in result.output
+    result = runner.invoke(main, ["banks", "import", str(bad)])
+    assert result.exit_code == 1 and "Line 2, district_code: there is no district XYZ." in result.output
+    result = runner.invoke(main, ["banks", "import", str(good), "--actor", "dic.agr"])
+    assert result.exit_code == 1 and "Only administrators manage the bank branches." in result.output
+
+
+@pytest.mark.parametrize("change", ["remove", "move to another district"])
+def test_an_officer_being_given_the_branch_meanwhile_is_seen(rt: Runtime, change: str) -> None:
+    """The change waits for a transaction that is giving the branch an officer, then sees the officer:
+    the branch is neither removed (nor failing on the foreign key) nor moved under the officer."""
+    outcome: dict[str, Exception] = {}
+
+    def act() -> None:
+        try:
+            with SchemeUnitOfWork(rt) as uow:
+                if change == "remove":
+                    bank_branches.remove_branch(uow, actor="admin", ifsc="SBIN0002498")
+                else:
+                    bank_branches.save_branch(uow, actor="admin", ifsc="SBIN0002498", bank_name="State Bank of India",
+                                              branch_name="Civil Lines", district_code="AGR")
+        except Exception as err:  # noqa: BLE001 - the test looks at which one
+            outcome["error"] = err
+
+    with rt.db.connect() as conn:
+        giving = conn.begin()
+        conn.execute(text("UPDATE users SET bank_ifsc = 'SBIN0002498' WHERE username = 'gm.mbd'"))
+        thread = threading.Thread(target=act)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting for the officer's transaction
+        giving.commit()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert isinstance(outcome.get("error"), BankBranchInUse if change == "remove" else ValidationFailed), outcome
+    assert _branch(rt, "SBIN0002498") == ("State Bank of India", "Civil Lines, Moradabad", "MBD")

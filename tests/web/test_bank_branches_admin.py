@@ -10,6 +10,7 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.web.conftest import sign_in
 from workflows.models import BankBranch
@@ -128,5 +129,5 @@ def test_the_page_and_its_refusals_in_hindi(app: Flask) -> None:
 def _rows(app: Flask) -> list[tuple[str, ...]]:
     """The branches' fields and the district codes: data, which stays as it is on a Hindi page."""
     with SchemeUnitOfWork(app.extensions["odop.runtime"]) as uow:
-        branches = [(b.ifsc, b.bank_name, b.branch_name) for b in uow.session.query(BankBranch)]
+        branches = [(b.ifsc, b.bank_name, b.branch_name) for b in uow.session.scalars(select(BankBranch))]
         return [*branches, tuple(d.code for d in uow.districts.all())]

@@ -108,7 +108,7 @@ def save_user(
         district_code = uow.districts.get(district_code).code
     bank_ifsc = ((bank_ifsc or "").strip().upper() or None) if role == roles.BANK_OFFICER else None
     if bank_ifsc is not None:
-        branch = banks.branch(uow.session, bank_ifsc)
+        branch = banks.branch(uow.session, bank_ifsc, share_lock=True)  # its district holds until we commit
         if branch is None or branch.district_code != district_code:
             errors["bank_ifsc"] = [f"{bank_ifsc} is not a bank branch of district {district_code or '—'}. {banks.IFSC_RULE}"]
     if language not in ("en", "hi"):

@@ -4,14 +4,16 @@ CSV file, remove one that nothing refers to. Each write commits once and decides
 A branch is written with one `INSERT … SELECT … FROM districts WHERE code = :district ON CONFLICT
 (ifsc) DO UPDATE … WHERE <its district is unchanged, or nothing refers to it>`: no district, no
 row; a referenced branch never moves to another district. A branch is removed by a `DELETE … WHERE
-NOT EXISTS (<applications, loans, users that refer to it>)` after its row is locked, so a reference
-added meanwhile is either seen or waits and then finds the branch gone (the foreign keys hold).
+NOT EXISTS (<applications, loans, users that refer to it>)`. Both run after the branch's row is
+locked FOR UPDATE, so an officer, application or loan being given the branch at that moment (its
+foreign key holds a key-share lock) is waited for and then seen.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +33,8 @@ COLUMNS = ("ifsc", "bank_name", "branch_name", "district_code")  # as in workflo
 NAME_LIMIT = 200
 DOING = "manage the bank branches"
 TABLE = BankBranch.__table__
+LOCK_BATCH = 500  # IFSCs locked per statement
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,23 @@ def list_branches(uow: SchemeUnitOfWork, *, district_code: str | None = None) ->
 
 
 def _listed(uow: SchemeUnitOfWork, condition: ColumnElement[bool] | None) -> list[BranchRow]:
-    def count(column: Any) -> Any:
+    # Applications and loans are many and indexed by branch: counted per listed branch. Users are few
+    # and not indexed by branch: counted once, grouped, and joined.
+    def per_branch(column: Any) -> Any:
         return select(func.count()).where(column == BankBranch.ifsc).correlate(BankBranch).scalar_subquery()
 
-    query = select(
-        BankBranch.ifsc, BankBranch.bank_name, BankBranch.branch_name, BankBranch.district_code,
-        count(User.bank_ifsc), count(Application.bank_ifsc), count(Loan.bank_ifsc),
-    ).order_by(BankBranch.district_code, BankBranch.bank_name, BankBranch.branch_name)
+    officers = (
+        select(User.bank_ifsc.label("ifsc"), func.count().label("n")).where(User.bank_ifsc.is_not(None))
+        .group_by(User.bank_ifsc).subquery()
+    )
+    query = (
+        select(
+            BankBranch.ifsc, BankBranch.bank_name, BankBranch.branch_name, BankBranch.district_code,
+            func.coalesce(officers.c.n, 0), per_branch(Application.bank_ifsc), per_branch(Loan.bank_ifsc),
+        )
+        .outerjoin(officers, officers.c.ifsc == BankBranch.ifsc)
+        .order_by(BankBranch.district_code, BankBranch.bank_name, BankBranch.branch_name)
+    )
     if condition is not None:
         query = query.where(condition)
     return [BranchRow(*row) for row in uow.session.execute(query)]
@@ -118,6 +132,8 @@ def save_branch(
     require_admin(uow.users.by_username(actor), DOING)
     branch = BranchInput.of(ifsc, bank_name, branch_name, district_code)
     problems = _problems(branch, _district_codes(uow))
+    if not problems:
+        _lock(uow, [branch.ifsc])
     if not problems and not _write(uow, branch):
         problems = [_refusal_of_write(uow, branch)]
     if problems:
@@ -154,6 +170,7 @@ def import_csv(uow: SchemeUnitOfWork, *, actor: str, content: bytes | str) -> in
         if not problems:
             good.append((number, branch))
     if not errors:  # every line is well formed: write them; a refused write is named by its line too
+        _lock(uow, [branch.ifsc for _, branch in good])
         for number, branch in good:
             if not _write(uow, branch):
                 _add_line_problems(errors, number, [_refusal_of_write(uow, branch)])
@@ -191,6 +208,18 @@ def remove_branch(uow: SchemeUnitOfWork, *, actor: str, ifsc: str) -> None:
 def _referenced(ifsc: str) -> ColumnElement[bool]:
     """True when a bank officer, an application or a loan refers to the branch `ifsc`."""
     return or_(*(exists().where(column == ifsc) for column in (User.bank_ifsc, Application.bank_ifsc, Loan.bank_ifsc)))
+
+
+def _lock(uow: SchemeUnitOfWork, ifscs: list[str]) -> None:
+    """Lock the listed branches that exist (FOR UPDATE, in IFSC order so two imports cannot deadlock).
+
+    The upsert alone would take a lock that does not wait for an officer or an application being
+    given the branch at this moment (their foreign key holds a key-share lock); this one does, so the
+    upsert's NOT EXISTS then sees them. An officer's branch is read FOR SHARE (accounts.save_user)."""
+    ordered = sorted(set(ifscs))
+    for start in range(0, len(ordered), LOCK_BATCH):
+        chunk = ordered[start:start + LOCK_BATCH]
+        uow.session.execute(select(BankBranch.ifsc).where(BankBranch.ifsc.in_(chunk)).order_by(BankBranch.ifsc).with_for_update()).all()
 
 
 def _write(uow: SchemeUnitOfWork, branch: BranchInput) -> bool:
@@ -251,6 +280,8 @@ def _read_csv(content: bytes | str) -> list[tuple[int, list[str]]]:
     unreadable = Text("csv_unreadable", "The file is not a CSV file in UTF-8.")
     try:
         text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+        if CONTROL.search(text):  # a text file has none (and PostgreSQL refuses NUL in a string)
+            raise _file_refused(unreadable)
         reader = csv.reader(io.StringIO(text))
         lines = [(reader.line_num, cells) for cells in reader
                  if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#")]
