@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, union, update
 
 from engine.db import insert_unless_present
 from engine.messages import Text
@@ -104,12 +104,16 @@ def findings(uow: SchemeUnitOfWork, scheme: Scheme, application: Application) ->
         (Application.family_id, application.family_id), (Application.aadhaar_hash, application.aadhaar_hash),
         (Application.udyam_number, application.udyam_number),
     ) if v]
-    others = uow.session.execute(
-        select(Application.number, Application.status, Application.family_id, Application.aadhaar_hash,
-               Application.udyam_number, Application.decided_at)
-        .where(Application.scheme_code == scheme.code, Application.id != application.id, or_(*same))
-        .order_by(Application.id)
-    ).all() if same and {"one_per_family", "one_open_per_applicant", "not_within_years"} & set(kinds) else []
+    # One SELECT per identity joined by UNION, each answered by its own column's index, and the
+    # scheme compared here: with an OR of them, or the scheme in the WHERE clause, SQLite walked the
+    # scheme's index instead (a second per decision at 1,000,000 applications).
+    others = sorted((row for row in uow.session.execute(union(*(
+        select(Application.id, Application.scheme_code, Application.number, Application.status, Application.family_id,
+               Application.aadhaar_hash, Application.udyam_number, Application.decided_at)
+        .where(key, Application.id != application.id)
+        for key in same
+    ))) if row.scheme_code == scheme.code), key=lambda row: row.id) if same and {
+        "one_per_family", "one_open_per_applicant", "not_within_years"} & set(kinds) else []
     family = [o for o in others if application.family_id and o.family_id == application.family_id
               and o.status != ApplicationStatus.REJECTED]
     if "one_per_family" in kinds and family:
@@ -193,13 +197,18 @@ def _history(uow: SchemeUnitOfWork, scheme: Scheme, application: Application, ru
     ) if v]
     if not matches:
         return []
-    row = uow.session.execute(
-        select(Application.number, Application.decided_at, Application.udyam_number).where(
-            Application.scheme_code == scheme.code, Application.id != application.id,
-            Application.status == ApplicationStatus.APPROVED, Application.decided_at >= since, or_(*matches),
-        ).order_by(Application.decided_at.desc()).limit(1)
-    ).first()
-    return [_within(scheme, application, years, *row)] if row else []
+    # One SELECT per identity (each by its own index, the scheme compared here, as in `findings`),
+    # the latest approval of all.
+    rows = [row for row in uow.session.execute(union(*(
+        select(Application.decided_at, Application.number, Application.udyam_number, Application.scheme_code).where(
+            key, Application.id != application.id, Application.status == ApplicationStatus.APPROVED,
+            Application.decided_at >= since,
+        ) for key in matches
+    ))) if row.scheme_code == scheme.code]
+    if not rows:
+        return []
+    decided_at, number, udyam, _ = max(rows)
+    return [_within(scheme, application, years, number, decided_at, udyam)]
 
 
 def _product(uow: SchemeUnitOfWork, application: Application, rule: Mapping[str, Any]) -> list[Finding]:

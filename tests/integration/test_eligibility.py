@@ -160,3 +160,36 @@ def test_two_submissions_for_one_family_at_once_do_not_both_pass(rt: Runtime, da
     with SchemeUnitOfWork(rt) as uow:
         filed = uow.session.scalars(select(Application.number).where(Application.family_id == family)).all()
     assert filed == numbers
+
+
+def test_the_checks_against_the_records_find_other_applications_by_their_identity_indexes(rt: Runtime) -> None:
+    """Not by walking the scheme's applications: that took a second per decision at a million rows."""
+    if rt.db.dialect.name != "sqlite":
+        return  # the plans asserted are SQLite's (PostgreSQL chose the identity indexes already)
+    from sqlalchemy import event  # noqa: PLC0415
+
+    from workflows import eligibility  # noqa: PLC0415
+    from workflows.catalogue.schemes import scheme_of  # noqa: PLC0415
+
+    number = h.submit(rt, "MM", family_id=identities.family_id())
+    seen: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+        if "FROM applications" in statement:
+            seen.append((statement, parameters))
+
+    with SchemeUnitOfWork(rt) as uow:
+        application = uow.applications.by_number(number)
+        scheme = scheme_of(uow.session, application)
+        event.listen(rt.db, "before_cursor_execute", keep)
+        try:
+            eligibility.findings(uow, scheme, application)
+        finally:
+            event.remove(rt.db, "before_cursor_execute", keep)
+    assert seen
+    with SchemeUnitOfWork(rt) as uow:
+        connection = uow.session.connection()
+        for statement, parameters in seen:
+            plan = " | ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+            assert "ix_applications_scheme_district_status" not in plan and "SCAN applications" not in plan, plan
+            assert any(f"ix_applications_{key}" in plan for key in ("family_id", "aadhaar_hash", "udyam_number")), plan
