@@ -71,17 +71,21 @@ def _hist(cell: dict[str, Any], name: str, value: object, n: int = 1) -> None:
         del histogram[key]
 
 
-# Adds two JSON histograms (value -> count) in the database, dropping values whose count is 0.
+# Adds a step's JSON histogram (value -> count, a few values) to the stored one in the database,
+# dropping values whose count becomes 0. Only the step's values are looked up and the result is a
+# patch of the stored object (json_patch, jsonb ||), so the cost does not grow with the stored
+# histogram's size (it did when both were unpacked and added up with GROUP BY).
 _MERGE = {
     "sqlite": (
-        "CASE WHEN excluded.{c} = '{{}}' THEN {t}.{c} ELSE (SELECT coalesce(json_group_object(key, n), '{{}}') FROM "
-        "(SELECT key, sum(value) AS n FROM (SELECT key, value FROM json_each({t}.{c}) UNION ALL "
-        "SELECT key, value FROM json_each(excluded.{c})) GROUP BY key HAVING sum(value) <> 0)) END"
+        "CASE WHEN excluded.{c} = '{{}}' THEN {t}.{c} ELSE json_patch({t}.{c}, (SELECT json_group_object(d.key, "
+        "CASE WHEN coalesce(json_extract({t}.{c}, '$.\"' || d.key || '\"'), 0) + d.value = 0 THEN json('null') "
+        "ELSE coalesce(json_extract({t}.{c}, '$.\"' || d.key || '\"'), 0) + d.value END) FROM json_each(excluded.{c}) AS d)) END"
     ),
     "postgresql": (
-        "CASE WHEN excluded.{c} = '{{}}'::jsonb THEN {t}.{c} ELSE (SELECT coalesce(jsonb_object_agg(key, n), '{{}}'::jsonb) "
-        "FROM (SELECT key, sum(value::bigint)::bigint AS n FROM (SELECT key, value FROM jsonb_each_text({t}.{c}) UNION ALL "
-        "SELECT key, value FROM jsonb_each_text(excluded.{c})) AS x GROUP BY key HAVING sum(value::bigint) <> 0) AS y) END"
+        "CASE WHEN excluded.{c} = '{{}}'::jsonb THEN {t}.{c} ELSE ({t}.{c} || coalesce((SELECT jsonb_object_agg(d.key, "
+        "coalesce(({t}.{c} ->> d.key)::bigint, 0) + d.value::bigint) FROM jsonb_each_text(excluded.{c}) AS d), '{{}}'::jsonb)) "
+        "- coalesce((SELECT array_agg(d.key) FROM jsonb_each_text(excluded.{c}) AS d "
+        "WHERE coalesce(({t}.{c} ->> d.key)::bigint, 0) + d.value::bigint = 0), '{{}}'::text[]) END"
     ),
 }
 
