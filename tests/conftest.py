@@ -71,54 +71,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable at {PG_URL}: {error}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {error}")
-    yield _empty_schema()
-
-
-# One PostgreSQL schema per test process, its tables made once; each test starts from empty tables
-# (TRUNCATE ... RESTART IDENTITY), which costs a tenth of making a schema and its 60 tables anew.
-_schema: dict[str, str] = {}
-
-
-def _empty_schema() -> str:
-    from stats import rollup_sums  # noqa: PLC0415 - kept sums are per database URL: forget them
-
-    rollup_sums.forget()
-    if "url" in _schema:
-        engine = create_engine(_schema["url"])
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-                tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            return _schema["url"]
-        except OperationalError:
-            pass  # a connection of an earlier test still holds a lock: a schema of its own then
-        finally:
-            engine.dispose()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
     sep = "&" if "?" in PG_URL else "?"
-    url = _schema["url"] = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    _schema.setdefault("made", "")
-    _schema["made"] += f" {schema}"
-    return url
-
-
-def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001
-    """Drop the schemas this process made."""
-    if not _schema.get("made"):
-        return
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for schema in _schema["made"].split():
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture
