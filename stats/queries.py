@@ -190,10 +190,12 @@ def _from_rollup(
         a.benefit_released += released
         for h, source in zip(histograms, row[10:], strict=True):
             if source:
-                target = raw.setdefault((key, h), {})
-                get = target.get
-                for value, n in source.items():
-                    target[value] = get(value, 0) + n
+                rollup_sums.add_into(raw.setdefault((key, h), {}), source)
+    _convert(accs, raw)
+
+
+def _convert(accs: dict, raw: dict[tuple, dict[str, int]]) -> None:
+    """Histograms added up under their stored text values, converted once into the summaries."""
     for (key, h), added in raw.items():
         histogram = getattr(accs[key], h)
         for value, n in added.items():
@@ -221,16 +223,9 @@ def _state_wide(
         a.benefit_sanctioned += counts["benefit_sanctioned"]
         a.benefit_released += counts["benefit_released"]
         for h in histograms:
-            source = group.histograms[HISTOGRAMS[h]]
-            if source:
-                target = raw.setdefault((key, h), {})
-                get = target.get
-                for value, n in source.items():
-                    target[value] = get(value, 0) + n
-    for (key, h), added in raw.items():
-        histogram = getattr(accs[key], h)
-        for value, n in added.items():
-            histogram[int(value)] += n
+            if group.histograms[HISTOGRAMS[h]]:
+                rollup_sums.add_into(raw.setdefault((key, h), {}), group.histograms[HISTOGRAMS[h]])
+    _convert(accs, raw)
 
 
 def _month_series(session: Session, f: Filters, first: date, last: date) -> dict[date, list[int]]:

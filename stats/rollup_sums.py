@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,6 +40,13 @@ _kept: OrderedDict[tuple[str, str, date, str], GroupSum] = OrderedDict()
 # Officers' minutes over a range of months: (database, table, first, last, filters) -> (the months'
 # sums it was added from, the total).
 _totals: OrderedDict[tuple, tuple[tuple[GroupSum, ...], dict[str, dict[int, int]]]] = OrderedDict()
+
+
+def add_into(target: dict[str, int], source: Mapping[str, int]) -> None:
+    """Add the counts of one histogram (value -> count, values as stored) to another."""
+    get = target.get
+    for value, n in source.items():
+        target[value] = get(value, 0) + n
 
 
 def state_wide(session: Session, model: type, first: date, last: date, scheme: str | None) -> list[tuple[str, GroupSum]]:
@@ -90,10 +97,7 @@ def _add_up(session: Session, model: type, groups: list[tuple[date, str]]) -> It
                 counts[name] += row[i] or 0
             for i, name in enumerate(HISTOGRAMS, start=4 + len(COUNTS)):
                 if row[i]:
-                    target = histograms[name]
-                    get = target.get
-                    for value, n in row[i].items():
-                        target[value] = get(value, 0) + n
+                    add_into(histograms[name], row[i])
         group = GroupSum(tuple((row[2], row[3]) for row in members), counts, histograms)
         added.append((code, group))
         with _lock:
@@ -141,10 +145,7 @@ def officers_minutes(
     added: dict[str, dict[str, int]] = {}
     for part in parts:
         for username, histogram in part.histograms.items():
-            target = added.setdefault(username, {})
-            get = target.get
-            for minutes, n in histogram.items():
-                target[minutes] = get(minutes, 0) + n
+            add_into(added.setdefault(username, {}), histogram)
     result = {username: {int(m): n for m, n in histogram.items()} for username, histogram in added.items()}
     with _lock:
         _totals[key] = (parts, result)
@@ -165,10 +166,7 @@ def _officers_of_months(
     for month, members in rows.items():
         per_officer: dict[str, dict[str, int]] = {}
         for _, username, _, _, _, histogram in members:
-            target = per_officer.setdefault(username, {})
-            get = target.get
-            for value, n in (histogram or {}).items():
-                target[value] = get(value, 0) + n
+            add_into(per_officer.setdefault(username, {}), histogram or {})
         found[month] = GroupSum(tuple(sorted(tuple(row[1:5]) for row in members)), {}, per_officer)
         with _lock:
             _kept[(*key, month, scope)] = found[month]
